@@ -1,0 +1,132 @@
+import { serviceToken } from '../../core/serviceToken.js';
+
+/** A member of the cluster as every bundle may see it. */
+export interface GridMember {
+  /** Unique per process start (a restarted node gets a new id). */
+  readonly id: string;
+  /** `host:port` of its grid listener. */
+  readonly address: string;
+  /** Its `com.openexchange.server.backendRoute`. */
+  readonly route: string;
+  /** The grid protocol version it speaks, e.g. `2.0`. */
+  readonly version: string;
+  /** Lite members hold no data. */
+  readonly lite: boolean;
+  /** False for lite members and members outside every custom partition group. */
+  readonly dataMember: boolean;
+}
+
+export type MembershipListener = (event: { type: 'added' | 'removed'; member: GridMember; members: GridMember[] }) => void;
+
+export interface EntryEvent<V> {
+  type: 'added' | 'updated' | 'removed' | 'evicted' | 'expired';
+  map: string;
+  key: string;
+  value?: V;
+  oldValue?: V;
+  /** Id of the member where the change happened. */
+  member: string;
+}
+
+export interface EntryListener<V> {
+  added?(e: EntryEvent<V>): void;
+  updated?(e: EntryEvent<V>): void;
+  removed?(e: EntryEvent<V>): void;
+  evicted?(e: EntryEvent<V>): void;
+  expired?(e: EntryEvent<V>): void;
+}
+
+/** Hazelcast's local map statistics names, as the management bundle shows them. */
+export interface LocalMapStats {
+  ownedEntryCount: number;
+  backupEntryCount: number;
+  ownedEntryMemoryCost: number;
+  hits: number;
+  getOperationCount: number;
+  putOperationCount: number;
+  removeOperationCount: number;
+  totalGetLatencyMs: number;
+  totalPutLatencyMs: number;
+  totalRemoveLatencyMs: number;
+  lastUpdateTime: number;
+}
+
+export interface PutOptions {
+  /** Time to live in seconds; 0 or absent: the map's default (no TTL). */
+  ttlSeconds?: number;
+}
+
+/** A partitioned map. Keys are strings; values anything msgpack can encode. */
+export interface DistributedMap<V = unknown> {
+  readonly name: string;
+  get(key: string): Promise<V | undefined>;
+  /** Returns the previous value. */
+  put(key: string, value: V, options?: PutOptions): Promise<V | undefined>;
+  /** Stores only when absent; returns the existing value, or undefined when it stored. */
+  putIfAbsent(key: string, value: V, options?: PutOptions): Promise<V | undefined>;
+  /** Replaces only when present; returns the previous value. */
+  replace(key: string, value: V): Promise<V | undefined>;
+  /** Returns the removed value. */
+  remove(key: string): Promise<V | undefined>;
+  delete(key: string): Promise<void>;
+  containsKey(key: string): Promise<boolean>;
+  size(): Promise<number>;
+  keys(): Promise<string[]>;
+  values(): Promise<V[]>;
+  entries(): Promise<[string, V][]>;
+  clear(): Promise<void>;
+  /** Cluster-wide listener; returns a function that removes it. */
+  addEntryListener(listener: EntryListener<V>, options?: { includeValue?: boolean }): () => void;
+  localStats(): LocalMapStats;
+}
+
+export interface TopicMessage<T> {
+  payload: T;
+  /** Member id of the publisher. */
+  publisher: string;
+  /** Position in the topic's ring, increasing by one per message. */
+  sequence: number;
+  publishTime: number;
+}
+
+export interface TopicListener<T> {
+  message(m: TopicMessage<T>): void;
+  /** Messages `from..to` (inclusive) were lost to this subscriber (ring overwritten, member loss). */
+  gap?(info: { topic: string; from: number; to: number }): void;
+}
+
+/** A reliable topic: ordered per publisher, with sequence numbers; its ring lives in a partition with backups. */
+export interface ReliableTopic<T = unknown> {
+  readonly name: string;
+  publish(payload: T): Promise<void>;
+  /** Returns a function that unsubscribes. */
+  subscribe(listener: TopicListener<T>): () => void;
+  localStats(): { published: number; received: number; gaps: number };
+}
+
+export interface PartitionInfo {
+  id: number;
+  owner?: string;
+  backups: string[];
+}
+
+export interface GridService {
+  /** The effective cluster name: group name plus the protocol's major.minor. */
+  readonly clusterName: string;
+  readonly localMember: GridMember;
+  /** Oldest first; the first is the master. */
+  members(): GridMember[];
+  isMaster(): boolean;
+  /** No migration running and every partition's backups in sync. */
+  isClusterSafe(): boolean;
+  partitionCount(): number;
+  partitions(): PartitionInfo[];
+  onMembership(listener: MembershipListener): () => void;
+  getMap<V = unknown>(name: string): DistributedMap<V>;
+  getTopic<T = unknown>(name: string): ReliableTopic<T>;
+  /** Names of maps and topics known on this member. */
+  mapNames(): string[];
+  topicNames(): string[];
+}
+
+export const GRID_SERVICE = serviceToken<GridService>('grid');

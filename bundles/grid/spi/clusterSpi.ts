@@ -1,0 +1,49 @@
+import type { GridMember } from '../api.js';
+
+/**
+ * The seam inside the grid bundle between the cluster layer (transport, handshake, join,
+ * membership, failure detection: `cluster/`) and the data layer (partitions, maps, topics:
+ * `partition/`, `map/`, `topic/`). The cluster layer implements it; the data layer uses only it.
+ */
+export interface MembershipView {
+  /** Increases with every change the master publishes. */
+  readonly version: number;
+  /** Oldest first; `members[0]` is the master. */
+  readonly members: readonly GridMember[];
+}
+
+export interface MembershipChange {
+  readonly view: MembershipView;
+  readonly added: readonly GridMember[];
+  readonly removed: readonly GridMember[];
+  /** True when `removed` left gracefully (announced leave) rather than crashed or went silent. */
+  readonly graceful: boolean;
+}
+
+/** Handles a message for one service name; the returned value (if awaited by `request`) is the reply. */
+export type MessageHandler = (from: GridMember, payload: unknown) => unknown | Promise<unknown>;
+
+export interface ClusterSpi {
+  readonly local: GridMember;
+  view(): MembershipView;
+  isMaster(): boolean;
+  onMembershipChange(listener: (change: MembershipChange) => void): () => void;
+
+  /** Fire-and-forget; messages to one member arrive in send order. Dropped if the member is gone. */
+  send(memberId: string, service: string, payload: unknown): void;
+  /** Request/response; rejects on timeout, member loss or a handler error (with its message). */
+  request<R = unknown>(memberId: string, service: string, payload: unknown, timeoutMs?: number): Promise<R>;
+  /** One handler per service name, e.g. `map`, `partition`, `topic`. */
+  handle(service: string, handler: MessageHandler): void;
+
+  /**
+   * Split-brain heal: this member is about to leave its (smaller) cluster and join the larger one.
+   * `before` runs first (the data layer snapshots its entries as merge candidates and drops its
+   * partitions); `after` runs once this member is part of the larger cluster (the data layer
+   * re-inserts the candidates through the merge policy).
+   */
+  onMerge(hooks: { before(): Promise<void> | void; after(): Promise<void> | void }): void;
+
+  /** Graceful shutdown hook: runs before the leave is announced (partitions are handed off here). */
+  onBeforeLeave(hook: () => Promise<void>): void;
+}

@@ -1,0 +1,113 @@
+import type { Socket } from 'node:net';
+import { encodeFrame, type Frame, FrameDecoder, FrameError, type FrameKind } from './frame.js';
+
+export interface ConnectionOptions {
+  maxFrameSize: number;
+  /** Bytes queued for a peer beyond which it counts as not reading and the connection is dropped. */
+  maxBufferedBytes: number;
+}
+
+/**
+ * One TCP (or TLS) connection to a peer: frames in, frames out. Frames written during one tick are
+ * sent with a single socket write. A peer that stops reading is dropped once `maxBufferedBytes` are
+ * queued, so no node buffers without bound.
+ */
+export class Connection {
+  /** Set after the handshake: the peer's member id. */
+  peerId: string | undefined;
+  /** `host:port` of the peer's grid listener, once known. */
+  peerAddress: string | undefined;
+  readonly remote: string;
+  closed = false;
+  closeReason: string | undefined;
+  /** Last time any bytes arrived, for heartbeat-based failure detection. */
+  lastReceived = Date.now();
+
+  private readonly decoder: FrameDecoder;
+  private queue: Buffer[] = [];
+  private queuedBytes = 0;
+  private flushScheduled = false;
+  private frameHandler: (frame: Frame) => void = () => undefined;
+  private readonly closeHandlers: ((reason: string, error: boolean) => void)[] = [];
+
+  constructor(readonly socket: Socket, readonly outbound: boolean, private readonly options: ConnectionOptions) {
+    this.decoder = new FrameDecoder(options.maxFrameSize);
+    this.remote = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => this.receive(chunk));
+    socket.on('error', (err: NodeJS.ErrnoException) => this.close(`socket error: ${err.code ?? err.message}`, true));
+    socket.on('end', () => {
+      const truncated = this.decoder.pending > 0 ? ` (truncated frame: ${this.decoder.pending} bytes of an incomplete frame)` : '';
+      this.close(`closed by peer${truncated}`, truncated !== '');
+    });
+    socket.on('close', () => this.close('closed', false));
+  }
+
+  onFrame(handler: (frame: Frame) => void): void {
+    this.frameHandler = handler;
+  }
+
+  /** `error` is true when the peer misbehaved (garbage, truncated frame) rather than just went away. */
+  onClose(handler: (reason: string, error: boolean) => void): void {
+    this.closeHandlers.push(handler);
+  }
+
+  send(kind: FrameKind, body: unknown): boolean {
+    if (this.closed) return false;
+    const [header, payload] = encodeFrame(kind, body);
+    this.queue.push(header, payload);
+    this.queuedBytes += header.length + payload.length;
+    if (this.queuedBytes + this.socket.writableLength > this.options.maxBufferedBytes) {
+      this.close(`peer is not reading: more than ${this.options.maxBufferedBytes} bytes queued`, true);
+      return false;
+    }
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      process.nextTick(() => this.flush());
+    }
+    return true;
+  }
+
+  /** Sends a last frame (e.g. a refusal) and closes once it is written. */
+  sendAndClose(kind: FrameKind, body: unknown, reason: string): void {
+    if (this.closed) return;
+    this.send(kind, body);
+    this.flush();
+    this.closed = true;
+    this.closeReason = reason;
+    this.socket.end();
+    setTimeout(() => this.socket.destroy(), 1000).unref();
+    for (const h of this.closeHandlers) h(reason, false);
+  }
+
+  close(reason: string, error = false): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.closeReason = reason;
+    this.queue = [];
+    this.socket.destroy();
+    for (const h of this.closeHandlers) h(reason, error);
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    if (this.queue.length === 0 || this.socket.destroyed) return;
+    const data = this.queue.length === 1 ? this.queue[0]! : Buffer.concat(this.queue, this.queuedBytes);
+    this.queue = [];
+    this.queuedBytes = 0;
+    this.socket.write(data);
+  }
+
+  private receive(chunk: Buffer): void {
+    if (this.closed) return;
+    this.lastReceived = Date.now();
+    try {
+      this.decoder.push(chunk, (frame) => {
+        if (!this.closed) this.frameHandler(frame);
+      });
+    } catch (err) {
+      if (err instanceof FrameError) this.close(err.reason, true);
+      else this.close(`frame handler failed: ${(err as Error).message}`, true);
+    }
+  }
+}

@@ -1,0 +1,54 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { serviceToken } from '../../core/serviceToken.js';
+
+/** A request as handlers see it. `path` has its `;name=value` path parameters removed. */
+export interface HttpRequest {
+  readonly method: string;
+  readonly path: string;
+  /** `;jsessionid=...` style parameters of the last path segment, lower-cased names. */
+  readonly pathParams: ReadonlyMap<string, string>;
+  readonly query: URLSearchParams;
+  readonly cookies: ReadonlyMap<string, string>;
+  readonly headers: IncomingMessage['headers'];
+  readonly remoteAddress: string;
+  /** The body, limited to the connector's maximum; rejects with HttpError 413 past it. */
+  body(): Promise<Buffer>;
+  /** An `application/x-www-form-urlencoded` or JSON body as fields. */
+  form(): Promise<URLSearchParams>;
+  readonly raw: IncomingMessage;
+}
+
+export interface HttpReply {
+  status?: number;
+  headers?: Record<string, string | string[]>;
+  /** Serialized as JSON with `application/json`. */
+  json?: unknown;
+  /** Sent as is; `text/plain` unless a content-type header is given. */
+  body?: string | Buffer;
+}
+
+/** Return a reply, or write to `res` yourself and return undefined. */
+export type HttpHandler = (req: HttpRequest, res: ServerResponse) => Promise<HttpReply | void> | HttpReply | void;
+
+/** Thrown by handlers for a client error; the connector answers `{error, code}` with the status. */
+export class HttpError extends Error {
+  constructor(readonly status: number, readonly code: string, message: string) {
+    super(message);
+  }
+}
+
+/** One section of `/health`; the node is UP only while every section is up. */
+export interface HealthSection {
+  up: boolean;
+  details: Record<string, unknown>;
+}
+
+export interface HttpService {
+  /** Exact path, or every path below `path` when `prefix` is set (e.g. `/monitoring/jolokia`). */
+  route(method: string, path: string, handler: HttpHandler, options?: { prefix?: boolean }): void;
+  /** Adds `name` to `/health`, e.g. the grid's `grid` section. */
+  addHealthSection(name: string, section: () => HealthSection): void;
+  readonly address: { host: string; port: number };
+}
+
+export const HTTP_SERVICE = serviceToken<HttpService>('http');

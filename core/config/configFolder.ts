@@ -1,0 +1,62 @@
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ConfigEntry, ConfigFile, ConfigFiles } from './configFiles.js';
+import { PropertiesFile } from './propertiesFile.js';
+
+/** Keys that describe one map per file (OX's `hazelcast/sessions.properties`), not global settings. */
+const PER_FILE_PREFIXES = ['com.openexchange.hazelcast.configuration.map.'];
+
+/** The config folder read once: every file, and one merged namespace of global properties. */
+export class ConfigFolder implements ConfigFiles {
+  private readonly files: PropertiesFile[];
+  /** Global properties, last file wins; `--set` overrides are added by `withOverrides`. */
+  readonly values = new Map<string, ConfigEntry>();
+
+  constructor(readonly dir: string, files: PropertiesFile[]) {
+    this.files = files;
+    for (const file of files) {
+      if (!file.path.endsWith('.properties')) continue;
+      for (const entry of file.entries) {
+        if (!PER_FILE_PREFIXES.some((p) => entry.key.startsWith(p))) this.values.set(entry.key, entry);
+      }
+    }
+  }
+
+  /** Reads `*.properties`, `*.ccf` and `hazelcast/*.properties` below `dir` in name order. */
+  static load(dir: string): ConfigFolder {
+    if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new Error(`config folder ${dir} does not exist`);
+    const pick = (sub: string, endings: string[]) => {
+      const abs = join(dir, sub);
+      if (!existsSync(abs)) return [];
+      return readdirSync(abs)
+        .filter((f) => endings.some((e) => f.endsWith(e)))
+        .sort()
+        .map((f) => PropertiesFile.read(join(abs, f), sub ? `${sub}/${f}` : f));
+    };
+    return new ConfigFolder(dir, [...pick('', ['.properties', '.ccf']), ...pick('hazelcast', ['.properties'])]);
+  }
+
+  /** Applies `--set key=value` overrides (they win over every file). */
+  withOverrides(overrides: readonly [string, string][]): this {
+    for (const [key, value] of overrides) this.values.set(key, { key, value, file: '--set', line: 0 });
+    return this;
+  }
+
+  list(): readonly ConfigFile[] {
+    return this.files;
+  }
+
+  file(path: string): ConfigFile | undefined {
+    return this.files.find((f) => f.path === path);
+  }
+
+  under(folder: string): readonly ConfigFile[] {
+    const prefix = folder.endsWith('/') ? folder : `${folder}/`;
+    return this.files.filter((f) => f.path.startsWith(prefix));
+  }
+}
+
+/** `file:line` for messages; `--set` for command-line overrides. */
+export function where(entry: ConfigEntry): string {
+  return entry.line > 0 ? `${entry.file}:${entry.line}` : entry.file;
+}
