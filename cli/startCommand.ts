@@ -18,6 +18,8 @@ async function startNode(opts: ConfigOptions): Promise<void> {
   process.on('uncaughtException', (err) => log.error(`uncaught exception: ${err.stack ?? String(err)}`));
   process.on('unhandledRejection', (err) => log.error(`unhandled rejection: ${(err as Error)?.stack ?? String(err)}`));
 
+  // The node runs until a signal even when no bundle holds a socket open.
+  const keepAlive = setInterval(() => undefined, 1 << 30);
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals) => {
     if (stopping) {
@@ -27,6 +29,7 @@ async function startNode(opts: ConfigOptions): Promise<void> {
     stopping = true;
     log.info(`${signal} received: stopping bundles in reverse order`);
     void kernel.stop().then(() => {
+      clearInterval(keepAlive);
       log.info('node stopped');
       log.on('finish', () => process.exit(0));
       log.end();

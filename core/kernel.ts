@@ -41,6 +41,7 @@ export class Kernel implements KernelService {
   private folder!: ConfigFolder;
   private readonly slots = new Map<string, Slot>();
   private started: Slot[] = [];
+  private startOrder: Bundle[] = [];
 
   constructor(private readonly options: KernelOptions) {
     this.container.bind<KernelService>(KERNEL_SERVICE.key).toConstantValue(this);
@@ -104,8 +105,6 @@ export class Kernel implements KernelService {
     this.startOrder = order;
   }
 
-  private startOrder: Bundle[] = [];
-
   private setState(slot: Slot, to: BundleState, reason?: string): void {
     const from = slot.state;
     slot.state = to;
@@ -138,12 +137,12 @@ export class Kernel implements KernelService {
     const ctx = new Context(bundle, this.container, this.node, log, slot.config!, this.folder, this.events);
     slot.context = ctx;
     this.setState(slot, BundleState.STARTING);
+    this.logger.info(`starting bundle ${bundle.name} ${bundle.version}`);
     const timeout = bundle.startTimeoutMs ?? 30_000;
     try {
       await withDeadline(bundle.start(ctx), timeout, `start() did not return within ${timeout} ms`);
       this.setState(slot, BundleState.ACTIVE);
       this.started.push(slot);
-      log.debug(`bundle ${bundle.name} ${bundle.version} is ACTIVE`);
     } catch (err) {
       const reason = (err as Error).message;
       this.setState(slot, BundleState.FAILED, reason);

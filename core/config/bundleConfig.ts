@@ -37,16 +37,21 @@ export function resolveBundleConfig<S extends ConfigSchema>(schema: S, values: R
   const notes: string[] = [];
   const convictSchema: Record<string, { doc: string; format: unknown; default: unknown; sensitive?: boolean }> = {};
   const loaded: Record<string, unknown> = {};
+  const booleanProblems: ConfigProblem[] = [];
   const origins = new Map<string, string>();
   for (const [key, spec] of Object.entries(schema)) {
     convictSchema[encode(key)] = { doc: spec.doc, format: spec.format, default: spec.default, sensitive: spec.sensitive };
     const entry = pickEntry(key, spec.aliases ?? [], values, notes);
     origins.set(key, entry ? where(entry) : 'default');
-    if (entry) loaded[encode(key)] = coerce(spec.format, entry.value);
+    if (!entry) continue;
+    const value = coerce(spec.format, entry.value);
+    // convict would read any string as a boolean, so booleans are checked here.
+    if (spec.format === 'Boolean' && typeof value !== 'boolean') booleanProblems.push({ message: `${where(entry)} ${key}: must be true or false (value "${entry.value}")` });
+    else loaded[encode(key)] = value;
   }
   const conf = convict(convictSchema as convict.Schema<Record<string, unknown>>);
   conf.load(loaded);
-  const problems: ConfigProblem[] = [];
+  const problems: ConfigProblem[] = [...booleanProblems];
   try {
     conf.validate({ allowed: 'warn' });
   } catch (err) {

@@ -1,11 +1,14 @@
+/** What a truthy check leaves of T. */
+export type Truthy<T> = Exclude<T, false | null | undefined | 0 | ''>;
+
 /** Polls `condition` until it returns a truthy value or the deadline passes; the error names `what`. */
-export async function waitFor<T>(what: string, condition: () => T | Promise<T>, timeoutMs = 10_000, intervalMs = 25): Promise<NonNullable<T>> {
+export async function waitFor<T>(what: string, condition: () => T | Promise<T>, timeoutMs = 10_000, intervalMs = 25): Promise<Truthy<T>> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   for (;;) {
     try {
       const value = await condition();
-      if (value) return value as NonNullable<T>;
+      if (value) return value as Truthy<T>;
     } catch (err) {
       lastError = err;
     }

@@ -134,3 +134,8 @@ export function parseCcf(file: ConfigFile): CcfModel {
   const lateral = lateralName === undefined ? undefined : { ...JCS_LATERAL_DEFAULTS, ...auxiliaries.get(lateralName)!.values, name: lateralName };
   return { defaults, regions: resolved, lateral, warnings };
 }
+
+/** The model without a cache.ccf: JCS's built-in defaults, no auxiliaries. */
+export function emptyCcfModel(): CcfModel {
+  return { defaults: { ...JCS_REGION_DEFAULTS, name: 'default', auxiliaries: [], distributed: false }, regions: new Map(), lateral: undefined, warnings: [] };
+}

@@ -1,4 +1,5 @@
 import type { Socket } from 'node:net';
+import type { GridMember } from '../api.js';
 import { encodeFrame, type Frame, FrameDecoder, FrameError, type FrameKind } from './frame.js';
 
 export interface ConnectionOptions {
@@ -15,6 +16,8 @@ export interface ConnectionOptions {
 export class Connection {
   /** Set after the handshake: the peer's member id. */
   peerId: string | undefined;
+  /** The peer as it introduced itself in the handshake. */
+  peer: GridMember | undefined;
   /** `host:port` of the peer's grid listener, once known. */
   peerAddress: string | undefined;
   readonly remote: string;

@@ -63,6 +63,11 @@ export class ObjectName {
     return `"${value.replace(/[\\"*?]/g, (c) => `\\${c}`).replace(/\n/g, '\\n')}"`;
   }
 
+  /** A value as it may stand in a name: unchanged when it is safe unquoted, quoted otherwise. */
+  static value(value: string): string {
+    return value.length > 0 && !/[:=,"*?\n\\]/.test(value) ? value : ObjectName.quote(value);
+  }
+
   /** Reverses `quote`; a value that is not quoted comes back unchanged. */
   static unquote(value: string): string {
     if (!isQuoted(value)) return value;

@@ -1,0 +1,89 @@
+import { defineBundle, property, type BundleContext } from '../../core/bundle.js';
+import { GRID_SERVICE } from '../grid/api.js';
+import { HTTP_SERVICE } from '../http/api.js';
+import { MBEAN_SERVER } from '../management/api.js';
+import { CACHE_SERVICE } from './api.js';
+import { emptyCcfModel, parseCcf } from './ccf/parseCcf.js';
+import { gridTopicTransport } from './invalidation/gridTopic.js';
+import { startLtcp } from './invalidation/ltcp/ltcpTransport.js';
+import { registerRegionMBean } from './management/regionMBean.js';
+import { JcsCacheService } from './region/cacheService.js';
+
+const config = {
+  'com.openexchange.caching.jcs.enabled': property({
+    doc: 'Caching on or off; off: regions exist but hold nothing', format: 'Boolean', default: true,
+  }),
+  'com.openexchange.caching.jcs.eventInvalidation': property({
+    doc: 'true: invalidate over the grid topic cacheEvents; false: the legacy lateral TCP auxiliary (jcs.auxiliary.LTCP.*)', format: 'Boolean', default: true,
+  }),
+  'com.openexchange.caching.jcs.ltcp.listenerHost': property({
+    doc: 'Address the LTCP listener binds; empty: the HTTP connector\'s host, or 127.0.0.1', format: 'String', default: '',
+  }),
+  'com.openexchange.caching.jcs.ltcp.reconnectMaxDelay': property({
+    doc: 'Longest wait between reconnection attempts to an LTCP peer (backoff doubles from 100 ms)', format: 'duration', default: 5000,
+  }),
+  'com.openexchange.caching.jcs.ltcp.discoveryInterval': property({
+    doc: 'How often this node announces its LTCP listener when UdpDiscoveryEnabled=true', format: 'duration', default: 5000,
+  }),
+};
+
+type Ctx = BundleContext<typeof config>;
+
+async function attachInvalidation(ctx: Ctx, service: JcsCacheService, lateral: ReturnType<typeof parseCcf>['lateral']): Promise<void> {
+  if (ctx.config.get('com.openexchange.caching.jcs.eventInvalidation')) {
+    const grid = ctx.getOptional(GRID_SERVICE);
+    if (grid) service.attach(gridTopicTransport(grid, service, ctx.logger));
+    else ctx.logger.warn('eventInvalidation=true but no grid service is active: distributed regions are invalidated on this node only');
+    return;
+  }
+  if (!lateral) {
+    ctx.logger.warn('eventInvalidation=false but cache.ccf defines no lateral TCP auxiliary: distributed regions are invalidated on this node only');
+    return;
+  }
+  const configuredHost = ctx.config.get('com.openexchange.caching.jcs.ltcp.listenerHost');
+  service.attach(await startLtcp({
+    settings: lateral,
+    listenerHost: configuredHost || ctx.getOptional(HTTP_SERVICE)?.address.host || '127.0.0.1',
+    route: ctx.node.route,
+    sink: service,
+    logger: ctx.logger,
+    reconnectMinMs: 100,
+    reconnectMaxMs: Math.max(100, ctx.config.get('com.openexchange.caching.jcs.ltcp.reconnectMaxDelay')),
+    discoveryIntervalMs: Math.max(100, ctx.config.get('com.openexchange.caching.jcs.ltcp.discoveryInterval')),
+  }));
+}
+
+export default defineBundle({
+  name: 'cache-jcs',
+  version: '1.0.0',
+  description: 'JCS cache regions from cache.ccf, invalidated cluster-wide over grid topics or lateral TCP',
+  provides: [CACHE_SERVICE],
+  optionalRequires: [GRID_SERVICE, MBEAN_SERVER, HTTP_SERVICE],
+  config,
+  async start(ctx) {
+    const file = ctx.files.file('cache.ccf');
+    if (!file) ctx.logger.warn(`no cache.ccf in ${ctx.files.dir}: every region gets JCS's defaults and stays local`);
+    const model = file ? parseCcf(file) : emptyCcfModel();
+    for (const warning of model.warnings) ctx.logger.warn(warning);
+
+    const enabled = ctx.config.get('com.openexchange.caching.jcs.enabled');
+    const ltcp = !ctx.config.get('com.openexchange.caching.jcs.eventInvalidation') && model.lateral !== undefined;
+    const service = new JcsCacheService({ model, logger: ctx.logger, enabled, issueRemoveOnPut: ltcp && model.lateral!.issueRemoveOnPut });
+    ctx.onStop(() => service.close());
+    if (enabled) await attachInvalidation(ctx, service, model.lateral);
+    else ctx.logger.info('com.openexchange.caching.jcs.enabled=false: regions hold nothing');
+
+    const mbeans = ctx.getOptional(MBEAN_SERVER);
+    if (mbeans) {
+      const unregister = service.all().map((region) => registerRegionMBean(mbeans, region));
+      const stopListening = service.onRegionCreated((region) => unregister.push(registerRegionMBean(mbeans, region)));
+      ctx.onStop(() => {
+        stopListening();
+        for (const u of unregister) u();
+      });
+    }
+    ctx.register(CACHE_SERVICE, service);
+    const distributed = service.all().filter((r) => r.settings.distributed).length;
+    ctx.logger.info(`cache regions: ${service.regionNames().length} from ${file?.path ?? 'defaults'} (${distributed} invalidated cluster-wide), invalidation mode ${service.invalidationMode}`);
+  },
+});

@@ -1,0 +1,103 @@
+import type { Logger } from 'winston';
+import type { GridMember } from '../api.js';
+import type { Membership } from './membership.js';
+import type { Peers } from './peers.js';
+
+export interface FailureDetectorOptions {
+  heartbeatIntervalMs: number;
+  maxNoHeartbeatMs: number;
+  clockSkewThresholdMs: number;
+}
+
+const SKEW_WARN_EVERY_MS = 60_000;
+
+/**
+ * Heartbeats and silence: every member sends a heartbeat to every other member each interval; a
+ * member from which nothing arrived for `maxNoHeartbeatMs` is reported through `onSilent`.
+ * Heartbeats carry the sender's wall clock, so a skew between members is warned about.
+ */
+export class FailureDetector {
+  private readonly lastHeard = new Map<string, number>();
+  private readonly skewWarned = new Map<string, number>();
+  private readonly silentReported = new Set<string>();
+  private lastCheck = Date.now();
+  private heartbeatTimer: NodeJS.Timeout | undefined;
+  private checkTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly options: FailureDetectorOptions,
+    private readonly membership: Membership,
+    private readonly peers: Peers,
+    private readonly logger: Logger,
+    private readonly sendHeartbeat: (to: GridMember) => void,
+    private readonly onSilent: (member: GridMember, silentMs: number) => void,
+  ) {}
+
+  start(): void {
+    this.heartbeatTimer = setInterval(() => this.beat(), this.options.heartbeatIntervalMs);
+    this.checkTimer = setInterval(() => this.check(), Math.max(50, Math.min(250, this.options.heartbeatIntervalMs / 4)));
+    this.heartbeatTimer.unref();
+    this.checkTimer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.heartbeatTimer);
+    clearInterval(this.checkTimer);
+  }
+
+  /** Counts as a sign of life, e.g. a member just joined or a reconnect succeeded. */
+  heard(id: string): void {
+    this.lastHeard.set(id, Date.now());
+    this.silentReported.delete(id);
+  }
+
+  /** A heartbeat arrived: a sign of life and a clock reading. */
+  heartbeat(from: GridMember, sentAt: number): void {
+    this.heard(from.id);
+    const skew = sentAt - Date.now();
+    if (Math.abs(skew) <= this.options.clockSkewThresholdMs) return;
+    const last = this.skewWarned.get(from.id) ?? 0;
+    if (Date.now() - last < SKEW_WARN_EVERY_MS) return;
+    this.skewWarned.set(from.id, Date.now());
+    const local = this.membership.local.address;
+    this.logger.warn(`grid clock skew: member ${from.address} is ${Math.abs(skew)} ms ${skew > 0 ? 'ahead of' : 'behind'} this member ${local} (threshold ${this.options.clockSkewThresholdMs} ms); keep the clocks in sync with NTP`);
+  }
+
+  forget(id: string): void {
+    this.lastHeard.delete(id);
+    this.silentReported.delete(id);
+    this.skewWarned.delete(id);
+  }
+
+  private beat(): void {
+    for (const m of this.membership.view.members) {
+      if (m.id !== this.membership.local.id) this.sendHeartbeat(m);
+    }
+  }
+
+  private check(): void {
+    const now = Date.now();
+    const stalled = now - this.lastCheck > this.options.maxNoHeartbeatMs / 2;
+    this.lastCheck = now;
+    if (stalled) {
+      // This process itself was frozen (SIGSTOP, swap): the others' frames may be unread, not missing.
+      this.logger.warn(`grid: this member ${this.membership.local.address} was unresponsive for a while; giving the others a fresh heartbeat deadline`);
+      for (const m of this.membership.view.members) this.lastHeard.set(m.id, now);
+      return;
+    }
+    for (const m of this.membership.view.members) {
+      if (m.id === this.membership.local.id) continue;
+      const conn = this.peers.get(m.id);
+      const heard = Math.max(this.lastHeard.get(m.id) ?? now, conn?.lastReceived ?? 0);
+      if (!this.lastHeard.has(m.id)) this.lastHeard.set(m.id, now);
+      const silent = now - heard;
+      if (silent <= this.options.maxNoHeartbeatMs) {
+        this.silentReported.delete(m.id);
+        continue;
+      }
+      if (this.silentReported.has(m.id)) continue;
+      this.silentReported.add(m.id);
+      this.onSilent(m, silent);
+    }
+  }
+}

@@ -1,0 +1,28 @@
+/**
+ * A service that keeps data per partition (maps, topics). The partition service asks each one to
+ * copy a partition to a new replica, and tells it when a partition is dropped or promoted here.
+ */
+export interface ReplicaParticipant {
+  readonly name: string;
+  /** The data a replica at `replicaIndex` (0 = owner) needs, in chunks small enough for one message each. */
+  snapshot(p: number, replicaIndex: number): unknown[];
+  /** `first` is true for the first chunk of a copy: forget what this member had for partition p. */
+  restore(p: number, chunk: unknown, first: boolean): void;
+  /** This member holds no replica of partition p any more. */
+  drop(p: number): void;
+  /** This member became the owner of partition p (a backup was promoted). */
+  promoted(p: number): void;
+}
+
+/** Errors with this marker are retried by the caller until its deadline. */
+export const RETRY = '[retry]';
+
+export function retryError(message: string): Error {
+  return new Error(`${RETRY} ${message}`);
+}
+
+export function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -1,0 +1,196 @@
+import type { Logger } from 'winston';
+import type { GridMember, PartitionInfo } from '../api.js';
+import type { ClusterSpi } from '../spi/clusterSpi.js';
+import { groupOf, type PartitionGroups } from './partitionGroups.js';
+import { messageOf, type ReplicaParticipant } from './participants.js';
+import { emptyTable, fromWire, type PartitionTable, sameReplicas, type WireTable } from './partitionTable.js';
+
+export const PARTITION_SERVICE = 'grid.partition';
+
+/** How long a source keeps a migrating partition blocked when the master never commits nor aborts. */
+const MIGRATION_LEASE_MS = 15_000;
+/** A copied-in partition is kept this long while the master has not committed it yet. */
+const INCOMING_GRACE_MS = 30_000;
+
+export type PartitionMessage =
+  | { t: 'table'; w: WireTable }
+  | { t: 'migrate'; p: number; targets: string[] }
+  | { t: 'abort'; p: number }
+  | { t: 'replica'; p: number; part: string; c: unknown; f: boolean }
+  | { t: 'drain'; member: string };
+
+/**
+ * This member's view of the partition table, and the member side of migrations: a source blocks a
+ * partition and copies it to the new replicas; a target stores the copies. The master's planning
+ * lives in `rebalancer.ts`, which calls `commit` here.
+ */
+export class PartitionService {
+  private table: PartitionTable;
+  private readonly migratingOut = new Map<number, { targets: string[]; until: number }>();
+  private readonly incoming = new Map<number, number>();
+  private readonly participants: ReplicaParticipant[] = [];
+  private readonly tableListeners: (() => void)[] = [];
+  /** Set by the rebalancer: handles `drain` requests on the master. */
+  drainHandler?: (member: string) => Promise<boolean>;
+
+  constructor(
+    private readonly spi: ClusterSpi,
+    readonly partitionCount: number,
+    private readonly groups: PartitionGroups | undefined,
+    private readonly logger: Logger,
+  ) {
+    this.table = emptyTable(partitionCount);
+    spi.handle(PARTITION_SERVICE, (from, payload) => this.onMessage(from, payload as PartitionMessage));
+  }
+
+  addParticipant(p: ReplicaParticipant): void {
+    this.participants.push(p);
+  }
+
+  onTableChange(listener: () => void): void {
+    this.tableListeners.push(listener);
+  }
+
+  current(): PartitionTable {
+    return this.table;
+  }
+
+  get localId(): string {
+    return this.spi.local.id;
+  }
+
+  ownerOf(p: number): string | undefined {
+    return this.table.replicas[p]?.[0];
+  }
+
+  replicasOf(p: number): readonly string[] {
+    return this.table.replicas[p] ?? [];
+  }
+
+  /** The partition group of a member, undefined when it holds no data. */
+  groupOf(member: GridMember): string | undefined {
+    return groupOf(member, this.groups);
+  }
+
+  /** True when this member owns p and p is not being copied away right now. */
+  canExecute(p: number): boolean {
+    if (this.table.replicas[p]?.[0] !== this.spi.local.id) return false;
+    const m = this.migratingOut.get(p);
+    if (!m) return true;
+    if (m.until > Date.now()) return false;
+    this.migratingOut.delete(p);
+    return true;
+  }
+
+  isReplica(p: number): boolean {
+    return this.table.replicas[p]?.includes(this.spi.local.id) ?? false;
+  }
+
+  partitions(): PartitionInfo[] {
+    return this.table.replicas.map((r, id) => ({ id, owner: r[0], backups: r.slice(1) }));
+  }
+
+  /** Cluster safe as this member can tell: the master says so and the table matches the current members. */
+  isClusterSafe(): boolean {
+    if (!this.table.safe || this.migratingOut.size > 0) return false;
+    const view = this.spi.view().members;
+    const alive = new Set(view.map((m) => m.id));
+    const inTable = new Set(this.table.replicas.flat());
+    for (const id of inTable) if (!alive.has(id)) return false;
+    return view.every((m) => this.groupOf(m) === undefined || inTable.has(m.id));
+  }
+
+  /** Installs a table: the master calls it for its own commits, members for each push. */
+  apply(next: PartitionTable): void {
+    const prev = this.table;
+    this.table = next;
+    const me = this.spi.local.id;
+    const now = Date.now();
+    for (let p = 0; p < this.partitionCount; p++) {
+      const was = prev.replicas[p] ?? [];
+      const is = next.replicas[p] ?? [];
+      const m = this.migratingOut.get(p);
+      if (m && (sameReplicas(is, m.targets) || m.until <= now)) this.migratingOut.delete(p);
+      if (is[0] === me && was[0] !== me && was.includes(me)) for (const part of this.participants) part.promoted(p);
+      if (is.includes(me)) this.incoming.delete(p);
+      else this.dropIfIdle(p, now);
+    }
+    for (const l of this.tableListeners) l();
+  }
+
+  /** Drops copies of partitions this member no longer holds a replica of (also strays left by late backups). */
+  sweep(): void {
+    const now = Date.now();
+    for (let p = 0; p < this.partitionCount; p++) if (!this.isReplica(p)) this.dropIfIdle(p, now);
+  }
+
+  /** Forget every partition (before a split-brain merge): the larger cluster's table replaces ours. */
+  reset(): void {
+    for (let p = 0; p < this.partitionCount; p++) for (const part of this.participants) part.drop(p);
+    this.migratingOut.clear();
+    this.incoming.clear();
+    this.table = emptyTable(this.partitionCount);
+    for (const l of this.tableListeners) l();
+  }
+
+  private dropIfIdle(p: number, now: number): void {
+    if (this.migratingOut.has(p)) return;
+    const grace = this.incoming.get(p);
+    if (grace !== undefined && grace > now) return;
+    this.incoming.delete(p);
+    for (const part of this.participants) part.drop(p);
+  }
+
+  /** Runs a message addressed to this member without the network (the master migrating its own partitions). */
+  handleLocal(msg: PartitionMessage): Promise<unknown> {
+    return this.onMessage(this.spi.local, msg);
+  }
+
+  private async onMessage(from: GridMember, msg: PartitionMessage): Promise<unknown> {
+    switch (msg.t) {
+      case 'table': {
+        const next = fromWire(msg.w);
+        const master = this.spi.view().members[0]?.id;
+        if (next.version > this.table.version || from.id === master) this.apply(next);
+        return undefined;
+      }
+      case 'migrate':
+        return this.migrateOut(msg.p, msg.targets);
+      case 'abort':
+        this.migratingOut.delete(msg.p);
+        return undefined;
+      case 'replica': {
+        const part = this.participants.find((x) => x.name === msg.part);
+        if (!part) throw new Error(`partition ${msg.p}: unknown replica participant ${msg.part}`);
+        this.incoming.set(msg.p, Date.now() + INCOMING_GRACE_MS);
+        part.restore(msg.p, msg.c, msg.f);
+        return true;
+      }
+      case 'drain':
+        if (!this.drainHandler) throw new Error(`member ${this.spi.local.id} cannot drain ${msg.member}`);
+        return this.drainHandler(msg.member);
+    }
+  }
+
+  /** Source side of a migration: block p, copy it to every target but this member, await their acks. */
+  private async migrateOut(p: number, targets: string[]): Promise<boolean> {
+    const me = this.spi.local.id;
+    this.migratingOut.set(p, { targets, until: Date.now() + MIGRATION_LEASE_MS });
+    try {
+      await Promise.all(targets.map(async (target, index) => {
+        if (target === me) return;
+        for (const part of this.participants) {
+          const chunks = part.snapshot(p, index);
+          for (let i = 0; i < chunks.length; i++) {
+            const msg: PartitionMessage = { t: 'replica', p, part: part.name, c: chunks[i], f: i === 0 };
+            await this.spi.request(target, PARTITION_SERVICE, msg, MIGRATION_LEASE_MS);
+          }
+        }
+      }));
+      return true;
+    } catch (err) {
+      this.migratingOut.delete(p);
+      throw new Error(`partition ${p}: copy from ${me} to ${targets.join(',')} failed: ${messageOf(err)}`);
+    }
+  }
+}

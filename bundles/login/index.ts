@@ -1,0 +1,55 @@
+import { defineBundle, property } from '../../core/bundle.js';
+import { AUTHENTICATION_SERVICE } from '../auth-file/api.js';
+import { HTTP_SERVICE } from '../http/api.js';
+import { SESSIOND_SERVICE } from '../sessiond/api.js';
+import { addApacheCommands } from './cli/commands.js';
+import { LoginRoutes } from './loginRoutes.js';
+import { whoami } from './systemRoutes.js';
+
+const config = {
+  'com.openexchange.cookie.secure': property({
+    doc: 'Mark the JSESSIONID and secret cookies Secure (sent over HTTPS only); set true when clients reach the site by HTTPS',
+    format: 'Boolean',
+    default: false,
+  }),
+  'com.openexchange.cookie.sameSite': property({
+    doc: 'SameSite attribute of the cookies (None needs com.openexchange.cookie.secure=true)',
+    format: ['Lax', 'Strict', 'None'] as const,
+    default: 'Lax' as string,
+  }),
+  'com.openexchange.UIWebPath': property({
+    doc: 'Path of the web UI; a token login redirects there with ;jsessionid= and the server token',
+    format: (value: unknown) => {
+      if (typeof value !== 'string' || !/^\/[^;?#\s]*$/.test(value)) throw new Error('must be a path starting with "/" without ";", "?", "#" or whitespace');
+    },
+    default: '/appsuite/',
+  }),
+};
+
+export default defineBundle({
+  name: 'login',
+  version: '1.0.0',
+  description: 'HTTP login, logout, token login and whoami under /ajax, with JSESSIONID route cookies',
+  requires: [HTTP_SERVICE, SESSIOND_SERVICE, AUTHENTICATION_SERVICE],
+  config,
+  commands: addApacheCommands,
+  start(ctx) {
+    const http = ctx.get(HTTP_SERVICE);
+    const sessiond = ctx.get(SESSIOND_SERVICE);
+    const cookies = { secure: ctx.config.get('com.openexchange.cookie.secure'), sameSite: ctx.config.get('com.openexchange.cookie.sameSite') };
+    if (cookies.sameSite === 'None' && !cookies.secure) {
+      throw new Error(`${ctx.config.origin('com.openexchange.cookie.sameSite')} com.openexchange.cookie.sameSite=None needs com.openexchange.cookie.secure=true (browsers drop such cookies otherwise)`);
+    }
+    const routes = new LoginRoutes({
+      auth: ctx.get(AUTHENTICATION_SERVICE),
+      sessiond,
+      route: ctx.node.route,
+      cookies,
+      uiWebPath: ctx.config.get('com.openexchange.UIWebPath'),
+      logger: ctx.logger,
+    });
+    http.route('POST', '/ajax/login', (req) => routes.post(req));
+    http.route('GET', '/ajax/login', (req) => routes.get(req));
+    http.route('GET', '/ajax/system', whoami(sessiond, ctx.node.route, cookies));
+  },
+});

@@ -1,0 +1,162 @@
+import type { GridMember, GridService, PartitionInfo } from '../../grid/api.js';
+import type { MBean, MBeanAttribute } from '../api.js';
+import { ObjectName } from '../server/objectName.js';
+
+export const HAZELCAST_DOMAIN = 'com.hazelcast';
+
+/** Attributes of `type=IMap` with Hazelcast's names, from the grid's local map statistics. */
+const MAP_STATS = [
+  ['localOwnedEntryCount', 'ownedEntryCount', 'Entries owned by this member'],
+  ['localBackupEntryCount', 'backupEntryCount', 'Backup entries held by this member'],
+  ['localOwnedEntryMemoryCost', 'ownedEntryMemoryCost', 'Approximate bytes of the owned entries'],
+  ['localHits', 'hits', 'Reads that found an entry'],
+  ['localGetOperationCount', 'getOperationCount', 'get operations'],
+  ['localPutOperationCount', 'putOperationCount', 'put operations'],
+  ['localRemoveOperationCount', 'removeOperationCount', 'remove operations'],
+  ['localTotalGetLatency', 'totalGetLatencyMs', 'Total get latency (ms)'],
+  ['localTotalPutLatency', 'totalPutLatencyMs', 'Total put latency (ms)'],
+  ['localTotalRemoveLatency', 'totalRemoveLatencyMs', 'Total remove latency (ms)'],
+  ['localLastUpdateTime', 'lastUpdateTime', 'Last update (ms since the epoch)'],
+] as const;
+
+/**
+ * The grid's MBeans, Hazelcast style, built only from the grid's public api. Members, maps and
+ * topics come and go: `wanted()` names the MBeans that should exist right now, each with a factory.
+ */
+export class GridMBeans {
+  private readonly instance: string;
+
+  constructor(private readonly grid: GridService) {
+    this.instance = ObjectName.value(grid.localMember.route);
+  }
+
+  wanted(): Map<string, () => MBean> {
+    const beans = new Map<string, () => MBean>();
+    const inst = this.instance;
+    beans.set(`${HAZELCAST_DOMAIN}:type=HazelcastInstance,name=${inst}`, () => this.instanceMBean());
+    beans.set(`${HAZELCAST_DOMAIN}:type=PartitionService,instance=${inst},name=${inst}`, () => this.partitionMBean());
+    for (const m of this.grid.members()) beans.set(`${HAZELCAST_DOMAIN}:type=Member,instance=${inst},name=${ObjectName.value(m.address)}`, () => this.memberMBean(m));
+    for (const name of this.grid.mapNames()) beans.set(`${HAZELCAST_DOMAIN}:type=IMap,instance=${inst},name=${ObjectName.value(name)}`, () => this.mapMBean(name));
+    for (const name of this.grid.topicNames()) beans.set(`${HAZELCAST_DOMAIN}:type=ReliableTopic,instance=${inst},name=${ObjectName.value(name)}`, () => this.topicMBean(name));
+    return beans;
+  }
+
+  private master(): GridMember | undefined {
+    return this.grid.members()[0];
+  }
+
+  private instanceMBean(): MBean {
+    const g = this.grid;
+    return {
+      className: 'com.hazelcast.jmx.InstanceMBean',
+      description: 'This member\'s view of the cluster',
+      attributes: [
+        str('name', () => g.localMember.route, 'Instance name (the node\'s route)'),
+        str('groupName', () => g.clusterName, 'Effective cluster name (group name plus protocol major.minor)'),
+        str('version', () => g.localMember.version, 'Grid protocol version'),
+        str('localMember', () => g.localMember.address),
+        str('master', () => this.master()?.address ?? '', 'Address of the master (oldest member)'),
+        bool('localMemberIsMaster', () => g.isMaster()),
+        int('memberCount', () => g.members().length),
+        { name: 'members', type: '[Ljava.lang.String;', description: 'Member addresses, oldest first', get: () => g.members().map((m) => m.address) },
+        bool('clusterSafe', () => g.isClusterSafe(), 'Every partition has all its backups in sync'),
+        int('partitionCount', () => g.partitionCount()),
+      ],
+    };
+  }
+
+  private partitionMBean(): MBean {
+    const g = this.grid;
+    const perMember = (pick: (p: PartitionInfo) => string[]) => () => {
+      const partitions = g.partitions();
+      return Object.fromEntries(g.members().map((m) => [m.address, partitions.filter((p) => pick(p).some((x) => isMember(x, m))).length]));
+    };
+    const local = (pick: (p: PartitionInfo) => string[]) => () => g.partitions().filter((p) => pick(p).some((x) => isMember(x, g.localMember))).length;
+    return {
+      className: 'com.hazelcast.jmx.PartitionServiceMBean',
+      description: 'Partition table as this member sees it',
+      attributes: [
+        int('partitionCount', () => g.partitionCount()),
+        int('activePartitionCount', () => g.partitions().filter((p) => p.owner !== undefined).length, 'Partitions that have an owner'),
+        bool('clusterSafe', () => g.isClusterSafe()),
+        int('localOwnedPartitionCount', local(owner)),
+        int('localBackupPartitionCount', local(backups)),
+        { name: 'ownedPartitionCounts', type: 'java.util.Map', description: 'Owned partitions per member address', get: perMember(owner) },
+        { name: 'backupPartitionCounts', type: 'java.util.Map', description: 'Backup replicas per member address', get: perMember(backups) },
+      ],
+    };
+  }
+
+  /** Reads the member live by address: a node restarted on the same address is a new member under the same name. */
+  private memberMBean(first: GridMember): MBean {
+    const g = this.grid;
+    const member = () => g.members().find((x) => x.address === first.address) ?? first;
+    const count = (pick: (p: PartitionInfo) => string[]) => () => g.partitions().filter((p) => pick(p).some((x) => isMember(x, member()))).length;
+    return {
+      className: 'com.hazelcast.jmx.MemberMBean',
+      description: `Member ${first.address}`,
+      attributes: [
+        str('address', () => member().address),
+        str('route', () => member().route, 'com.openexchange.server.backendRoute of the member'),
+        str('version', () => member().version),
+        str('uuid', () => member().id),
+        bool('master', () => this.master()?.id === member().id),
+        bool('localMember', () => g.localMember.id === member().id),
+        bool('liteMember', () => member().lite),
+        bool('dataMember', () => member().dataMember, 'Holds partitions (not lite, inside a partition group)'),
+        int('ownedPartitionCount', count(owner)),
+        int('backupPartitionCount', count(backups)),
+      ],
+    };
+  }
+
+  private mapMBean(name: string): MBean {
+    const map = () => this.grid.getMap(name);
+    return {
+      className: 'com.hazelcast.jmx.MapMBean',
+      description: `Distributed map ${name}`,
+      attributes: [
+        str('name', () => name),
+        ...MAP_STATS.map(([attr, stat, description]): MBeanAttribute => ({ name: attr, type: 'long', description, get: () => map().localStats()[stat] })),
+      ],
+      operations: [
+        { name: 'size', description: 'Entries in the whole cluster', params: [], returnType: 'int', invoke: () => map().size() },
+        { name: 'clear', description: 'Removes every entry cluster-wide', params: [], returnType: 'void', invoke: () => map().clear() },
+      ],
+    };
+  }
+
+  private topicMBean(name: string): MBean {
+    const stats = () => this.grid.getTopic(name).localStats();
+    return {
+      className: 'com.hazelcast.jmx.ReliableTopicMBean',
+      description: `Reliable topic ${name}`,
+      attributes: [
+        str('name', () => name),
+        { name: 'localPublishOperationCount', type: 'long', description: 'Messages published from this member', get: () => stats().published },
+        { name: 'localReceiveOperationCount', type: 'long', description: 'Messages received by this member', get: () => stats().received },
+        { name: 'localGapCount', type: 'long', description: 'Gaps (lost messages) seen by this member', get: () => stats().gaps },
+      ],
+    };
+  }
+}
+
+const owner = (p: PartitionInfo) => (p.owner === undefined ? [] : [p.owner]);
+const backups = (p: PartitionInfo) => p.backups;
+
+/** Partition tables may name members by id or by address. */
+function isMember(ref: string, m: GridMember): boolean {
+  return ref === m.id || ref === m.address;
+}
+
+function str(name: string, get: () => string, description?: string): MBeanAttribute {
+  return { name, type: 'java.lang.String', description, get };
+}
+
+function bool(name: string, get: () => boolean, description?: string): MBeanAttribute {
+  return { name, type: 'boolean', description, get };
+}
+
+function int(name: string, get: () => number, description?: string): MBeanAttribute {
+  return { name, type: 'int', description, get };
+}

@@ -1,0 +1,83 @@
+import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import type { MBeanAttribute } from '../api.js';
+import type { DefaultMBeanServer, RegisteredMBean } from '../server/mbeanServer.js';
+import { ObjectName } from '../server/objectName.js';
+
+interface Family {
+  help: string;
+  samples: { labels: Record<string, string>; value: number }[];
+}
+
+/**
+ * Prometheus text for every numeric and boolean MBean attribute, named like the JMX exporter but in
+ * snake case: `<domain>_<type>_<attribute>`, the other key properties as labels. Map attributes
+ * holding numbers (HeapMemoryUsage) give one metric per field. The node's process metrics come from
+ * prom-client's defaults.
+ */
+export class PrometheusExporter {
+  private readonly processRegistry = new Registry();
+
+  constructor(private readonly server: DefaultMBeanServer) {
+    collectDefaultMetrics({ register: this.processRegistry });
+  }
+
+  get contentType(): string {
+    return this.processRegistry.contentType;
+  }
+
+  async text(): Promise<string> {
+    const families = new Map<string, Family>();
+    for (const bean of this.server.find(ObjectName.parse('*:*'))) addBean(families, bean);
+    const registry = new Registry();
+    for (const [name, family] of families) {
+      const labelNames = [...new Set(family.samples.flatMap((s) => Object.keys(s.labels)))].sort();
+      const gauge = new Gauge({ name, help: family.help, labelNames, registers: [registry] });
+      for (const s of family.samples) gauge.set(Object.fromEntries(labelNames.map((l) => [l, s.labels[l] ?? ''])), s.value);
+    }
+    return Registry.merge([this.processRegistry, registry]).metrics();
+  }
+
+  close(): void {
+    this.processRegistry.clear();
+  }
+}
+
+function addBean(families: Map<string, Family>, bean: RegisteredMBean): void {
+  const type = bean.name.getKeyProperty('type');
+  const prefix = [bean.name.domain, type ? ObjectName.unquote(type) : ''].filter(Boolean).join('_');
+  const labels: Record<string, string> = {};
+  for (const [key, value] of bean.name.properties) if (key !== 'type') labels[metricName(key)] = ObjectName.unquote(value);
+  for (const attr of bean.mbean.attributes) {
+    for (const [suffix, value] of numbers(attr)) {
+      const name = metricName(`${prefix}_${attr.name}${suffix ? `_${suffix}` : ''}`);
+      const family = families.get(name) ?? { help: `${attr.description ?? attr.name} (${bean.name.domain} ${type ?? ''})`.trim(), samples: [] };
+      family.samples.push({ labels, value });
+      families.set(name, family);
+    }
+  }
+}
+
+/** The attribute's numeric readings; an attribute that cannot be read right now is left out. */
+function numbers(attr: MBeanAttribute): [string, number][] {
+  if (!['int', 'long', 'double', 'boolean', 'java.util.Map'].includes(attr.type)) return [];
+  let value: unknown;
+  try {
+    value = attr.get();
+  } catch {
+    return [];
+  }
+  if (typeof value === 'boolean') return [['', value ? 1 : 0]];
+  if (typeof value === 'number' && Number.isFinite(value)) return [['', value]];
+  if (value && typeof value === 'object' && !Array.isArray(value)) {
+    return Object.entries(value).filter((e): e is [string, number] => typeof e[1] === 'number' && Number.isFinite(e[1]));
+  }
+  return [];
+}
+
+function snake(text: string): string {
+  return text.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2').toLowerCase();
+}
+
+function metricName(text: string): string {
+  return snake(text).replace(/[^a-z0-9_]+/g, '_').replace(/_+/g, '_').replace(/^([0-9])/, '_$1');
+}

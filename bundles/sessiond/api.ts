@@ -1,0 +1,98 @@
+import type { EventEmitter } from 'eventemitter3';
+import { property } from '../../core/bundle.js';
+import { serviceToken } from '../../core/serviceToken.js';
+
+/** `com.openexchange.sessiond.sessionLongLifeTime`, shared with the session storage (it checks its eviction against it). */
+export const SESSION_LONG_LIFETIME = {
+  'com.openexchange.sessiond.sessionLongLifeTime': property({
+    doc: 'Idle time after which a session expires and is removed everywhere',
+    format: 'duration',
+    default: 604_800_000,
+  }),
+};
+
+/** A user's session as other bundles see it. */
+export interface Session {
+  /** 32 hex digits: 128 random bits. */
+  readonly id: string;
+  /** 32 hex digits: the value of the secret cookie that must accompany the id. */
+  readonly secret: string;
+  readonly user: string;
+  /** The client the user logged in with, e.g. `open-xchange-appsuite`. */
+  readonly client: string;
+  readonly createdAt: number;
+  readonly lastAccess: number;
+  /** Route of the node where the user logged in. */
+  readonly origin: string;
+}
+
+export type RemovalReason = 'logout' | 'expired' | 'remote';
+
+export interface SessiondEventMap {
+  /** A session was created here by a login, or adopted from the session storage. */
+  added: (session: Session, how: 'login' | 'adopted') => void;
+  /** Idle longer than `sessionDefaultLifeTime`: moved to the long-term container. */
+  longTerm: (session: Session) => void;
+  /** Gone from this node: logged out here, expired, or removed on another node (`remote`). */
+  removed: (session: Session, reason: RemovalReason) => void;
+}
+
+/** Why sessiond refused: a limit, or the session storage not answering. */
+export class SessiondError extends Error {
+  constructor(
+    readonly code: string,
+    readonly reason: 'maxSession' | 'maxSessionPerUser' | 'storageUnavailable',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface SessiondService {
+  /** Creates a session; throws SessiondError when `maxSession` or `maxSessionPerUser` is reached. */
+  create(user: string, client: string): Promise<Session>;
+  /**
+   * The session with this id, from this node or else adopted from the session storage; touches it.
+   * Undefined when unknown or expired. Throws SessiondError when the storage does not answer.
+   */
+  get(id: string): Promise<Session | undefined>;
+  /** Removes the session here and from the storage (so from every node); false when unknown. */
+  logout(id: string): Promise<boolean>;
+  /** Sessions this node holds. */
+  counts(): { shortTerm: number; longTerm: number };
+  /** Token login: remembers (on this node only) that `clientToken` plus the returned server token redeem `session`. */
+  createTokens(session: Session, clientToken: string): string;
+  /** One use; undefined when unknown, expired or not matching. */
+  redeemTokens(clientToken: string, serverToken: string): Promise<Session | undefined>;
+  readonly events: EventEmitter<SessiondEventMap>;
+}
+
+export const SESSIOND_SERVICE = serviceToken<SessiondService>('sessiond');
+
+/** A session as kept in a session storage (plain data, msgpack-friendly). */
+export interface StoredSession {
+  id: string;
+  secret: string;
+  user: string;
+  client: string;
+  createdAt: number;
+  lastAccess: number;
+  origin: string;
+}
+
+/**
+ * Where sessions outlive the node that holds them. Provided by `sessionstorage-grid`; sessiond
+ * works node-local when no bundle provides it.
+ */
+export interface SessionStorage {
+  /** For log lines, e.g. `grid map "sessions"`. */
+  readonly description: string;
+  put(session: StoredSession): Promise<void>;
+  get(id: string): Promise<StoredSession | undefined>;
+  /** True when it was there. */
+  remove(id: string): Promise<boolean>;
+  /** Called when a session is removed anywhere in the cluster; returns a function that unsubscribes. */
+  onRemoved(listener: (id: string) => void): () => void;
+}
+
+export const SESSION_STORAGE = serviceToken<SessionStorage>('sessiond.storage');

@@ -1,0 +1,190 @@
+import { EventEmitter } from 'eventemitter3';
+import type { Logger } from 'winston';
+import { type RemovalReason, type Session, SessiondError, type SessiondEventMap, type SessiondService, type SessionStorage } from './api.js';
+import { SessionContainers } from './containers.js';
+import { LocalSession } from './localSession.js';
+import { TokenStore } from './tokens.js';
+
+export interface SessiondLimits {
+  defaultLifeTimeMs: number;
+  longLifeTimeMs: number;
+  /** 0: unlimited. */
+  maxSession: number;
+  maxSessionPerUser: number;
+  tokenLifeTimeMs: number;
+}
+
+export interface SessiondOptions {
+  route: string;
+  limits: SessiondLimits;
+  storage?: SessionStorage;
+  logger: Logger;
+  now?: () => number;
+}
+
+const shortId = (id: string) => `${id.slice(0, 8)}…`;
+
+/** A node's sessions: short-term and long-term containers, backed by the optional session storage. */
+export class Sessiond implements SessiondService {
+  readonly events = new EventEmitter<SessiondEventMap>();
+  private readonly containers = new SessionContainers();
+  private readonly adopting = new Map<string, Promise<LocalSession | undefined>>();
+  private readonly tokens: TokenStore;
+  private readonly now: () => number;
+  /** How stale the storage's last-access time may get before a touch writes it. */
+  private readonly touchIntervalMs: number;
+  private readonly unsubscribe?: () => void;
+  private timer?: NodeJS.Timeout;
+
+  constructor(private readonly options: SessiondOptions) {
+    this.now = options.now ?? Date.now;
+    const { defaultLifeTimeMs, longLifeTimeMs, tokenLifeTimeMs } = options.limits;
+    this.touchIntervalMs = Math.min(60_000, Math.max(250, Math.min(defaultLifeTimeMs, longLifeTimeMs) / 4));
+    this.tokens = new TokenStore(tokenLifeTimeMs, this.now);
+    this.unsubscribe = options.storage?.onRemoved((id) => this.drop(id, 'remote'));
+  }
+
+  /** Starts the sweeper that moves idle sessions to long-term and expires them. */
+  startSweeper(): void {
+    const { defaultLifeTimeMs, longLifeTimeMs } = this.options.limits;
+    const every = Math.min(60_000, Math.max(100, Math.min(defaultLifeTimeMs, longLifeTimeMs) / 10));
+    this.timer = setInterval(() => void this.sweep(), every);
+    this.timer.unref();
+  }
+
+  close(): void {
+    clearInterval(this.timer);
+    this.unsubscribe?.();
+  }
+
+  async create(user: string, client: string): Promise<Session> {
+    const { maxSession, maxSessionPerUser } = this.options.limits;
+    if (maxSession > 0 && this.containers.size >= maxSession) {
+      throw new SessiondError('SES-0004', 'maxSession', `node ${this.options.route} already holds the maximum of ${maxSession} sessions (com.openexchange.sessiond.maxSession)`);
+    }
+    if (maxSessionPerUser > 0 && this.containers.countOf(user) >= maxSessionPerUser) {
+      throw new SessiondError('SES-0005', 'maxSessionPerUser', `user ${user} already has the maximum of ${maxSessionPerUser} sessions on this node (com.openexchange.sessiond.maxSessionPerUser)`);
+    }
+    const session = LocalSession.create(user, client, this.options.route, this.now());
+    this.containers.add(session);
+    const { storage } = this.options;
+    if (storage) {
+      try {
+        await storage.put(session.toStored());
+      } catch (err) {
+        this.options.logger.warn(`session ${shortId(session.id)} of ${user} could not be written to ${storage.description} (${(err as Error).message}); it will not survive this node`);
+      }
+    }
+    this.events.emit('added', session, 'login');
+    return session;
+  }
+
+  async get(id: string): Promise<Session | undefined> {
+    const local = this.containers.find(id);
+    if (local && this.now() - local.lastAccess <= this.options.limits.longLifeTimeMs) {
+      this.containers.activate(local);
+      this.touch(local);
+      return local;
+    }
+    // Expired here, but another node may have kept it alive in the storage since.
+    if (local) await this.expire(local);
+    if (!this.options.storage) return undefined;
+    let pending = this.adopting.get(id);
+    if (!pending) {
+      pending = this.adopt(id, this.options.storage).finally(() => this.adopting.delete(id));
+      this.adopting.set(id, pending);
+    }
+    return pending;
+  }
+
+  async logout(id: string): Promise<boolean> {
+    const local = this.drop(id, 'logout');
+    const { storage } = this.options;
+    if (!storage) return local !== undefined;
+    try {
+      return (await storage.remove(id)) || local !== undefined;
+    } catch (err) {
+      throw new SessiondError('SES-0300', 'storageUnavailable', `session ${shortId(id)} could not be removed from ${storage.description}: ${(err as Error).message}`);
+    }
+  }
+
+  counts(): { shortTerm: number; longTerm: number } {
+    return { shortTerm: this.containers.shortTerm.size, longTerm: this.containers.longTerm.size };
+  }
+
+  createTokens(session: Session, clientToken: string): string {
+    return this.tokens.issue(session.id, clientToken);
+  }
+
+  async redeemTokens(clientToken: string, serverToken: string): Promise<Session | undefined> {
+    const id = this.tokens.redeem(clientToken, serverToken);
+    return id === undefined ? undefined : this.get(id);
+  }
+
+  /** One pass of the sweeper (public for tests with a fake clock). */
+  async sweep(): Promise<void> {
+    const now = this.now();
+    const { defaultLifeTimeMs, longLifeTimeMs } = this.options.limits;
+    for (const s of [...this.containers.shortTerm.values()]) {
+      if (now - s.lastAccess > defaultLifeTimeMs) {
+        this.containers.toLongTerm(s);
+        this.events.emit('longTerm', s);
+      }
+    }
+    const expired = [...this.containers.longTerm.values(), ...this.containers.shortTerm.values()].filter((s) => now - s.lastAccess > longLifeTimeMs);
+    await Promise.all(expired.map((s) => this.expire(s)));
+    this.tokens.sweep();
+  }
+
+  private async adopt(id: string, storage: SessionStorage): Promise<LocalSession | undefined> {
+    let stored;
+    try {
+      stored = await storage.get(id);
+    } catch (err) {
+      throw new SessiondError('SES-0300', 'storageUnavailable', `session ${shortId(id)} could not be read from ${storage.description}: ${(err as Error).message}`);
+    }
+    if (!stored) return undefined;
+    const now = this.now();
+    if (now - stored.lastAccess > this.options.limits.longLifeTimeMs) {
+      storage.remove(id).catch((err: Error) => this.options.logger.debug(`expired session ${shortId(id)} not removed from ${storage.description}: ${err.message}`));
+      return undefined;
+    }
+    const existing = this.containers.find(id);
+    if (existing) return existing;
+    const session = LocalSession.from(stored);
+    this.containers.add(session);
+    this.options.logger.info(`adopted session ${shortId(id)} of ${session.user} (logged in on ${session.origin}) from ${storage.description}`);
+    this.events.emit('added', session, 'adopted');
+    this.touch(session);
+    return session;
+  }
+
+  private touch(s: LocalSession): void {
+    const now = this.now();
+    s.lastAccess = now;
+    const { storage } = this.options;
+    if (!storage || now - s.storedAccess < this.touchIntervalMs) return;
+    s.storedAccess = now;
+    storage.put(s.toStored()).catch((err: Error) => this.options.logger.debug(`touch of session ${shortId(s.id)} not stored: ${err.message}`));
+  }
+
+  private drop(id: string, reason: RemovalReason): LocalSession | undefined {
+    const s = this.containers.delete(id);
+    if (s) this.events.emit('removed', s, reason);
+    return s;
+  }
+
+  /** Expired here; removed from the storage only when no other node has used it since. */
+  private async expire(s: LocalSession): Promise<void> {
+    this.drop(s.id, 'expired');
+    const { storage } = this.options;
+    if (!storage) return;
+    try {
+      const stored = await storage.get(s.id);
+      if (stored && this.now() - stored.lastAccess <= this.options.limits.longLifeTimeMs) return;
+      if (stored) await storage.remove(s.id);
+    } catch (err) {
+      this.options.logger.warn(`expired session ${shortId(s.id)} not removed from ${storage.description}: ${(err as Error).message}`);
+    }
+  }
+}

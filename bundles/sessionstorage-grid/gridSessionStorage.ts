@@ -1,0 +1,60 @@
+import type { Logger } from 'winston';
+import type { DistributedMap } from '../grid/api.js';
+import type { SessionStorage, StoredSession } from './api.js';
+
+/** Checks that a map value has the shape of a session (it may have been written by another version). */
+function isStoredSession(v: unknown): v is StoredSession {
+  const s = v as Partial<StoredSession> | null;
+  return !!s && typeof s === 'object' && typeof s.id === 'string' && typeof s.secret === 'string' && typeof s.user === 'string'
+    && typeof s.client === 'string' && typeof s.createdAt === 'number' && typeof s.lastAccess === 'number' && typeof s.origin === 'string';
+}
+
+/** Sessions in a grid map; operations retry while the grid recovers from a member loss. */
+export class GridSessionStorage implements SessionStorage {
+  readonly description: string;
+
+  constructor(
+    private readonly map: DistributedMap<StoredSession>,
+    private readonly logger: Logger,
+    /** How long an operation keeps retrying before it reports the failure. */
+    private readonly retryForMs: number,
+  ) {
+    this.description = `grid map "${map.name}"`;
+  }
+
+  put(session: StoredSession): Promise<void> {
+    return this.retry(`put of session ${session.id.slice(0, 8)}…`, async () => {
+      await this.map.put(session.id, session);
+    });
+  }
+
+  get(id: string): Promise<StoredSession | undefined> {
+    return this.retry(`get of session ${id.slice(0, 8)}…`, async () => {
+      const value = await this.map.get(id);
+      if (value === undefined || isStoredSession(value)) return value;
+      this.logger.warn(`${this.description}: entry ${id.slice(0, 8)}… is not a session; ignored`);
+      return undefined;
+    });
+  }
+
+  remove(id: string): Promise<boolean> {
+    return this.retry(`remove of session ${id.slice(0, 8)}…`, async () => (await this.map.remove(id)) !== undefined);
+  }
+
+  onRemoved(listener: (id: string) => void): () => void {
+    return this.map.addEntryListener({ removed: (e) => listener(e.key) }, { includeValue: false });
+  }
+
+  private async retry<T>(what: string, op: () => Promise<T>): Promise<T> {
+    const deadline = Date.now() + this.retryForMs;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await op();
+      } catch (err) {
+        if (Date.now() >= deadline) throw new Error(`${this.description}: ${what} failed after ${attempt} attempt(s): ${(err as Error).message}`);
+        this.logger.debug(`${this.description}: ${what} failed (${(err as Error).message}); retrying`);
+        await new Promise((r) => setTimeout(r, Math.min(1000, 50 * attempt)));
+      }
+    }
+  }
+}
