@@ -1,3 +1,4 @@
+import { register } from 'node:module';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve as resolvePath } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -62,6 +63,15 @@ async function loadCustomFolder(folder: string): Promise<Bundle> {
   return importBundle(file, `custom bundle folder ${folder}`);
 }
 
+let sdkImports = false;
+
+/** Custom bundles import `oxkernel/sdk` and `oxkernel/bundles/<name>/api` without installing oxkernel. */
+function enableSdkImports(): void {
+  if (sdkImports) return;
+  sdkImports = true;
+  register('./sdkHooks.js', import.meta.url);
+}
+
 /**
  * Loads custom bundles from `kernel.bundles.path`: each entry is a bundle folder (with a
  * `package.json`) or a folder of bundle folders. Relative entries are relative to the config folder.
@@ -69,6 +79,7 @@ async function loadCustomFolder(folder: string): Promise<Bundle> {
 export async function loadCustomBundles(pathList: string, configDir: string): Promise<LoadResult> {
   const result: LoadResult = { bundles: [], errors: [] };
   const entries = pathList.split(',').map((s) => s.trim()).filter(Boolean);
+  if (entries.length) enableSdkImports();
   for (const entry of entries) {
     const dir = resolvePath(configDir, entry);
     if (!existsSync(dir) || !statSync(dir).isDirectory()) {

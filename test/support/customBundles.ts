@@ -1,16 +1,11 @@
-import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from './paths.js';
 
-/**
- * A temporary folder of custom bundles, as a user would have: one folder per bundle, and
- * `node_modules/oxkernel` linked to this checkout so `import ... from 'oxkernel/sdk'` resolves.
- */
+/** A temporary folder of custom bundles, as a user would have: one folder per bundle. */
 export function customBundleFolder(options: { examples?: boolean; bundles?: Record<string, { packageJson?: string; files: Record<string, string> }> } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'oxk-bundles-'));
-  mkdirSync(join(dir, 'node_modules'));
-  symlinkSync(repoRoot, join(dir, 'node_modules', 'oxkernel'), 'dir');
   if (options.examples) cpSync(join(repoRoot, 'test', 'fixtures', 'bundles'), dir, { recursive: true });
   for (const [name, spec] of Object.entries(options.bundles ?? {})) {
     mkdirSync(join(dir, name));

@@ -55,6 +55,10 @@ export class RecordStores {
     return c;
   }
 
+  peekContainer(p: number): PartitionContainer | undefined {
+    return this.containers[p];
+  }
+
   peek(p: number, map: string): Map<string, MapRecord> | undefined {
     return this.containers[p]?.maps.get(map);
   }

@@ -1,0 +1,148 @@
+import { pack, unpack } from 'msgpackr';
+import type { DistributedMap, EntryListener, LocalMapStats, PutOptions } from '../api.js';
+import type { Invoker } from '../partition/invoker.js';
+import type { PartitionService } from '../partition/partitionService.js';
+import { partitionOf } from '../partition/partitionTable.js';
+import type { MapConfig } from './mapConfig.js';
+import type { MapEvents } from './mapEvents.js';
+import { MAP_SERVICE, Op, type MapOp } from './mapOps.js';
+import type { MapCounters, MapStatsRegistry } from './mapStats.js';
+import { expiryOf, type RecordStores } from './recordStore.js';
+
+/** What every map proxy of one member shares. */
+export interface MapContext {
+  readonly invoker: Invoker;
+  readonly partitions: PartitionService;
+  readonly stores: RecordStores;
+  readonly events: MapEvents;
+  readonly stats: MapStatsRegistry;
+  readonly maxKeySize: number;
+  readonly maxValueSize: number;
+  readonly spiSend: (member: string, op: MapOp) => void;
+}
+
+/** The typed map API: values are msgpack-encoded here and stay Buffers on every member. */
+export class GridMap<V> implements DistributedMap<V> {
+  private readonly counters: MapCounters;
+
+  constructor(readonly name: string, private readonly config: MapConfig, private readonly ctx: MapContext) {
+    this.counters = ctx.stats.of(name);
+  }
+
+  async get(key: string): Promise<V | undefined> {
+    const start = performance.now();
+    const p = this.partition(key);
+    const local = this.config.readBackupData ? this.readBackup(p, key) : undefined;
+    const buf = local !== undefined ? local || undefined : await this.call<Buffer | undefined>(p, [Op.GET, this.name, key]);
+    this.counters.gets++;
+    this.counters.getMs += performance.now() - start;
+    return buf === undefined ? undefined : (unpack(buf) as V);
+  }
+
+  put(key: string, value: V, options?: PutOptions): Promise<V | undefined> {
+    return this.write(Op.PUT, key, value, options);
+  }
+
+  putIfAbsent(key: string, value: V, options?: PutOptions): Promise<V | undefined> {
+    return this.write(Op.PUT_IF_ABSENT, key, value, options);
+  }
+
+  replace(key: string, value: V): Promise<V | undefined> {
+    return this.write(Op.REPLACE, key, value);
+  }
+
+  async remove(key: string): Promise<V | undefined> {
+    const buf = await this.removal(Op.REMOVE, key);
+    return buf === undefined ? undefined : (unpack(buf) as V);
+  }
+
+  async delete(key: string): Promise<void> {
+    await this.removal(Op.DELETE, key);
+  }
+
+  containsKey(key: string): Promise<boolean> {
+    return this.call<boolean>(this.partition(key), [Op.CONTAINS, this.name, key]);
+  }
+
+  async size(): Promise<number> {
+    const sizes = await this.ctx.invoker.invokeAll<number>(MAP_SERVICE, [Op.SIZE, this.name]);
+    return sizes.reduce((a, b) => a + b, 0);
+  }
+
+  async keys(): Promise<string[]> {
+    return (await this.ctx.invoker.invokeAll<string[]>(MAP_SERVICE, [Op.KEYS, this.name])).flat();
+  }
+
+  async values(): Promise<V[]> {
+    return (await this.entries()).map(([, v]) => v);
+  }
+
+  async entries(): Promise<[string, V][]> {
+    const parts = await this.ctx.invoker.invokeAll<[string, Buffer][]>(MAP_SERVICE, [Op.ENTRIES, this.name]);
+    return parts.flat().map(([k, b]) => [k, unpack(b) as V]);
+  }
+
+  async clear(): Promise<void> {
+    await this.ctx.invoker.invokeAll<number>(MAP_SERVICE, [Op.CLEAR, this.name]);
+  }
+
+  addEntryListener(listener: EntryListener<V>, options?: { includeValue?: boolean }): () => void {
+    return this.ctx.events.add(this.name, listener as EntryListener<unknown>, options?.includeValue ?? true);
+  }
+
+  localStats(): LocalMapStats {
+    return this.ctx.stats.stats(this.name);
+  }
+
+  private async write(code: typeof Op.PUT | typeof Op.PUT_IF_ABSENT | typeof Op.REPLACE, key: string, value: V, options?: PutOptions): Promise<V | undefined> {
+    const start = performance.now();
+    const p = this.partition(key);
+    const buf = pack(value);
+    if (buf.length > this.ctx.maxValueSize) {
+      throw new Error(`map ${this.name}: value for key "${key.slice(0, 64)}" is ${buf.length} bytes, more than the limit of ${this.ctx.maxValueSize} (com.openexchange.hazelcast.map.maxValueSize)`);
+    }
+    const ttlMs = Math.max(0, (options?.ttlSeconds ?? 0) * 1000);
+    const old = await this.call<Buffer | undefined>(p, [code, this.name, key, buf, ttlMs]);
+    this.counters.puts++;
+    this.counters.putMs += performance.now() - start;
+    return old === undefined || old === null ? undefined : (unpack(old) as V);
+  }
+
+  private async removal(code: typeof Op.REMOVE | typeof Op.DELETE, key: string): Promise<Buffer | undefined> {
+    const start = performance.now();
+    const buf = await this.call<Buffer | undefined>(this.partition(key), [code, this.name, key]);
+    this.counters.removes++;
+    this.counters.removeMs += performance.now() - start;
+    return buf ?? undefined;
+  }
+
+  /**
+   * readBackupData: a member holding a replica answers from it. Returns the value, false when the
+   * replica has no live entry, undefined when this member holds no replica (ask the owner).
+   */
+  private readBackup(p: number, key: string): Buffer | false | undefined {
+    const replicas = this.ctx.partitions.replicasOf(p);
+    const me = this.ctx.partitions.localId;
+    if (replicas[0] === me || !replicas.includes(me)) return undefined;
+    const r = this.ctx.stores.peek(p, this.name)?.get(key);
+    const now = Date.now();
+    if (!r || expiryOf(r, now, this.config.maxIdleSeconds * 1000)) return false;
+    // Tell the owner about the read (idle time), at most once a second per entry.
+    if (this.config.maxIdleSeconds > 0 && now - r.accessed > 1000) this.ctx.spiSend(replicas[0], [Op.TOUCH, this.name, key]);
+    r.accessed = now;
+    return r.value;
+  }
+
+  private partition(key: string): number {
+    if (typeof key !== 'string') throw new TypeError(`map ${this.name}: keys must be strings, got ${typeof key}`);
+    const bytes = Buffer.byteLength(key);
+    if (bytes > this.ctx.maxKeySize) {
+      throw new Error(`map ${this.name}: key "${key.slice(0, 64)}..." is ${bytes} bytes, more than the limit of ${this.ctx.maxKeySize} (com.openexchange.hazelcast.map.maxKeySize)`);
+    }
+    return partitionOf(key, this.ctx.partitions.partitionCount);
+  }
+
+  private call<R>(p: number, op: MapOp): Promise<R> {
+    return this.ctx.invoker.invoke<R>(MAP_SERVICE, p, op);
+  }
+}

@@ -1,0 +1,60 @@
+import type { ReplicaParticipant } from '../partition/participants.js';
+import type { MapConfig } from './mapConfig.js';
+import { fromWireRecord, type RecordStores, toWireRecord, type WireRecord } from './recordStore.js';
+
+/** Records per migration message: big partitions travel in several messages. */
+const CHUNK_RECORDS = 2000;
+
+type Chunk = [map: string, records: WireRecord[]][];
+
+/** Map entries as partition replicas: copied on migration, dropped and promoted with the table. */
+export class MapReplicas implements ReplicaParticipant {
+  readonly name = 'map';
+
+  constructor(private readonly stores: RecordStores, private readonly config: (map: string) => MapConfig) {}
+
+  snapshot(p: number, replicaIndex: number): unknown[] {
+    const chunks: Chunk[] = [];
+    let chunk: Chunk = [];
+    let size = 0;
+    for (const [map, store] of this.stores.peekContainer(p)?.maps ?? []) {
+      const c = this.config(map);
+      if (replicaIndex > c.backupCount + c.asyncBackupCount) continue;
+      let records: WireRecord[] = [];
+      chunk.push([map, records]);
+      for (const [key, r] of store) {
+        if (size === CHUNK_RECORDS) {
+          chunks.push(chunk);
+          records = [];
+          chunk = [[map, records]];
+          size = 0;
+        }
+        records.push(toWireRecord(key, r));
+        size++;
+      }
+    }
+    chunks.push(chunk);
+    return chunks;
+  }
+
+  restore(p: number, chunk: unknown, first: boolean): void {
+    if (first) this.stores.drop(p);
+    const container = this.stores.container(p);
+    for (const [map, records] of chunk as Chunk) {
+      const store = container.store(map);
+      for (const w of records) store.set(w[0], fromWireRecord(w));
+    }
+  }
+
+  drop(p: number): void {
+    this.stores.drop(p);
+  }
+
+  /** The owner's reads never reached this backup: restart idle clocks rather than evict too early. */
+  promoted(p: number): void {
+    const now = Date.now();
+    for (const store of this.stores.peekContainer(p)?.maps.values() ?? []) {
+      for (const r of store.values()) r.accessed = Math.max(r.accessed, now);
+    }
+  }
+}
