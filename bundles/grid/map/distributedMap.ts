@@ -18,7 +18,6 @@ export interface MapContext {
   readonly stats: MapStatsRegistry;
   readonly maxKeySize: number;
   readonly maxValueSize: number;
-  readonly spiSend: (member: string, op: MapOp) => void;
 }
 
 /** The typed map API: values are msgpack-encoded here and stay Buffers on every member. */
@@ -33,10 +32,10 @@ export class GridMap<V> implements DistributedMap<V> {
     const start = performance.now();
     const p = this.partition(key);
     const local = this.config.readBackupData ? this.readBackup(p, key) : undefined;
-    const buf = local !== undefined ? local || undefined : await this.call<Buffer | undefined>(p, [Op.GET, this.name, key]);
+    const buf = local !== undefined ? local || undefined : await this.call<Buffer | null | undefined>(p, [Op.GET, this.name, key]);
     this.counters.gets++;
     this.counters.getMs += performance.now() - start;
-    return buf === undefined ? undefined : (unpack(buf) as V);
+    return buf == null ? undefined : (unpack(buf) as V);
   }
 
   put(key: string, value: V, options?: PutOptions): Promise<V | undefined> {
@@ -110,7 +109,7 @@ export class GridMap<V> implements DistributedMap<V> {
 
   private async removal(code: typeof Op.REMOVE | typeof Op.DELETE, key: string): Promise<Buffer | undefined> {
     const start = performance.now();
-    const buf = await this.call<Buffer | undefined>(this.partition(key), [code, this.name, key]);
+    const buf = await this.call<Buffer | null | undefined>(this.partition(key), [code, this.name, key]);
     this.counters.removes++;
     this.counters.removeMs += performance.now() - start;
     return buf ?? undefined;
@@ -128,7 +127,7 @@ export class GridMap<V> implements DistributedMap<V> {
     const now = Date.now();
     if (!r || expiryOf(r, now, this.config.maxIdleSeconds * 1000)) return false;
     // Tell the owner about the read (idle time), at most once a second per entry.
-    if (this.config.maxIdleSeconds > 0 && now - r.accessed > 1000) this.ctx.spiSend(replicas[0], [Op.TOUCH, this.name, key]);
+    if (this.config.maxIdleSeconds > 0 && now - r.accessed > 1000) this.call(p, [Op.TOUCH, this.name, key]).catch(() => undefined);
     r.accessed = now;
     return r.value;
   }

@@ -70,7 +70,6 @@ export function apacheConf(o: ApacheConfOptions): string {
     `ServerRoot ${q(o.serverRoot)}`,
     `PidFile ${q(o.pidFile)}`,
     `DefaultRuntimeDir ${q(o.runtimeDir)}`,
-    `Mutex file:${o.runtimeDir} default`,
     `ErrorLog ${q(o.errorLog)}`,
     'LogLevel warn',
     ...(o.user ? [`User ${o.user}`] : []),

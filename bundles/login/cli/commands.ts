@@ -36,7 +36,7 @@ export function addApacheCommands(program: Command): void {
     .option('--server-root <dir>', 'ServerRoot', '/etc/apache2')
     .option('--modules-dir <dir>', 'folder of the mod_*.so files', '/usr/lib/apache2/modules')
     .option('--pid-file <path>', 'PidFile', '/run/apache2/oxk-apache2.pid')
-    .option('--runtime-dir <dir>', 'DefaultRuntimeDir and mutex folder', '/run/apache2')
+    .option('--runtime-dir <dir>', 'DefaultRuntimeDir (shared memory of the balancer)', '/run/apache2')
     .option('--error-log <path>', 'ErrorLog', '/var/log/apache2/oxk-error.log')
     .option('--access-log <path>', 'CustomLog (with the route that served each request); none when omitted')
     .option('--user <user>', 'User the children run as when started as root')
