@@ -92,8 +92,12 @@ export class TopicRings implements PartitionExecutor, ReplicaParticipant {
   applyBackup(p: number, op: unknown): void {
     const [topic, item] = op as [string, TopicItem];
     const ring = this.ring(p, topic);
-    if (ring.items.length === 0) ring.head = item[0];
-    if (item[0] >= ring.tail) ring.append([item[0], Buffer.from(item[1]), item[2], item[3]], this.capacity);
+    if (item[0] < ring.tail) return;
+    if (item[0] > ring.tail) {
+      ring.items.length = 0;
+      ring.head = item[0];
+    }
+    ring.append([item[0], Buffer.from(item[1]), item[2], item[3]], this.capacity);
   }
 
   snapshot(p: number, replicaIndex: number): unknown[] {
@@ -115,4 +119,11 @@ export class TopicRings implements PartitionExecutor, ReplicaParticipant {
   }
 
   promoted(): void {}
+
+  /** Answers every parked read now (on shutdown). */
+  wakeAll(): void {
+    const all = [...this.waiting.values()].flat();
+    this.waiting.clear();
+    for (const wake of all) wake();
+  }
 }

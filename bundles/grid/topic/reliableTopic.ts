@@ -1,0 +1,114 @@
+import { pack, unpack } from 'msgpackr';
+import type { Logger } from 'winston';
+import type { ReliableTopic, TopicListener } from '../api.js';
+import type { Invoker } from '../partition/invoker.js';
+import { messageOf, sleep } from '../partition/participants.js';
+import { partitionOf } from '../partition/partitionTable.js';
+import { TOPIC_SERVICE, TopicOp, type ReadResult } from './topicRing.js';
+
+const READ_BATCH = 256;
+
+export interface TopicContext {
+  readonly invoker: Invoker;
+  readonly localId: string;
+  readonly partitionCount: number;
+  readonly maxValueSize: number;
+  readonly logger: Logger;
+}
+
+/**
+ * A reliable topic proxy. Publishes are chained so one publisher's messages keep their order;
+ * subscribers on this member share one reader that pulls from the ring by sequence, so a reader
+ * that fell behind the ring (or lost the owner) sees the jump and reports a gap.
+ */
+export class GridTopic<T> implements ReliableTopic<T> {
+  private readonly partition: number;
+  private chain: Promise<unknown> = Promise.resolve();
+  private readonly listeners = new Set<TopicListener<T>>();
+  private reading = false;
+  private readonly counts = { published: 0, received: 0, gaps: 0 };
+  private stopped = false;
+
+  constructor(readonly name: string, private readonly ctx: TopicContext) {
+    this.partition = partitionOf(name, ctx.partitionCount);
+  }
+
+  publish(payload: T): Promise<void> {
+    const buf = pack(payload);
+    if (buf.length > this.ctx.maxValueSize) {
+      return Promise.reject(new Error(`topic ${this.name}: message of ${buf.length} bytes is more than the limit of ${this.ctx.maxValueSize}`));
+    }
+    const next = this.chain.then(() =>
+      this.ctx.invoker.invoke(TOPIC_SERVICE, this.partition, [TopicOp.PUBLISH, this.name, buf, this.ctx.localId, Date.now()]));
+    this.chain = next.catch(() => undefined);
+    return next.then(() => {
+      this.counts.published++;
+    });
+  }
+
+  subscribe(listener: TopicListener<T>): () => void {
+    this.listeners.add(listener);
+    if (!this.reading) {
+      this.reading = true;
+      void this.readLoop();
+    }
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+
+  localStats(): { published: number; received: number; gaps: number } {
+    return { ...this.counts };
+  }
+
+  stop(): void {
+    this.stopped = true;
+  }
+
+  private async readLoop(): Promise<void> {
+    let next = -1;
+    while (this.listeners.size > 0 && !this.stopped) {
+      let result: ReadResult;
+      try {
+        result = await this.ctx.invoker.invoke<ReadResult>(TOPIC_SERVICE, this.partition, [TopicOp.READ, this.name, next, READ_BATCH]);
+      } catch (err) {
+        this.ctx.logger.debug(`topic ${this.name}: read from ${next} failed: ${messageOf(err)}`);
+        await sleep(100);
+        continue;
+      }
+      const [head, tail, items] = result;
+      if (next < 0) {
+        next = tail;
+        continue;
+      }
+      if (head > next || tail < next) this.gap(next, (tail < next ? tail : head) - 1, tail < next);
+      if (tail < next) next = tail;
+      else if (head > next) next = head;
+      for (const [seq, payload, publisher, publishTime] of items) {
+        if (seq < next) continue;
+        next = seq + 1;
+        this.counts.received++;
+        const message = { payload: unpack(payload) as T, publisher, sequence: seq, publishTime };
+        for (const l of this.listeners) {
+          try {
+            l.message(message);
+          } catch (err) {
+            this.ctx.logger.warn(`topic ${this.name}: listener failed on message ${seq}: ${messageOf(err)}`);
+          }
+        }
+      }
+    }
+    this.reading = false;
+  }
+
+  /** `reset`: the ring restarted below our position (its owner was lost without a backup). */
+  private gap(from: number, to: number, reset: boolean): void {
+    if (reset) {
+      this.ctx.logger.warn(`topic ${this.name}: ring restarted at ${to + 1} while this member expected ${from}; messages may be lost`);
+      from = to + 1;
+      to = from - 1;
+    }
+    this.counts.gaps++;
+    for (const l of this.listeners) l.gap?.({ topic: this.name, from, to });
+  }
+}
