@@ -1,4 +1,5 @@
 import { property } from '../../core/bundle.js';
+import { dataConfigSchema } from './data/dataConfig.js';
 
 /** Hazelcast's stock group password: a warning is logged while it is in use. */
 export const DEFAULT_GROUP_PASSWORD = 'wtV6$VQk8#+3ds!a';
@@ -84,6 +85,7 @@ export const gridConfig = {
   'hazelcast.max.no.heartbeat.seconds': property({
     doc: 'Seconds without any frame from a member before it is suspected', format: 'nat', default: 10,
   }),
+  ...dataConfigSchema,
 };
 
 export type GridConfig = typeof gridConfig;

@@ -16,7 +16,6 @@ export function serveMetrics(ctx: BundleContext, http: HttpService, server: Defa
   let stopped = false;
   ctx.onStop(() => {
     stopped = true;
-    exporter.close();
   });
   http.route('GET', '/metrics', async () => {
     if (stopped) return GONE;

@@ -15,7 +15,6 @@ import { DefaultMBeanServer } from './server/mbeanServer.js';
 
 export const VERSION = '0.1.0';
 
-
 export default defineBundle({
   name: 'management',
   version: VERSION,

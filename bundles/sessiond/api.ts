@@ -88,6 +88,8 @@ export interface SessionStorage {
   /** For log lines, e.g. `grid map "sessions"`. */
   readonly description: string;
   put(session: StoredSession): Promise<void>;
+  /** Replaces the entry only when it exists (never re-creates a removed session); false when it did not. */
+  touch(session: StoredSession): Promise<boolean>;
   get(id: string): Promise<StoredSession | undefined>;
   /** True when it was there. */
   remove(id: string): Promise<boolean>;

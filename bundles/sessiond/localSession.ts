@@ -4,10 +4,14 @@ import type { Session, StoredSession } from './api.js';
 /** 128 random bits as 32 hex digits. */
 export const randomId = (): string => randomBytes(16).toString('hex');
 
-/** A session held by this node; `storedAccess` is the last access the storage knows of. */
+/**
+ * A session held by this node; `storedAccess` is the last access the storage knows of,
+ * `checkedAt` when this node last made sure the storage still has it.
+ */
 export class LocalSession implements Session {
   lastAccess: number;
   storedAccess: number;
+  checkedAt: number;
 
   constructor(
     readonly id: string,
@@ -20,6 +24,7 @@ export class LocalSession implements Session {
   ) {
     this.lastAccess = lastAccess;
     this.storedAccess = lastAccess;
+    this.checkedAt = lastAccess;
   }
 
   static create(user: string, client: string, origin: string, now: number): LocalSession {

@@ -23,6 +23,7 @@ export interface SessiondOptions {
 }
 
 const shortId = (id: string) => `${id.slice(0, 8)}…`;
+const CHECK_INTERVAL_MS = 2000;
 
 /** A node's sessions: short-term and long-term containers, backed by the optional session storage. */
 export class Sessiond implements SessiondService {
@@ -33,6 +34,12 @@ export class Sessiond implements SessiondService {
   private readonly now: () => number;
   /** How stale the storage's last-access time may get before a touch writes it. */
   private readonly touchIntervalMs: number;
+  /**
+   * How long a local copy is trusted before an access checks (in the background) that the
+   * storage still has it: the bound on serving a session that was logged out on a node whose
+   * removal notice did not reach this one.
+   */
+  private readonly checkIntervalMs: number;
   private readonly unsubscribe?: () => void;
   private timer?: NodeJS.Timeout;
 
@@ -40,6 +47,7 @@ export class Sessiond implements SessiondService {
     this.now = options.now ?? Date.now;
     const { defaultLifeTimeMs, longLifeTimeMs, tokenLifeTimeMs } = options.limits;
     this.touchIntervalMs = Math.min(60_000, Math.max(250, Math.min(defaultLifeTimeMs, longLifeTimeMs) / 4));
+    this.checkIntervalMs = Math.min(CHECK_INTERVAL_MS, this.touchIntervalMs);
     this.tokens = new TokenStore(tokenLifeTimeMs, this.now);
     this.unsubscribe = options.storage?.onRemoved((id) => this.drop(id, 'remote'));
   }
@@ -159,13 +167,26 @@ export class Sessiond implements SessiondService {
     return session;
   }
 
+  /**
+   * Records the access; now and then checks that the storage still has the session (dropping it
+   * here when not: it was logged out or expired elsewhere) and writes the last access back. The
+   * write only replaces an existing entry, so it never brings back a session removed elsewhere.
+   */
   private touch(s: LocalSession): void {
     const now = this.now();
     s.lastAccess = now;
     const { storage } = this.options;
-    if (!storage || now - s.storedAccess < this.touchIntervalMs) return;
-    s.storedAccess = now;
-    storage.put(s.toStored()).catch((err: Error) => this.options.logger.debug(`touch of session ${shortId(s.id)} not stored: ${err.message}`));
+    if (!storage || now - s.checkedAt < this.checkIntervalMs) return;
+    s.checkedAt = now;
+    const write = now - s.storedAccess >= this.touchIntervalMs;
+    if (write) s.storedAccess = now;
+    const still = write ? storage.touch(s.toStored()) : storage.get(s.id).then((x) => x !== undefined);
+    still.then(
+      (present) => {
+        if (!present && this.containers.find(s.id) === s) this.drop(s.id, 'remote');
+      },
+      (err: Error) => this.options.logger.debug(`check of session ${shortId(s.id)} against ${storage.description} failed: ${err.message}`),
+    );
   }
 
   private drop(id: string, reason: RemovalReason): LocalSession | undefined {

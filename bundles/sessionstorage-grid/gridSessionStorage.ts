@@ -28,6 +28,10 @@ export class GridSessionStorage implements SessionStorage {
     });
   }
 
+  touch(session: StoredSession): Promise<boolean> {
+    return this.retry(`touch of session ${session.id.slice(0, 8)}…`, async () => (await this.map.replace(session.id, session)) !== undefined);
+  }
+
   get(id: string): Promise<StoredSession | undefined> {
     return this.retry(`get of session ${id.slice(0, 8)}…`, async () => {
       const value = await this.map.get(id);

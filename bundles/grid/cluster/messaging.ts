@@ -28,7 +28,7 @@ export class Messaging {
   private nextCallId = 1;
   private readonly sweeper: NodeJS.Timeout;
 
-  constructor(private readonly peers: Peers, private readonly localAddress: string, private readonly defaultTimeoutMs: number, private readonly logger: Logger) {
+  constructor(private readonly peers: Peers, private readonly defaultTimeoutMs: number, private readonly logger: Logger) {
     peers.onFrame((conn, frame) => this.receive(conn, frame));
     this.sweeper = setInterval(() => this.sweep(), SWEEP_MS);
     this.sweeper.unref();
@@ -64,7 +64,7 @@ export class Messaging {
 
   close(): void {
     clearInterval(this.sweeper);
-    for (const [, call] of this.calls) call.reject(new Error(`request "${call.service}" failed: this member (${this.localAddress}) is shutting down`));
+    for (const [, call] of this.calls) call.reject(new Error(`request "${call.service}" failed: this member is shutting down`));
     this.calls.clear();
   }
 
@@ -85,7 +85,10 @@ export class Messaging {
     switch (frame.kind) {
       case FrameKind.MESSAGE: {
         const handler = this.handlers.get(body[0] as string);
-        if (!handler) return this.logger.debug(`grid: no handler for service "${String(body[0])}" (message from ${from.address})`);
+        if (!handler) {
+          this.logger.debug(`grid: no handler for service "${String(body[0])}" (message from ${from.address})`);
+          return;
+        }
         try {
           const r = handler(from, body[1]);
           if (r instanceof Promise) r.catch((err: Error) => this.logger.warn(`grid handler "${String(body[0])}" failed on a message from ${from.address}: ${err.message}`));

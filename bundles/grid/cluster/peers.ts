@@ -57,7 +57,7 @@ export class Peers {
       const loser = keepNew ? existing : conn;
       if (keepNew) this.byId.set(peer.id, conn);
       this.wire(conn, result);
-      loser.close('duplicate connection');
+      loser.end('duplicate connection');
       if (!keepNew) return;
     } else {
       this.byId.set(peer.id, conn);

@@ -60,6 +60,7 @@ export class Prober {
       this.adopt(conn, result);
       return { address, peer: result.peer, status: result.status, conn };
     } catch (err) {
+      this.logger.debug(`grid probe of ${address} failed: ${(err as Error).message}`);
       const host = parseAddress(address).host;
       if (/ENOTFOUND|EAI_AGAIN/.test((err as Error).message) && !this.unresolvable.has(host)) {
         this.unresolvable.add(host);

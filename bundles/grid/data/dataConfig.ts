@@ -6,18 +6,14 @@ export type MergePolicyName = (typeof MERGE_POLICIES)[number];
 
 /**
  * The data layer's global properties (partitions, operations, migration, merge, topics). Spread into
- * the grid manifest's `config`; per-map settings come from `hazelcast/*.properties` (see mapConfig.ts).
+ * the grid's properties (`config.ts`); `com.openexchange.hazelcast.maxOperationTimeout`, the
+ * deadline of an operation, is the cluster layer's. Per-map settings come from `hazelcast/*.properties` (see mapConfig.ts).
  */
 export const dataConfigSchema = {
   'hazelcast.partition.count': property({
     doc: 'Number of partitions; must be equal on every member',
     format: 'nat',
     default: 271,
-  }),
-  'com.openexchange.hazelcast.maxOperationTimeout': property({
-    doc: 'Deadline (ms) of a map or topic operation, retries on a stale partition table or a migration included',
-    format: 'nat',
-    default: 5000,
   }),
   'com.openexchange.hazelcast.map.maxKeySize': property({
     doc: 'Largest map key in bytes (UTF-8)',

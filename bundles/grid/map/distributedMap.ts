@@ -126,9 +126,12 @@ export class GridMap<V> implements DistributedMap<V> {
     const r = this.ctx.stores.peek(p, this.name)?.get(key);
     const now = Date.now();
     if (!r || expiryOf(r, now, this.config.maxIdleSeconds * 1000)) return false;
-    // Tell the owner about the read (idle time), at most once a second per entry.
-    if (this.config.maxIdleSeconds > 0 && now - r.accessed > 1000) this.call(p, [Op.TOUCH, this.name, key]).catch(() => undefined);
-    r.accessed = now;
+    // Tell the owner about the read (idle time), at most once per quarter of the idle time (or second).
+    const idleMs = this.config.maxIdleSeconds * 1000;
+    if (idleMs > 0 && now - r.accessed > Math.min(1000, idleMs / 4)) {
+      r.accessed = now;
+      this.call(p, [Op.TOUCH, this.name, key]).catch(() => undefined);
+    }
     return r.value;
   }
 

@@ -65,9 +65,9 @@ export class Invoker {
   }
 
   /** One operation on partition p's owner. */
-  async invoke<R>(service: string, p: number, op: unknown): Promise<R> {
+  async invoke<R>(service: string, p: number, op: unknown, timeoutMs = this.timeoutMs): Promise<R> {
     const me = this.spi.local.id;
-    const deadline = Date.now() + this.timeoutMs;
+    const deadline = Date.now() + timeoutMs;
     let lastError = 'no owner known yet';
     for (let attempt = 0; ; attempt++) {
       const owner = this.partitions.ownerOf(p);
@@ -82,7 +82,7 @@ export class Invoker {
           if (!isRetryable(lastError)) throw err;
         }
       }
-      if (Date.now() >= deadline) throw this.deadlineError(service, `partition ${p}`, lastError);
+      if (Date.now() >= deadline) throw this.deadlineError(service, `partition ${p}`, lastError, timeoutMs);
       await sleep(Math.min(2 ** attempt, 100));
     }
   }
@@ -116,7 +116,7 @@ export class Invoker {
       }));
       pending = pending.filter((p) => !done.has(p));
       if (pending.length === 0) break;
-      if (Date.now() >= deadline) throw this.deadlineError(service, `${pending.length} partitions`, lastError);
+      if (Date.now() >= deadline) throw this.deadlineError(service, `${pending.length} partitions`, lastError, this.timeoutMs);
       await sleep(Math.min(2 ** attempt, 100));
     }
     return results;
@@ -138,8 +138,8 @@ export class Invoker {
     else if (acks.length > 1) await Promise.all(acks);
   }
 
-  private deadlineError(service: string, what: string, lastError: string): Error {
-    return new Error(`${service} operation on ${what} did not complete within ${this.timeoutMs} ms on member ${this.spi.local.id} (cluster still forming or partitions migrating?): ${lastError.replace(RETRY, '').trim()}`);
+  private deadlineError(service: string, what: string, lastError: string, timeoutMs: number): Error {
+    return new Error(`${service} operation on ${what} did not complete within ${timeoutMs} ms on member ${this.spi.local.id} (cluster still forming or partitions migrating?): ${lastError.replace(RETRY, '').trim()}`);
   }
 }
 

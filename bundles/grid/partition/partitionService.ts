@@ -17,7 +17,7 @@ export type PartitionMessage =
   | { t: 'migrate'; p: number; targets: string[] }
   | { t: 'abort'; p: number }
   | { t: 'replica'; p: number; part: string; c: unknown; f: boolean }
-  | { t: 'drain'; member: string };
+  | { t: 'drain'; member: string; ms: number };
 
 /**
  * This member's view of the partition table, and the member side of migrations: a source blocks a
@@ -31,7 +31,7 @@ export class PartitionService {
   private readonly participants: ReplicaParticipant[] = [];
   private readonly tableListeners: (() => void)[] = [];
   /** Set by the rebalancer: handles `drain` requests on the master. */
-  drainHandler?: (member: string) => Promise<boolean>;
+  drainHandler?: (member: string, timeoutMs: number) => Promise<boolean>;
 
   constructor(
     private readonly spi: ClusterSpi,
@@ -149,6 +149,10 @@ export class PartitionService {
   private async onMessage(from: GridMember, msg: PartitionMessage): Promise<unknown> {
     switch (msg.t) {
       case 'table': {
+        if (msg.w.r.length !== this.partitionCount) {
+          this.logger.error(`partition table from ${from.address} has ${msg.w.r.length} partitions, this member ${this.partitionCount}: hazelcast.partition.count must be equal on every member; table ignored`);
+          return undefined;
+        }
         const next = fromWire(msg.w);
         const master = this.spi.view().members[0]?.id;
         if (next.version > this.table.version || from.id === master) this.apply(next);
@@ -168,7 +172,7 @@ export class PartitionService {
       }
       case 'drain':
         if (!this.drainHandler) throw new Error(`member ${this.spi.local.id} cannot drain ${msg.member}`);
-        return this.drainHandler(msg.member);
+        return this.drainHandler(msg.member, msg.ms);
     }
   }
 

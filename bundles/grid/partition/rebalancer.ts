@@ -34,7 +34,7 @@ export class Rebalancer {
     private readonly options: RebalancerOptions,
     private readonly logger: Logger,
   ) {
-    partitions.drainHandler = (member) => this.drain(member);
+    partitions.drainHandler = (member, timeoutMs) => this.drain(member, timeoutMs);
     spi.onMembershipChange((change) => {
       for (const m of change.removed) this.draining.delete(m.id);
       this.trigger();
@@ -136,7 +136,7 @@ export class Rebalancer {
   private warnAboutGroups(members: DataMember[]): void {
     const groups = new Set(members.map((m) => m.group)).size;
     const key = `${groups}/${this.options.replicaCount}`;
-    if (groups > 0 && this.options.replicaCount > groups && this.warnedGroups !== key) {
+    if (members.length > 1 && this.options.replicaCount > groups && this.warnedGroups !== key) {
       this.warnedGroups = key;
       this.logger.warn(`backupCount + asyncBackupCount + 1 = ${this.options.replicaCount} exceeds the ${groups} partition groups holding data: some backups cannot be placed`);
     }
@@ -166,13 +166,13 @@ export class Rebalancer {
   }
 
   /** Master side of a graceful leave: move every replica off `member`; true when it holds none in time. */
-  private async drain(member: string): Promise<boolean> {
+  private async drain(member: string, timeoutMs: number): Promise<boolean> {
     if (!this.spi.isMaster()) throw new Error(`member ${this.spi.local.id} is not the master; cannot drain ${member}`);
     this.draining.add(member);
     this.trigger();
     const holds = () => this.partitions.current().replicas.some((r) => r.includes(member));
-    const deadline = Date.now() + DRAIN_LIMIT_MS;
-    while (holds() && !this.stopped && this.spi.isMaster() && Date.now() < deadline) {
+    const deadline = Date.now() + Math.min(timeoutMs, DRAIN_LIMIT_MS);
+    while (holds() && !this.stopped && this.spi.isMaster() && Date.now() < deadline && this.dataMembers().length > 0) {
       if (!this.running) this.trigger();
       await sleep(20);
     }

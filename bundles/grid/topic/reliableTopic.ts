@@ -81,9 +81,14 @@ export class GridTopic<T> implements ReliableTopic<T> {
         next = tail;
         continue;
       }
-      if (head > next || tail < next) this.gap(next, (tail < next ? tail : head) - 1, tail < next);
-      if (tail < next) next = tail;
-      else if (head > next) next = head;
+      if (tail < next) {
+        this.ctx.logger.warn(`topic ${this.name}: the ring restarted at ${tail} while this member expected ${next} (owner lost without backup)`);
+        this.gap(tail, next - 1);
+        next = tail;
+      } else if (head > next) {
+        this.gap(next, head - 1);
+        next = head;
+      }
       for (const [seq, payload, publisher, publishTime] of items) {
         if (seq < next) continue;
         next = seq + 1;
@@ -101,13 +106,7 @@ export class GridTopic<T> implements ReliableTopic<T> {
     this.reading = false;
   }
 
-  /** `reset`: the ring restarted below our position (its owner was lost without a backup). */
-  private gap(from: number, to: number, reset: boolean): void {
-    if (reset) {
-      this.ctx.logger.warn(`topic ${this.name}: ring restarted at ${to + 1} while this member expected ${from}; messages may be lost`);
-      from = to + 1;
-      to = from - 1;
-    }
+  private gap(from: number, to: number): void {
     this.counts.gaps++;
     for (const l of this.listeners) l.gap?.({ topic: this.name, from, to });
   }

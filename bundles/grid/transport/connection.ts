@@ -75,6 +75,12 @@ export class Connection {
   sendAndClose(kind: FrameKind, body: unknown, reason: string): void {
     if (this.closed) return;
     this.send(kind, body);
+    this.end(reason);
+  }
+
+  /** Closes after writing what is queued (the peer still reads it). */
+  end(reason: string): void {
+    if (this.closed) return;
     this.flush();
     this.closed = true;
     this.closeReason = reason;

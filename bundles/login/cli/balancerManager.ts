@@ -38,41 +38,27 @@ function call(url: URL, method: 'GET' | 'POST', body?: string): Promise<Answer> 
 const tag = (xml: string, name: string) => new RegExp(`<httpd:${name}>([^<]*)</httpd:${name}>`).exec(xml)?.[1] ?? '';
 const unescape = (s: string) => s.replaceAll('&amp;', '&').replaceAll('&lt;', '<').replaceAll('&gt;', '>').replaceAll('&quot;', '"').replaceAll('&#39;', "'");
 
-interface ManagerView {
-  members: BalancerMember[];
-  /** Per balancer; newer httpd versions show it in the XML view. */
-  nonces: Map<string, string>;
-}
-
-async function readManager(managerUrl: string): Promise<ManagerView> {
+/** Every member of every balancer, from the XML view. */
+export async function listMembers(managerUrl: string): Promise<BalancerMember[]> {
   const url = new URL(managerUrl);
   url.search = 'xml=1';
   const answer = await call(url, 'GET');
   if (answer.status !== 200 || !answer.body.includes('<httpd:manager')) {
     throw new Error(`balancer-manager ${managerUrl} answered ${answer.status} without its XML view (is the URL right, and is this host allowed?)`);
   }
-  const view: ManagerView = { members: [], nonces: new Map() };
+  const members: BalancerMember[] = [];
   for (const b of answer.body.split('<httpd:balancer>').slice(1)) {
     const balancer = tag(b, 'name').replace(/^balancer:\/\//, '');
-    const nonce = tag(b.split('<httpd:workers>')[0], 'nonce');
-    if (nonce) view.nonces.set(balancer, nonce);
     for (const w of b.split('<httpd:worker>').slice(1)) {
       const status = tag(w, 'status');
-      view.members.push({ balancer, name: tag(w, 'name'), route: unescape(tag(w, 'route')), status, disabled: /\bDis\b/.test(status) });
+      members.push({ balancer, name: tag(w, 'name'), route: unescape(tag(w, 'route')), status, disabled: /\bDis\b/.test(status) });
     }
   }
-  return view;
+  return members;
 }
 
-/** Every member of every balancer, from the XML view. */
-export async function listMembers(managerUrl: string): Promise<BalancerMember[]> {
-  return (await readManager(managerUrl)).members;
-}
-
-/** The balancer's nonce from the XML view, or else from the links of the HTML page. */
-async function nonceOf(managerUrl: string, view: ManagerView, balancer: string): Promise<string> {
-  const fromXml = view.nonces.get(balancer);
-  if (fromXml) return fromXml;
+/** The balancer's nonce, from the links of the HTML page. */
+async function nonceOf(managerUrl: string, balancer: string): Promise<string> {
   const url = new URL(managerUrl);
   url.search = '';
   const page = await call(url, 'GET');
@@ -88,10 +74,10 @@ async function nonceOf(managerUrl: string, view: ManagerView, balancer: string):
  * its own host. Returns the member as read back afterwards; throws when the change did not take.
  */
 export async function setDisabled(managerUrl: string, route: string, disabled: boolean): Promise<BalancerMember> {
-  const view = await readManager(managerUrl);
-  const member = view.members.find((m) => m.route === route);
-  if (!member) throw new Error(`no balancer member has route ${route}; routes: ${view.members.map((m) => m.route).join(', ') || 'none'}`);
-  const nonce = await nonceOf(managerUrl, view, member.balancer);
+  const members = await listMembers(managerUrl);
+  const member = members.find((m) => m.route === route);
+  if (!member) throw new Error(`no balancer member has route ${route}; routes: ${members.map((m) => m.route).join(', ') || 'none'}`);
+  const nonce = await nonceOf(managerUrl, member.balancer);
   const url = new URL(managerUrl);
   url.search = '';
   const form = new URLSearchParams({ b: member.balancer, w: member.name, nonce, w_status_D: disabled ? '1' : '0' });

@@ -26,7 +26,7 @@ export function registerStatsCommand(program: Command): void {
     .option('--url <url>', `Jolokia URL (default: from --config, else http://127.0.0.1:8009${JOLOKIA_PATH})`)
     .option('--user <user>', 'Jolokia user (default: from --config or $OXK_JOLOKIA_USER)')
     .option('--password <password>', 'Jolokia password (default: from --config or $OXK_JOLOKIA_PASSWORD)')
-    .option('--config <dir>', 'config folder of the node: connector address and Jolokia credentials are taken from it')
+    .option('--config <dir>', 'config folder of the node (default: $OXK_CONFIG): connector address and Jolokia credentials are taken from it')
     .option('--json', 'print JSON for scripts instead of a table')
     .action(async (opts: StatsOptions) => {
       try {
@@ -42,7 +42,8 @@ export function registerStatsCommand(program: Command): void {
 }
 
 function resolveTarget(opts: StatsOptions): JolokiaTarget {
-  const values = opts.config ? ConfigFolder.load(opts.config).values : undefined;
+  const dir = opts.config ?? process.env.OXK_CONFIG;
+  const values = dir ? ConfigFolder.load(dir).values : undefined;
   const setting = (key: string) => values?.get(key)?.value.trim() || undefined;
   let url = opts.url;
   if (!url) {

@@ -3,7 +3,7 @@ import type { HttpHandler, HttpReply, HttpRequest } from '../../http/api.js';
 import { IllegalArgumentError, JmxError } from '../server/jmxErrors.js';
 import type { DefaultMBeanServer } from '../server/mbeanServer.js';
 import { basicAuthMatches, isLocalAddress } from './access.js';
-import { type AgentInfo, errorResponse, execute } from './executor.js';
+import { type AgentInfo, type JolokiaResponse, errorResponse, execute } from './executor.js';
 import { type JolokiaRequest, type ProcessingConfig, parseGetPath, parsePostRequest, toConfig } from './requestParser.js';
 
 export const JOLOKIA_PATH = '/monitoring/jolokia';
@@ -36,22 +36,35 @@ export function jolokiaHandler(server: DefaultMBeanServer, opts: JolokiaEndpoint
     } catch (err) {
       return { json: errorResponse(err) };
     }
-    if (req.method === 'POST') return { json: await post(server, req, base, opts.agent) };
-    let request: JolokiaRequest;
-    try {
-      request = parseGetPath(getPath(req));
-    } catch (err) {
-      return { json: errorResponse(err) };
+    let json: unknown;
+    if (req.method === 'POST') {
+      json = await post(server, req, base, opts.agent);
+    } else {
+      let request: JolokiaRequest;
+      try {
+        request = parseGetPath(getPath(req));
+      } catch (err) {
+        return { json: errorResponse(err) };
+      }
+      json = await execute(server, request, base, opts.agent);
     }
-    return { json: await execute(server, request, base, opts.agent) };
+    logFailures(json, opts.logger);
+    return { json };
   };
+}
+
+/** A 500 means an MBean's own code failed: worth a line in the node's log, unlike a client's mistake. */
+function logFailures(json: unknown, logger: Logger): void {
+  for (const r of (Array.isArray(json) ? json : [json]) as JolokiaResponse[]) {
+    if (r.status >= 500 && 'error' in r) logger.warn(`Jolokia request failed: ${r.error}`);
+  }
 }
 
 /** A single request answers with one response, a bulk request (JSON array) with an array in the same order. */
 async function post(server: DefaultMBeanServer, req: HttpRequest, base: ProcessingConfig, agent: AgentInfo): Promise<unknown> {
+  const text = (await req.body()).toString('utf8');
   let body: unknown;
   try {
-    const text = (await req.body()).toString('utf8');
     body = JSON.parse(text);
   } catch (err) {
     return errorResponse(new IllegalArgumentError(`Malformed JSON request: ${err instanceof Error ? err.message : String(err)}`));

@@ -1,4 +1,4 @@
-import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { Gauge, Registry } from 'prom-client';
 import type { MBeanAttribute } from '../api.js';
 import type { DefaultMBeanServer, RegisteredMBean } from '../server/mbeanServer.js';
 import { ObjectName } from '../server/objectName.js';
@@ -10,20 +10,14 @@ interface Family {
 
 /**
  * Prometheus text for every numeric and boolean MBean attribute, named like the JMX exporter but in
- * snake case: `<domain>_<type>_<attribute>`, the other key properties as labels. Map attributes
- * holding numbers (HeapMemoryUsage) give one metric per field. The node's process metrics come from
- * prom-client's defaults.
+ * snake case: `<domain>_<type>_<attribute>`, the other key properties as labels. A map attribute
+ * holding numbers (HeapMemoryUsage) gives one sample per entry, labelled `key`. Every figure is a
+ * gauge: an MBean attribute does not say whether it only grows.
  */
 export class PrometheusExporter {
-  private readonly processRegistry = new Registry();
+  readonly contentType = new Registry().contentType;
 
-  constructor(private readonly server: DefaultMBeanServer) {
-    collectDefaultMetrics({ register: this.processRegistry });
-  }
-
-  get contentType(): string {
-    return this.processRegistry.contentType;
-  }
+  constructor(private readonly server: DefaultMBeanServer) {}
 
   async text(): Promise<string> {
     const families = new Map<string, Family>();
@@ -34,11 +28,8 @@ export class PrometheusExporter {
       const gauge = new Gauge({ name, help: family.help, labelNames, registers: [registry] });
       for (const s of family.samples) gauge.set(Object.fromEntries(labelNames.map((l) => [l, s.labels[l] ?? ''])), s.value);
     }
-    return Registry.merge([this.processRegistry, registry]).metrics();
-  }
-
-  close(): void {
-    this.processRegistry.clear();
+    const text = await registry.metrics();
+    return text.endsWith('\n') ? text : `${text}\n`;
   }
 }
 
@@ -48,17 +39,17 @@ function addBean(families: Map<string, Family>, bean: RegisteredMBean): void {
   const labels: Record<string, string> = {};
   for (const [key, value] of bean.name.properties) if (key !== 'type') labels[metricName(key)] = ObjectName.unquote(value);
   for (const attr of bean.mbean.attributes) {
-    for (const [suffix, value] of numbers(attr)) {
-      const name = metricName(`${prefix}_${attr.name}${suffix ? `_${suffix}` : ''}`);
+    const name = metricName(`${prefix}_${attr.name}`);
+    for (const [key, value] of numbers(attr)) {
       const family = families.get(name) ?? { help: `${attr.description ?? attr.name} (${bean.name.domain} ${type ?? ''})`.trim(), samples: [] };
-      family.samples.push({ labels, value });
+      family.samples.push({ labels: key === undefined ? labels : { ...labels, key }, value });
       families.set(name, family);
     }
   }
 }
 
-/** The attribute's numeric readings; an attribute that cannot be read right now is left out. */
-function numbers(attr: MBeanAttribute): [string, number][] {
+/** The attribute's numeric readings (a map's under their key); one that cannot be read right now is left out. */
+function numbers(attr: MBeanAttribute): [string | undefined, number][] {
   if (!['int', 'long', 'double', 'boolean', 'java.util.Map'].includes(attr.type)) return [];
   let value: unknown;
   try {
@@ -66,8 +57,8 @@ function numbers(attr: MBeanAttribute): [string, number][] {
   } catch {
     return [];
   }
-  if (typeof value === 'boolean') return [['', value ? 1 : 0]];
-  if (typeof value === 'number' && Number.isFinite(value)) return [['', value]];
+  if (typeof value === 'boolean') return [[undefined, value ? 1 : 0]];
+  if (typeof value === 'number' && Number.isFinite(value)) return [[undefined, value]];
   if (value && typeof value === 'object' && !Array.isArray(value)) {
     return Object.entries(value).filter((e): e is [string, number] => typeof e[1] === 'number' && Number.isFinite(e[1]));
   }
@@ -75,9 +66,14 @@ function numbers(attr: MBeanAttribute): [string, number][] {
 }
 
 function snake(text: string): string {
-  return text.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2').toLowerCase();
+  return text.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/([A-Z]{2,})([A-Z][a-z])/g, '$1_$2').toLowerCase();
 }
 
+/**
+ * Snake case; a name ending in a suffix Prometheus reserves for counters, histograms and summaries
+ * (`_count`, `_total`, `_sum`, `_bucket`) keeps the JMX word whole instead: `local_owned_entrycount`.
+ */
 function metricName(text: string): string {
-  return snake(text).replace(/[^a-z0-9_]+/g, '_').replace(/_+/g, '_').replace(/^([0-9])/, '_$1');
+  return snake(text).replace(/[^a-z0-9_]+/g, '_').replace(/_+/g, '_').replace(/^([0-9])/, '_$1')
+    .replace(/_(count|total|sum|bucket)$/, '$1');
 }

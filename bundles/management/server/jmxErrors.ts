@@ -42,8 +42,8 @@ export class AttributeNotFoundError extends JmxError {
 
 /** No operation of that name (and signature): Jolokia answers 404 for a ReflectionException. */
 export class OperationNotFoundError extends JmxError {
-  constructor(objectName: string, operation: string, detail = '') {
-    super('javax.management.ReflectionException', 404, `No operation ${operation} found on MBean ${objectName}${detail}`);
+  constructor(objectName: string, operation: string) {
+    super('javax.management.ReflectionException', 404, `No operation ${operation} found on MBean ${objectName}`);
   }
 }
 

@@ -1,0 +1,340 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'winston';
+import type { GridMember, MembershipListener } from '../api.js';
+import type { ClusterSpi, MembershipChange, MembershipView, MessageHandler } from '../spi/clusterSpi.js';
+import type { Discovery } from '../join/discovery.js';
+import type { Connection } from '../transport/connection.js';
+import type { ClusterStatus, HandshakeResult } from '../transport/handshake.js';
+import { PROTOCOL_VERSION } from '../transport/frame.js';
+import { Transport } from '../transport/transport.js';
+import { chooseBindAddress, parsePortDefinitions } from '../transport/addresses.js';
+import { FailureDetector } from './failureDetector.js';
+import { Membership } from './membership.js';
+import { Messaging } from './messaging.js';
+import type { ClusterNodeOptions } from './options.js';
+import { Peers } from './peers.js';
+import { Prober } from './prober.js';
+import { JoinProcess } from './joinProcess.js';
+import { MasterDuties } from './masterDuties.js';
+import { createDiscovery } from '../join/createDiscovery.js';
+import { DEFAULT_GROUP_PASSWORD } from '../config.js';
+
+/** The protocol's own services, prefixed so they never clash with the data layer's. */
+export const ControlService = {
+  JOIN: 'cluster.join',
+  LIST: 'cluster.list',
+  LIST_REQUEST: 'cluster.listRequest',
+  HEARTBEAT: 'cluster.heartbeat',
+  SUSPECT: 'cluster.suspect',
+  LEAVE: 'cluster.leave',
+  MERGE: 'cluster.merge',
+  MERGE_CHECK: 'cluster.mergeCheck',
+  PING: 'cluster.ping',
+  NOT_MEMBER: 'cluster.notMember',
+} as const;
+
+export interface Heartbeat {
+  t: number;
+  v: number;
+  m: string;
+  you: boolean;
+}
+
+export interface MemberList {
+  v: number;
+  members: GridMember[];
+}
+
+type MergeHooks = { before(): Promise<void> | void; after(): Promise<void> | void };
+
+/**
+ * A member of the grid: transport, handshake, join, membership, failure detection and split-brain
+ * merge. Runs without the kernel (options + a winston logger) and implements the data layer's SPI.
+ */
+export class ClusterNode implements ClusterSpi {
+  readonly clusterName: string;
+  /** Set by `start` once the listener's address is known. */
+  local!: GridMember;
+  membership!: Membership;
+  readonly transport: Transport;
+  readonly peers: Peers;
+  readonly messaging: Messaging;
+  detector!: FailureDetector;
+  discovery!: Discovery;
+  prober!: Prober;
+  join!: JoinProcess;
+  master!: MasterDuties;
+  joined = false;
+  stopping = false;
+  /** Members this member found dead (reconnect failed, silent): id → why. */
+  readonly suspects = new Map<string, string>();
+  private readonly mergeHooks: MergeHooks[] = [];
+  private readonly beforeLeaveHooks: (() => Promise<void>)[] = [];
+  private readonly id = randomUUID();
+  private readonly handlers = new Map<string, MessageHandler>();
+
+  constructor(readonly options: ClusterNodeOptions, readonly logger: Logger) {
+    this.clusterName = `${options.groupName}-${PROTOCOL_VERSION}`;
+    const { bind, advertise } = chooseBindAddress(options.interfaces);
+    this.transport = new Transport({
+      bindHost: bind,
+      advertiseHost: advertise,
+      port: options.port,
+      portAutoIncrement: options.portAutoIncrement,
+      outboundPorts: parsePortDefinitions(options.outboundPorts),
+      tls: options.tls,
+      maxFrameSize: options.maxFrameSize,
+      maxBufferedBytes: Math.max(options.maxFrameSize * 2, 64 * 1024 * 1024),
+      handshakeTimeoutMs: options.handshakeTimeoutMs ?? 5000,
+      connectTimeoutMs: options.connectTimeoutMs ?? 1000,
+    }, {
+      clusterName: this.clusterName,
+      password: options.password,
+      member: () => this.local,
+      status: () => this.status(),
+    }, logger);
+    this.peers = new Peers(this.id, this.transport, logger);
+    this.messaging = new Messaging(this.peers, options.requestTimeoutMs, logger);
+  }
+
+  /** Binds, joins (or forms) a cluster, and starts failure detection; resolves once joined. */
+  async start(): Promise<void> {
+    const address = await this.transport.listen((conn, result) => this.inbound(conn, result));
+    const o = this.options;
+    this.local = Object.freeze({
+      id: this.id, address, route: o.route, version: PROTOCOL_VERSION, lite: o.lite, dataMember: o.dataMember ?? !o.lite,
+    });
+    this.membership = new Membership(this.local, this.logger);
+    this.detector = new FailureDetector(
+      { heartbeatIntervalMs: o.heartbeatIntervalMs, maxNoHeartbeatMs: o.maxNoHeartbeatMs, clockSkewThresholdMs: o.clockSkewThresholdMs },
+      this.membership, this.peers, this.logger,
+      (to) => this.messaging.send(to, ControlService.HEARTBEAT, this.heartbeatFor(to)),
+      (member, silentMs) => this.suspect(member, `no heartbeat for ${silentMs} ms`),
+    );
+    this.discovery = createDiscovery(o, address, this.id, this.clusterName, () => this.joined && this.isMaster(), this.logger);
+    this.prober = new Prober(this.transport, this.id, this.logger, (conn, result) => this.adopt(conn, result));
+    this.join = new JoinProcess(this);
+    this.master = new MasterDuties(this);
+    this.peers.onLost((member, reason) => this.peerLost(member, reason));
+    this.peers.onHandshake((conn, result) => this.checkStatus(conn.peer!, result.status));
+    this.registerControlHandlers();
+    if (o.password === DEFAULT_GROUP_PASSWORD) {
+      this.logger.warn(`grid: the default group password is in use; set com.openexchange.hazelcast.group.password on every member`);
+    }
+    this.logger.info(`grid member ${address} (id ${this.id}) starting: cluster "${this.clusterName}", join ${o.join}${o.lite ? ', lite member' : ''}${o.tls ? ', TLS' : ''}`);
+    await this.discovery.start();
+    await this.join.joinCluster('start-up');
+    this.detector.start();
+    this.master.start();
+  }
+
+  /** Announces the leave (after the before-leave hooks) and closes everything. */
+  async stop(): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    for (const hook of this.beforeLeaveHooks) {
+      await hook().catch((err: Error) => this.logger.warn(`grid before-leave hook failed: ${err.message}`));
+    }
+    const others = this.membership?.view.members.filter((m) => m.id !== this.id) ?? [];
+    if (this.joined && others.length > 0) {
+      this.logger.info(`grid member ${this.local.address} leaves the cluster (${others.length} other member(s))`);
+      await Promise.allSettled(others.map((m) => this.messaging.request(m, ControlService.LEAVE, null, 2000)));
+    }
+    this.master?.stop();
+    this.detector?.stop();
+    this.discovery?.stop();
+    this.messaging?.close();
+    this.transport.close();
+  }
+
+  // ---- ClusterSpi ----
+
+  view(): MembershipView {
+    return this.membership.view;
+  }
+
+  isMaster(): boolean {
+    return this.membership.isMaster();
+  }
+
+  onMembershipChange(listener: (change: MembershipChange) => void): () => void {
+    return this.membership.onChange(listener);
+  }
+
+  onMembership(listener: MembershipListener): () => void {
+    return this.membership.onMembership(listener);
+  }
+
+  send(memberId: string, service: string, payload: unknown): void {
+    if (memberId === this.id) {
+      const handler = this.handlerFor(service);
+      if (handler) queueMicrotask(() => void Promise.resolve().then(() => handler(this.local, payload)).catch((err: Error) => this.logger.warn(`grid handler "${service}" failed locally: ${err.message}`)));
+      return;
+    }
+    const member = this.membership.member(memberId);
+    if (member) this.messaging.send(member, service, payload);
+  }
+
+  request<R = unknown>(memberId: string, service: string, payload: unknown, timeoutMs?: number): Promise<R> {
+    if (memberId === this.id) {
+      const handler = this.handlerFor(service);
+      if (!handler) return Promise.reject(new Error(`no handler for service "${service}" on ${this.local.address}`));
+      return Promise.resolve().then(() => handler(this.local, payload) as R);
+    }
+    const member = this.membership.member(memberId);
+    if (!member) return Promise.reject(new Error(`member ${memberId} is not in the cluster (request "${service}" from ${this.local.address})`));
+    return this.messaging.request<R>(member, service, payload, timeoutMs);
+  }
+
+  handle(service: string, handler: MessageHandler): void {
+    this.handlers.set(service, handler);
+    this.messaging.handle(service, handler);
+  }
+
+  private handlerFor(service: string): MessageHandler | undefined {
+    return this.handlers.get(service);
+  }
+
+  onMerge(hooks: MergeHooks): void {
+    this.mergeHooks.push(hooks);
+  }
+
+  onBeforeLeave(hook: () => Promise<void>): void {
+    this.beforeLeaveHooks.push(hook);
+  }
+
+  // ---- internals shared with JoinProcess and MasterDuties ----
+
+  status(): ClusterStatus {
+    const view = this.membership?.view;
+    const master = view?.members[0] ?? this.local;
+    return {
+      joined: this.joined,
+      masterId: master?.id ?? this.id,
+      masterAddress: master?.address ?? this.transport.address,
+      viewVersion: view?.version ?? 0,
+      memberIds: view ? view.members.map((m) => m.id) : [this.id],
+    };
+  }
+
+  async runMergeHooks(phase: 'before' | 'after'): Promise<void> {
+    for (const h of this.mergeHooks) {
+      try {
+        await h[phase]();
+      } catch (err) {
+        this.logger.error(`grid merge hook (${phase}) failed: ${(err as Error).message}`);
+      }
+    }
+  }
+
+  /** Installs a list published by a master and cleans up after the members it removed. */
+  installList(version: number, members: readonly GridMember[], dropRemoved = true): MembershipChange {
+    const change = this.membership.install(version, members);
+    for (const m of change.added) this.detector.heard(m.id);
+    for (const m of change.removed) {
+      this.suspects.delete(m.id);
+      this.detector.forget(m.id);
+      this.messaging.failCalls(m.id, `member ${m.address} is no longer in this member's cluster`);
+      if (dropRemoved) this.peers.drop(m.id, 'removed from the cluster');
+    }
+    for (const m of members) {
+      if (m.id !== this.id && !this.peers.get(m.id) && this.local.address < m.address) {
+        this.peers.connection(m).catch((err: Error) => this.logger.debug(`grid: connecting to ${m.address} failed: ${err.message}`));
+      }
+    }
+    return change;
+  }
+
+  /** This member found `member` dead: the master removes it, others tell the master (or take over). */
+  suspect(member: GridMember, reason: string): void {
+    if (this.stopping || !this.joined || !this.membership.has(member.id) || member.id === this.id) return;
+    if (!this.suspects.has(member.id)) this.logger.warn(`grid: member ${member.address} is suspected: ${reason}`);
+    this.suspects.set(member.id, reason);
+    if (this.isMaster()) {
+      this.master.remove([member.id], reason);
+      return;
+    }
+    const master = this.membership.master;
+    if (this.suspects.has(master.id) || this.membership.hasLeft(master.id)) this.master.maybeTakeOver();
+    else this.messaging.send(master, ControlService.SUSPECT, { id: member.id, reason });
+  }
+
+  private heartbeatFor(to: GridMember): Heartbeat {
+    const view = this.membership.view;
+    return { t: Date.now(), v: view.version, m: view.members[0]!.id, you: this.membership.has(to.id) };
+  }
+
+  private inbound(conn: Connection, result: HandshakeResult): void {
+    if (this.stopping || !this.membership || result.peer.id === this.id) {
+      conn.close(result.peer.id === this.id ? 'probed itself' : 'this member is not ready');
+      return;
+    }
+    this.adopt(conn, result);
+    this.checkStatus(result.peer, result.status);
+  }
+
+  private adopt(conn: Connection, result: HandshakeResult): void {
+    this.peers.attach(conn, result);
+    if (this.membership.has(result.peer.id)) {
+      this.detector.heard(result.peer.id);
+      this.suspects.delete(result.peer.id);
+    }
+  }
+
+  /** A member of our view reporting a newer list without us means we were removed. */
+  private checkStatus(peer: GridMember, status: ClusterStatus): void {
+    if (!this.joined || !status.joined || !this.membership.has(peer.id)) return;
+    if (status.viewVersion > this.membership.view.version && !status.memberIds.includes(this.id) && status.masterId !== this.id) {
+      void this.join.rejoin(`member ${peer.address} has a newer member list (version ${status.viewVersion}) without this member`);
+    }
+  }
+
+  private peerLost(member: GridMember, reason: string): void {
+    this.messaging.failCalls(member.id, `connection to ${member.address} lost (${reason})`);
+    if (this.stopping || !this.joined || !this.membership.has(member.id) || this.membership.hasLeft(member.id)) return;
+    this.logger.info(`grid: connection to member ${member.address} lost (${reason}); trying to reconnect`);
+    this.peers.connection(member).then(
+      () => {
+        this.detector.heard(member.id);
+        this.suspects.delete(member.id);
+        this.logger.info(`grid: reconnected to member ${member.address}`);
+      },
+      (err: Error) => this.suspect(member, `connection lost (${reason}) and reconnect failed: ${err.message}`),
+    );
+  }
+
+  private registerControlHandlers(): void {
+    const m = this.messaging;
+    m.handle(ControlService.HEARTBEAT, (from, p) => this.onHeartbeat(from, p as Heartbeat));
+    m.handle(ControlService.PING, () => true);
+    m.handle(ControlService.LIST, (from, p) => this.join.acceptList(from, p as MemberList));
+    m.handle(ControlService.LIST_REQUEST, (from) => this.master.sendList(from));
+    m.handle(ControlService.JOIN, (from, p) => this.master.handleJoin(from, (p as { member: GridMember }).member));
+    m.handle(ControlService.SUSPECT, (from, p) => this.master.handleSuspect(from, p as { id: string; reason: string }));
+    m.handle(ControlService.LEAVE, (from) => this.master.handleLeave(from));
+    m.handle(ControlService.MERGE, (from, p) => this.join.handleMergeOrder(from, (p as { target: string }).target));
+    m.handle(ControlService.MERGE_CHECK, (from) => this.master.handleMergeCheck(from));
+    m.handle(ControlService.NOT_MEMBER, (from, p) => {
+      if (this.joined && this.membership.has(from.id) && (p as { v: number }).v > this.membership.view.version) {
+        void this.join.rejoin(`member ${from.address} says this member is no longer in the cluster`);
+      }
+    });
+  }
+
+  private onHeartbeat(from: GridMember, hb: Heartbeat): void {
+    if (!this.joined) return;
+    if (!this.membership.has(from.id)) {
+      if (hb.you && this.isMaster()) this.messaging.send(from, ControlService.NOT_MEMBER, { v: this.membership.view.version });
+      return;
+    }
+    this.detector.heartbeat(from, hb.t);
+    this.suspects.delete(from.id);
+    const mine = this.membership.view.version;
+    if (hb.v <= mine) return;
+    if (!hb.you) {
+      void this.join.rejoin(`member ${from.address} has a newer member list (version ${hb.v}) without this member`);
+    } else if (hb.m === from.id) {
+      this.messaging.send(from, ControlService.LIST_REQUEST, null);
+    }
+  }
+}

@@ -1,0 +1,56 @@
+import type { ClusterNodeOptions } from './options.js';
+
+/**
+ * The cluster layer's options from the grid's properties (`get` reads a declared property).
+ * Throws with the property name when a combination is invalid.
+ */
+export function clusterOptionsFromConfig(get: (key: string) => unknown, route: string): ClusterNodeOptions {
+  const s = (k: string) => String(get(k));
+  const n = (k: string) => Number(get(k));
+  const join = s('com.openexchange.hazelcast.network.join') as ClusterNodeOptions['join'];
+  const groupName = s('com.openexchange.hazelcast.group.name').trim();
+  if (join !== 'empty' && groupName === '') {
+    throw new Error(`com.openexchange.hazelcast.group.name is required when com.openexchange.hazelcast.network.join is "${join}"`);
+  }
+  const tls = get('com.openexchange.hazelcast.network.tls.enabled') === true;
+  if (tls) {
+    for (const k of ['certificate', 'key', 'ca']) {
+      if (s(`com.openexchange.hazelcast.network.tls.${k}`) === '') throw new Error(`com.openexchange.hazelcast.network.tls.${k} is required when grid TLS is enabled`);
+    }
+  }
+  const heartbeatIntervalMs = n('hazelcast.heartbeat.interval.seconds') * 1000;
+  const maxNoHeartbeatMs = n('hazelcast.max.no.heartbeat.seconds') * 1000;
+  if (heartbeatIntervalMs <= 0) throw new Error('hazelcast.heartbeat.interval.seconds must be at least 1');
+  if (maxNoHeartbeatMs <= heartbeatIntervalMs) {
+    throw new Error(`hazelcast.max.no.heartbeat.seconds (${maxNoHeartbeatMs / 1000}) must be larger than hazelcast.heartbeat.interval.seconds (${heartbeatIntervalMs / 1000})`);
+  }
+  return {
+    groupName: groupName || 'default',
+    password: s('com.openexchange.hazelcast.group.password'),
+    interfaces: s('com.openexchange.hazelcast.network.interfaces'),
+    port: n('com.openexchange.hazelcast.networkConfig.port'),
+    portAutoIncrement: get('com.openexchange.hazelcast.networkConfig.portAutoIncrement') === true,
+    outboundPorts: s('com.openexchange.hazelcast.networkConfig.outboundPortDefinitions'),
+    join,
+    staticNodes: s('com.openexchange.hazelcast.network.join.static.nodes'),
+    multicastGroup: s('com.openexchange.hazelcast.network.join.multicast.group'),
+    multicastPort: n('com.openexchange.hazelcast.network.join.multicast.port'),
+    probeIntervalMs: n('com.openexchange.hazelcast.network.join.probeInterval'),
+    mergeFirstRunDelayMs: n('com.openexchange.hazelcast.mergeFirstRunDelay'),
+    mergeRunDelayMs: n('com.openexchange.hazelcast.mergeRunDelay'),
+    heartbeatIntervalMs,
+    maxNoHeartbeatMs,
+    clockSkewThresholdMs: n('com.openexchange.hazelcast.clockSkew.warnThreshold'),
+    route,
+    lite: get('com.openexchange.hazelcast.liteMember') === true,
+    requestTimeoutMs: n('com.openexchange.hazelcast.maxOperationTimeout'),
+    maxFrameSize: n('com.openexchange.hazelcast.network.maxFrameSize'),
+    ...(tls ? {
+      tls: {
+        certificate: s('com.openexchange.hazelcast.network.tls.certificate'),
+        key: s('com.openexchange.hazelcast.network.tls.key'),
+        ca: s('com.openexchange.hazelcast.network.tls.ca'),
+      },
+    } : {}),
+  };
+}

@@ -1,0 +1,129 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import type { GridMember } from '../api.js';
+import type { ClusterNode, MemberList } from './clusterNode.js';
+import { ControlService } from './clusterNode.js';
+import { type ProbeResult, sighting, wins } from './prober.js';
+
+const RETRY_MS = 250;
+const JOIN_REPLY_TIMEOUT_MS = 5000;
+
+/**
+ * Finding and joining a cluster: at start-up, after being removed, and when merging into a larger
+ * cluster. Joins always go through the master; among members that are all still starting, the one
+ * with the smallest address forms the cluster and the others join it.
+ */
+export class JoinProcess {
+  private rejoining = false;
+  private listArrived: (() => void) | undefined;
+
+  constructor(private readonly node: ClusterNode) {}
+
+  get busy(): boolean {
+    return this.rejoining;
+  }
+
+  async joinCluster(reason: string, preferred: string[] = []): Promise<void> {
+    const n = this.node;
+    n.discovery.query();
+    if (n.discovery.settleMs > 0) await delay(n.discovery.settleMs);
+    const deadline = Date.now() + (n.options.startupJoinTimeoutMs ?? 5000);
+    while (!n.stopping) {
+      const results = await n.prober.probeAll([...preferred, ...n.discovery.candidates()]);
+      const clusters = results.filter((r) => r.status.joined);
+      if (clusters.length > 0) {
+        const best = clusters.reduce((a, b) => (wins(sighting(b.status), sighting(a.status)) ? b : a));
+        if (await this.joinVia(best)) return;
+      } else if (results.every((r) => n.local.address < r.peer.address)) {
+        break;
+      }
+      if (Date.now() > deadline) break;
+      await delay(RETRY_MS);
+    }
+    if (n.stopping) return;
+    n.installList(1, [n.local]);
+    n.joined = true;
+    n.logger.info(`grid member ${n.local.address} formed cluster "${n.clusterName}" as its first member and master (${reason})`);
+  }
+
+  /** Asks the master of the probed member's cluster to admit this member; true once the list says so. */
+  private async joinVia(found: ProbeResult): Promise<boolean> {
+    const n = this.node;
+    let master: GridMember | undefined = found.peer.id === found.status.masterId ? found.peer : undefined;
+    if (!master) {
+      const probed = await n.prober.probe(found.status.masterAddress);
+      if (probed?.peer.id === found.status.masterId) master = probed.peer;
+    }
+    if (!master) return false;
+    const arrived = new Promise<void>((resolve) => (this.listArrived = resolve));
+    try {
+      const reply = await n.messaging.request<{ ok?: boolean; redirect?: string }>(master, ControlService.JOIN, { member: n.local }, JOIN_REPLY_TIMEOUT_MS);
+      if (!reply?.ok) return false;
+      await Promise.race([arrived, delay(JOIN_REPLY_TIMEOUT_MS)]);
+    } catch (err) {
+      n.logger.warn(`grid member ${n.local.address} could not join through master ${master.address}: ${(err as Error).message}`);
+      return false;
+    } finally {
+      this.listArrived = undefined;
+    }
+    if (!n.joined) return false;
+    const view = n.membership.view;
+    n.logger.info(`grid member ${n.local.address} joined cluster "${n.clusterName}": ${view.members.length} members, master ${view.members[0]!.address}`);
+    return true;
+  }
+
+  /** A member list published by a master: accepted from our master, or from the rightful successor. */
+  acceptList(from: GridMember, list: MemberList): void {
+    const n = this.node;
+    const members = list.members;
+    if (members[0]?.id !== from.id) return;
+    const includesMe = members.some((m) => m.id === n.local.id);
+    if (!n.joined) {
+      if (!includesMe || !this.listArrived) return;
+      n.installList(list.v, members);
+      n.joined = true;
+      this.listArrived();
+      return;
+    }
+    const view = n.membership.view;
+    if (list.v <= view.version) return;
+    const at = view.members.findIndex((m) => m.id === from.id);
+    const gone = (m: GridMember) => n.suspects.has(m.id) || n.membership.hasLeft(m.id);
+    const rightful = from.id === n.membership.master.id || (at > 0 && view.members.slice(0, at).every(gone));
+    if (!rightful) {
+      n.logger.debug(`grid: ignored member list ${list.v} from ${from.address}: it is not this member's master`);
+      return;
+    }
+    if (!includesMe) {
+      void this.rejoin(`master ${from.address} removed this member from the cluster`);
+      return;
+    }
+    const change = n.installList(list.v, members);
+    for (const m of change.added) n.logger.info(`grid: member ${m.address} joined (member list version ${list.v}, ${members.length} members)`);
+    for (const m of change.removed) n.logger.info(`grid: member ${m.address} removed (member list version ${list.v}, ${members.length} members)`);
+  }
+
+  handleMergeOrder(from: GridMember, target: string): void {
+    const n = this.node;
+    if (!n.joined || from.id !== n.membership.master.id || from.id === n.local.id) return;
+    void this.rejoin(`split-brain merge: the master orders a join of the larger cluster at ${target}`, [target]);
+  }
+
+  /** Leaves the current view and joins again, wrapped in the merge hooks (the data layer merges its entries). */
+  async rejoin(reason: string, preferred: string[] = []): Promise<void> {
+    const n = this.node;
+    if (this.rejoining || n.stopping) return;
+    this.rejoining = true;
+    try {
+      n.logger.warn(`grid member ${n.local.address} leaves its cluster view and joins again: ${reason}`);
+      await n.runMergeHooks('before');
+      const former = n.membership.view.members.filter((m) => m.id !== n.local.id).map((m) => m.address);
+      n.joined = false;
+      n.suspects.clear();
+      n.installList(0, [n.local], false);
+      await this.joinCluster(reason, [...preferred, ...former]);
+      await n.runMergeHooks('after');
+    } finally {
+      this.rejoining = false;
+    }
+  }
+}

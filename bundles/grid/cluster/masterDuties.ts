@@ -1,0 +1,178 @@
+import type { GridMember } from '../api.js';
+import type { ClusterNode } from './clusterNode.js';
+import { ControlService } from './clusterNode.js';
+import { type ProbeResult, sighting, wins } from './prober.js';
+
+/**
+ * What the master does: admit joiners, confirm suspicions and remove members, publish the versioned
+ * member list, and look for lone members and other clusters of the same name (split brain) through
+ * the join mechanism. The successor of a dead master takes over from here too.
+ */
+export class MasterDuties {
+  private probeTimer: NodeJS.Timeout | undefined;
+  private mergeTimer: NodeJS.Timeout | undefined;
+  private mergeDue = false;
+  private probing = false;
+
+  constructor(private readonly node: ClusterNode) {}
+
+  start(): void {
+    const o = this.node.options;
+    this.probeTimer = setInterval(() => void this.probeRound(), o.probeIntervalMs);
+    this.probeTimer.unref();
+    const mergeRun = () => {
+      this.mergeDue = true;
+      void this.probeRound();
+    };
+    this.mergeTimer = setTimeout(() => {
+      mergeRun();
+      this.mergeTimer = setInterval(mergeRun, o.mergeRunDelayMs);
+      this.mergeTimer.unref();
+    }, o.mergeFirstRunDelayMs);
+    this.mergeTimer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.probeTimer);
+    clearTimeout(this.mergeTimer);
+    clearInterval(this.mergeTimer);
+  }
+
+  publish(members: GridMember[], version: number): void {
+    const n = this.node;
+    n.installList(version, members);
+    for (const m of members) if (m.id !== n.local.id) n.messaging.send(m, ControlService.LIST, { v: version, members });
+  }
+
+  sendList(to: GridMember): void {
+    const n = this.node;
+    if (!n.joined || !n.isMaster()) return;
+    const view = n.membership.view;
+    n.messaging.send(to, ControlService.LIST, { v: view.version, members: view.members });
+  }
+
+  remove(ids: string[], reason: string): void {
+    const n = this.node;
+    if (!n.isMaster()) return;
+    const view = n.membership.view;
+    const gone = view.members.filter((m) => ids.includes(m.id) && m.id !== n.local.id);
+    if (gone.length === 0) return;
+    for (const m of gone) {
+      const left = n.membership.hasLeft(m.id);
+      n.logger[left ? 'info' : 'warn'](`grid: member ${m.address} removed from the cluster: ${left ? 'it left' : reason} (member list version ${view.version + 1}, ${view.members.length - gone.length} members)`);
+    }
+    this.publish(view.members.filter((m) => !gone.includes(m)), view.version + 1);
+  }
+
+  handleJoin(from: GridMember, member: GridMember): { ok?: boolean; redirect?: string } {
+    const n = this.node;
+    if (!n.joined || !n.isMaster()) return { redirect: n.joined ? n.membership.master.address : '' };
+    if (member.id !== from.id) return {};
+    const view = n.membership.view;
+    if (n.membership.has(member.id)) {
+      this.sendList(from);
+      return { ok: true };
+    }
+    // A new process at a known address: the old one is gone even if we have not noticed yet.
+    const stale = view.members.filter((m) => m.address === member.address && m.id !== n.local.id);
+    for (const m of stale) n.logger.warn(`grid: member ${m.address} (id ${m.id}) replaced by a new process at the same address`);
+    const members = [...view.members.filter((m) => !stale.includes(m)), member];
+    n.logger.info(`grid: member ${member.address} (route ${member.route}${member.lite ? ', lite' : ''}) joined (member list version ${view.version + 1}, ${members.length} members)`);
+    this.publish(members, view.version + 1);
+    return { ok: true };
+  }
+
+  /** Another member suspects `id`: the master confirms (reconnect or ping) before removing it. */
+  handleSuspect(from: GridMember, report: { id: string; reason: string }): void {
+    const n = this.node;
+    if (!n.joined || !n.isMaster()) return;
+    const target = n.membership.member(report.id);
+    if (!target || target.id === n.local.id) return;
+    const confirm = (why: string) => n.suspect(target, `${report.reason} (reported by ${from.address}; ${why})`);
+    const refute = () => n.logger.info(`grid: ${from.address} suspects ${target.address} (${report.reason}), but the master reaches it`);
+    if (n.suspects.has(target.id)) return n.master.remove([target.id], n.suspects.get(target.id)!);
+    if (!n.peers.get(target.id)) {
+      n.peers.connection(target).then(refute, (err: Error) => confirm(`the master cannot reconnect: ${err.message}`));
+      return;
+    }
+    const timeout = Math.max(1000, 2 * n.options.heartbeatIntervalMs);
+    n.messaging.request(target, ControlService.PING, null, timeout).then(refute, (err: Error) => confirm(`no answer to the master's ping: ${err.message}`));
+  }
+
+  handleLeave(from: GridMember): boolean {
+    const n = this.node;
+    if (!n.membership.has(from.id)) return true;
+    n.membership.markLeft(from.id);
+    n.logger.info(`grid: member ${from.address} announced its leave`);
+    if (n.isMaster()) this.remove([from.id], 'left');
+    else if (from.id === n.membership.master.id) this.maybeTakeOver();
+    return true;
+  }
+
+  /** When every older member is gone, this member becomes master and publishes the list without them. */
+  maybeTakeOver(): void {
+    const n = this.node;
+    if (!n.joined || n.isMaster() || n.stopping) return;
+    const gone = (m: GridMember) => n.suspects.has(m.id) || n.membership.hasLeft(m.id);
+    const older = n.membership.olderThanLocal();
+    if (!older.every(gone)) return;
+    const view = n.membership.view;
+    const members = view.members.filter((m) => !gone(m));
+    n.logger.warn(`grid: master ${older[0]!.address} is gone; member ${n.local.address} takes over as master (member list version ${view.version + 1})`);
+    for (const m of view.members.filter(gone)) {
+      const why = n.membership.hasLeft(m.id) ? 'it left' : n.suspects.get(m.id);
+      n.logger.warn(`grid: member ${m.address} removed from the cluster: ${why} (member list version ${view.version + 1}, ${members.length} members)`);
+    }
+    this.publish(members, view.version + 1);
+  }
+
+  async handleMergeCheck(from: GridMember): Promise<void> {
+    const n = this.node;
+    if (!n.joined || !n.isMaster() || n.join.busy) return;
+    const probed = await n.prober.probe(from.address);
+    if (probed && probed.status.joined && probed.status.masterId === from.id) this.consider(probed, true);
+  }
+
+  private async probeRound(): Promise<void> {
+    const n = this.node;
+    if (this.probing || !n.joined || !n.isMaster() || n.stopping || n.join.busy) return;
+    this.probing = true;
+    const due = this.mergeDue;
+    try {
+      const view = n.membership.view;
+      const known = new Set(view.members.map((m) => m.address));
+      const ids = new Set(view.members.map((m) => m.id));
+      const candidates = n.discovery.candidates().filter((a) => !known.has(a));
+      if (candidates.length === 0) return;
+      const results = await n.prober.probeAll(candidates);
+      const foreign = results.filter((r) => r.status.joined && !ids.has(r.peer.id) && !ids.has(r.status.masterId));
+      if (foreign.length === 0) return;
+      const best = foreign.reduce((a, b) => (wins(sighting(b.status), sighting(a.status)) ? b : a));
+      this.consider(best, due);
+    } finally {
+      if (due) this.mergeDue = false;
+      this.probing = false;
+    }
+  }
+
+  /** Another cluster with our name and password: the smaller one merges into the larger. */
+  private consider(found: ProbeResult, mergeRun: boolean): void {
+    const n = this.node;
+    const mine = n.membership.view.members.length;
+    const theirs = found.status.memberIds.length;
+    // Lone members join at once; two real clusters merge only on a merge run.
+    if (!mergeRun && mine > 1 && theirs > 1) return;
+    const us = { masterId: n.local.id, masterAddress: n.local.address, size: mine };
+    const target = found.status.masterAddress;
+    if (wins(us, sighting(found.status))) {
+      n.logger.info(`grid: found another cluster "${n.clusterName}" of ${theirs} member(s) (master ${target}); it merges into this one of ${mine}`);
+      void n.prober.probe(target).then((p) => {
+        if (p) n.messaging.send(p.peer, ControlService.MERGE_CHECK, null);
+      });
+      return;
+    }
+    n.logger.warn(`grid split brain: found cluster "${n.clusterName}" of ${theirs} member(s) (master ${target}); this cluster of ${mine} merges into it`);
+    for (const m of n.membership.view.members) if (m.id !== n.local.id) n.messaging.send(m, ControlService.MERGE, { target });
+    void n.join.rejoin(`split-brain merge into the cluster of master ${target}`, [target]);
+  }
+}

@@ -1,0 +1,91 @@
+import type { Logger } from 'winston';
+import type { DistributedMap, GridService, ReliableTopic } from '../api.js';
+import { GridMap, type MapContext } from '../map/distributedMap.js';
+import { defaultMapConfig, type MapConfig } from '../map/mapConfig.js';
+import { MapEvents } from '../map/mapEvents.js';
+import { MapExecutor } from '../map/mapExecutor.js';
+import { MAP_SERVICE } from '../map/mapOps.js';
+import { MapReplicas } from '../map/mapReplicas.js';
+import { MapStatsRegistry } from '../map/mapStats.js';
+import { RecordStores } from '../map/recordStore.js';
+import { installHandoff } from '../partition/handoff.js';
+import { Invoker } from '../partition/invoker.js';
+import { PartitionService } from '../partition/partitionService.js';
+import { Rebalancer } from '../partition/rebalancer.js';
+import type { ClusterSpi } from '../spi/clusterSpi.js';
+import { GridTopic } from '../topic/reliableTopic.js';
+import { TOPIC_SERVICE, TopicRings } from '../topic/topicRing.js';
+import type { DataLayerOptions } from './dataOptions.js';
+import { installSplitBrainMerge } from './splitBrainMerge.js';
+
+/** How often owners look for entries past their TTL or idle time. */
+const SWEEP_MS = 1000;
+
+/** The data part of the grid service; the cluster layer supplies the rest. */
+export type DataLayer = Pick<GridService, 'getMap' | 'getTopic' | 'isClusterSafe' | 'partitionCount' | 'partitions' | 'mapNames' | 'topicNames'> & {
+  stop(): Promise<void>;
+};
+
+/** Builds partitions, maps and topics on top of the cluster layer's seam. */
+export function createDataLayer(spi: ClusterSpi, options: DataLayerOptions, logger: Logger): DataLayer {
+  const mapConfig = (name: string): MapConfig => options.maps.get(name) ?? defaultMapConfig(name);
+  const maxBackups = Math.max(1, ...[...options.maps.values()].map((c) => c.backupCount + c.asyncBackupCount));
+  const partitions = new PartitionService(spi, options.partitionCount, options.partitionGroups, logger);
+  const invoker = new Invoker(spi, partitions, options.operationTimeoutMs);
+  const rebalancer = new Rebalancer(spi, partitions, {
+    replicaCount: 1 + maxBackups,
+    parallelism: options.migrationParallelism,
+    migrationTimeoutMs: Math.max(30_000, options.operationTimeoutMs),
+  }, logger);
+  const stores = new RecordStores(options.partitionCount);
+  const events = new MapEvents(spi, logger);
+  const stats = new MapStatsRegistry(stores, partitions);
+  const executor = new MapExecutor(stores, partitions, invoker, events, stats, mapConfig, options.mergePolicy, logger);
+  const rings = new TopicRings(options.partitionCount, invoker, options.topicCapacity);
+  invoker.register(MAP_SERVICE, executor);
+  invoker.register(TOPIC_SERVICE, rings);
+  partitions.addParticipant(new MapReplicas(stores, mapConfig));
+  partitions.addParticipant(rings);
+  installHandoff(spi, partitions, options.gracefulShutdownTimeoutMs, logger);
+  installSplitBrainMerge(spi, partitions, stores, invoker, options.mergePolicy, logger);
+
+  const mapContext: MapContext = {
+    invoker, partitions, stores, events, stats, maxKeySize: options.maxKeySize, maxValueSize: options.maxValueSize,
+  };
+  const maps = new Map<string, GridMap<unknown>>();
+  const topics = new Map<string, GridTopic<unknown>>();
+  const sweeper = setInterval(() => {
+    executor.sweep();
+    partitions.sweep();
+  }, SWEEP_MS);
+  sweeper.unref();
+
+  return {
+    getMap<V>(name: string): DistributedMap<V> {
+      let m = maps.get(name);
+      if (!m) maps.set(name, (m = new GridMap<unknown>(name, mapConfig(name), mapContext)));
+      return m as unknown as DistributedMap<V>;
+    },
+    getTopic<T>(name: string): ReliableTopic<T> {
+      let t = topics.get(name);
+      if (!t) {
+        t = new GridTopic<unknown>(name, {
+          invoker, localId: spi.local.id, partitionCount: options.partitionCount, maxValueSize: options.maxValueSize, logger,
+        });
+        topics.set(name, t);
+      }
+      return t as unknown as ReliableTopic<T>;
+    },
+    isClusterSafe: () => partitions.isClusterSafe(),
+    partitionCount: () => options.partitionCount,
+    partitions: () => partitions.partitions(),
+    mapNames: () => [...new Set([...maps.keys(), ...stores.mapNames()])].sort(),
+    topicNames: () => [...new Set([...topics.keys(), ...rings.names()])].sort(),
+    async stop() {
+      clearInterval(sweeper);
+      rebalancer.stop();
+      for (const t of topics.values()) t.stop();
+      rings.wakeAll();
+    },
+  };
+}

@@ -1,0 +1,52 @@
+import { defineBundle } from '../../core/bundle.js';
+import { HTTP_SERVICE } from '../http/api.js';
+import { GRID_SERVICE } from './api.js';
+import { registerMapCommand } from './cli/mapCommand.js';
+import { ClusterNode } from './cluster/clusterNode.js';
+import { clusterOptionsFromConfig } from './cluster/configOptions.js';
+import { gridConfig } from './config.js';
+import { createDataLayer, type DataLayer } from './data/dataLayer.js';
+import { readDataOptions } from './data/dataOptions.js';
+import { composeGridService } from './gridService.js';
+
+export default defineBundle({
+  name: 'grid',
+  version: '1.0.0',
+  description: 'The data grid: members, partitions, distributed maps and reliable topics',
+  optionalRequires: [HTTP_SERVICE],
+  provides: [GRID_SERVICE],
+  config: gridConfig,
+  startTimeoutMs: 60_000,
+  stopTimeoutMs: 30_000,
+  commands: (program) => registerMapCommand(program),
+  async start(ctx) {
+    if (!ctx.config.get('com.openexchange.hazelcast.enabled')) {
+      ctx.logger.info('grid disabled by com.openexchange.hazelcast.enabled=false: this node runs no grid and provides no grid service');
+      return;
+    }
+    const get = (key: string) => ctx.config.get(key as keyof typeof gridConfig & string);
+    const node = new ClusterNode(clusterOptionsFromConfig(get, ctx.node.route), ctx.logger);
+    let data: DataLayer | undefined;
+    // Cleanups run last-registered first: the node hands off partitions and leaves while the data layer still serves.
+    ctx.onStop(() => data?.stop());
+    ctx.onStop(() => node.stop());
+    await node.start();
+    data = createDataLayer(node, readDataOptions(get, ctx.files, ctx.logger), ctx.logger);
+    const grid = composeGridService(node, data);
+    ctx.register(GRID_SERVICE, grid);
+    ctx.getOptional(HTTP_SERVICE)?.addHealthSection('grid', () => ({
+      up: node.joined,
+      details: {
+        members: node.view().members.length,
+        master: node.isMaster(),
+        clusterSafe: grid.isClusterSafe(),
+        address: node.local.address,
+        id: node.local.id,
+        cluster: node.clusterName,
+        memberListVersion: node.view().version,
+        memberAddresses: node.view().members.map((m) => m.address),
+        lite: node.local.lite,
+      },
+    }));
+  },
+});

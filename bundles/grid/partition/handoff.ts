@@ -1,0 +1,38 @@
+import type { Logger } from 'winston';
+import type { ClusterSpi } from '../spi/clusterSpi.js';
+import { messageOf, sleep } from './participants.js';
+import { PARTITION_SERVICE, type PartitionMessage, type PartitionService } from './partitionService.js';
+
+/**
+ * Graceful leave: before the leave is announced, ask the master to move every replica off this
+ * member and wait for it, at most `timeoutMs`; then leave anyway with a warning.
+ */
+export function installHandoff(spi: ClusterSpi, partitions: PartitionService, timeoutMs: number, logger: Logger): void {
+  spi.onBeforeLeave(async () => {
+    const me = spi.local.id;
+    const held = () => partitions.current().replicas.filter((r) => r.includes(me)).length;
+    if (held() === 0) return;
+    const others = spi.view().members.filter((m) => m.id !== me && partitions.groupOf(m) !== undefined);
+    if (others.length === 0) {
+      logger.warn(`member ${me} is the last data member: the data of its ${held()} partitions is lost when it stops`);
+      return;
+    }
+    const start = Date.now();
+    const deadline = start + timeoutMs;
+    logger.info(`handing off ${held()} partitions before leaving`);
+    const othersLeft = () => spi.view().members.some((m) => m.id !== me && partitions.groupOf(m) !== undefined);
+    while (held() > 0 && Date.now() < deadline && othersLeft()) {
+      const master = spi.view().members[0];
+      const msg: PartitionMessage = { t: 'drain', member: me, ms: deadline - Date.now() };
+      try {
+        if (master.id === me) await partitions.handleLocal(msg);
+        else await spi.request(master.id, PARTITION_SERVICE, msg, Math.max(1, deadline - Date.now()));
+      } catch (err) {
+        logger.debug(`partition hand-off via master ${master.address}: ${messageOf(err)}`);
+        await sleep(100);
+      }
+    }
+    if (held() > 0) logger.warn(`left with ${held()} partitions not handed off after ${timeoutMs} ms (com.openexchange.hazelcast.partition.gracefulShutdownTimeout); their backups take over`);
+    else logger.info(`handed off all partitions in ${Date.now() - start} ms`);
+  });
+}

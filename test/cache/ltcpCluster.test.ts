@@ -1,0 +1,127 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { CacheClient, cacheDriverBundlesPath } from '../support/cacheDriver.js';
+import { killAll, NodeProcess } from '../support/nodeProcess.js';
+import { defaultConfigDir } from '../support/paths.js';
+import { tempConfig } from '../support/tempConfig.js';
+import { waitFor } from '../support/waitFor.js';
+
+// Three nodes on 127.0.7.21-.23 (cache block, this file's sub-range), legacy lateral TCP invalidation.
+const HOSTS = ['127.0.7.21', '127.0.7.22', '127.0.7.23'];
+const ROUTES = ['OX21', 'OX22', 'OX23'];
+const stockCcf = readFileSync(join(defaultConfigDir, 'cache.ccf'), 'utf8');
+// The stock file, unchanged, plus the one line an operator adds for static peers (last value wins).
+const config = tempConfig({ 'cache.ccf': `${stockCcf}\njcs.auxiliary.LTCP.attributes.TcpServers=${HOSTS.map((h) => `${h}:57462`).join(',')}\n` });
+const nodes: NodeProcess[] = [];
+const clients = HOSTS.map((h) => new CacheClient(h));
+
+function start(i: number): NodeProcess {
+  const node = new NodeProcess({
+    configDir: config.dir,
+    label: ROUTES[i],
+    set: {
+      'com.openexchange.connector.networkListenerHost': HOSTS[i]!,
+      'com.openexchange.server.backendRoute': ROUTES[i]!,
+      'com.openexchange.caching.jcs.eventInvalidation': false,
+      'com.openexchange.caching.jcs.ltcp.reconnectMaxDelay': '500ms',
+      'kernel.bundles.grid.enabled': false,
+      'kernel.bundles.path': cacheDriverBundlesPath,
+    },
+  });
+  nodes[i] = node;
+  return node;
+}
+
+/** Waits until node `i` has an LTCP connection from every other node. */
+async function meshed(i: number): Promise<void> {
+  const node = nodes[i]!;
+  for (const route of ROUTES.filter((_, j) => j !== i)) {
+    await waitFor(`${ROUTES[i]} accepted ${route}`, () => {
+      const last = (suffix: string) => node.lines.map((l, n) => (l.includes(`LTCP peer ${route} `) && l.endsWith(suffix) ? n : -1)).reduce((a, b) => Math.max(a, b), -1);
+      return last(' connected') > last(' disconnected');
+    }, 20_000);
+  }
+}
+
+/**
+ * Sends a marker remove from `from` and waits until `to` applied it: LTCP delivers one peer's
+ * events in order, so everything `from` sent before has reached `to` by then.
+ */
+async function flush(from: number, to: number, region: string): Promise<void> {
+  const marker = `marker-${Date.now()}-${Math.random()}`;
+  await clients[to]!.put(region, marker, 'm');
+  await clients[from]!.remove(region, marker);
+  await waitFor(`marker ${marker} removed on ${ROUTES[to]}`, async () => (await clients[to]!.get(region, marker)) === undefined, 10_000);
+}
+
+describe('cache invalidation over LTCP (three real nodes)', { timeout: 120_000 }, () => {
+  before(async () => {
+    await Promise.all([0, 1, 2].map((i) => start(i).ready(30_000)));
+    await Promise.all([0, 1, 2].map(meshed));
+  });
+
+  after(async () => {
+    await killAll();
+    config.remove();
+  });
+
+  it('loads the stock Open-Xchange cache.ccf and runs in ltcp mode', async () => {
+    const info = await clients[0]!.info();
+    assert.equal(info.mode, 'ltcp');
+    for (const region of ['User', 'Context', 'OXFolderCache', 'GlobalFolderCache', 'OXMessageCache']) assert.ok(info.regions.includes(region), region);
+    assert.match(nodes[0]!.output(), /cache regions: 12 from cache\.ccf \(9 invalidated cluster-wide\), invalidation mode ltcp/);
+    assert.doesNotMatch(nodes[0]!.output(), /cache\.ccf:\d+/, 'no warning about a cache.ccf line');
+  });
+
+  it('drops a removed or updated entry on the other nodes; a put of a new key and local regions do not propagate', async () => {
+    for (const c of clients) {
+      await c.put('User', 'u1', `old-${c.host}`);
+      await c.put('User', 'u2', `old-${c.host}`);
+      await c.put('OXMessageCache', 'm1', `old-${c.host}`);
+    }
+    await clients[0]!.remove('User', 'u1');
+    for (const i of [1, 2]) await waitFor(`u1 gone on ${ROUTES[i]}`, async () => (await clients[i]!.get('User', 'u1')) === undefined, 10_000);
+
+    await clients[0]!.put('User', 'u2', 'new');
+    for (const i of [1, 2]) await waitFor(`updated u2 gone on ${ROUTES[i]}`, async () => (await clients[i]!.get('User', 'u2')) === undefined, 10_000);
+    assert.equal(await clients[0]!.get('User', 'u2'), 'new');
+
+    await clients[1]!.put('User', 'fresh', 'on-22');
+    await clients[0]!.put('User', 'fresh', 'on-21');
+    await clients[0]!.remove('OXMessageCache', 'm1');
+    await flush(0, 1, 'User');
+    assert.equal(await clients[1]!.get('User', 'fresh'), 'on-22', 'a put of a key new on OX21 was not propagated');
+    assert.equal(await clients[1]!.get('OXMessageCache', 'm1'), `old-${HOSTS[1]}`, 'OXMessageCache is not marked LTCP');
+    assert.ok((await clients[0]!.stats('User')).invalidationsSent >= 2);
+    assert.ok((await clients[2]!.stats('User')).invalidationsReceived >= 2);
+  });
+
+  it('a restarted node receives invalidations again', async () => {
+    await nodes[2]!.stop();
+    assert.equal(nodes[2]!.exitCode, 0);
+    await start(2).ready(30_000);
+    await meshed(2);
+    await clients[2]!.put('Context', 'c1', 'v');
+    await clients[2]!.put('Context', 'keep', 'v');
+    await clients[0]!.remove('Context', 'c1');
+    await waitFor('c1 gone on the restarted node', async () => (await clients[2]!.get('Context', 'c1')) === undefined, 10_000);
+    assert.equal(await clients[2]!.get('Context', 'keep'), 'v');
+  });
+
+  it('a peer that was down (SIGKILL) and is back gets invalidations again', async () => {
+    await nodes[1]!.kill();
+    await waitFor('OX21 notices the loss', () => nodes[0]!.lines.some((l) => /LTCP connection to 127\.0\.7\.22:57462 lost/.test(l)), 10_000);
+    await clients[0]!.remove('User', 'while-down');
+    start(1);
+    await nodes[1]!.ready(30_000);
+    await meshed(1);
+    await waitFor('OX21 cleared what OX22 missed', () => nodes[0]!.lines.some((l) => /sent clear to 127\.0\.7\.22:57462 for regions with undelivered invalidations: User/.test(l)), 10_000);
+    await clients[1]!.put('User', 'back', 'v');
+    await clients[1]!.put('User', 'stays', 'v');
+    await clients[0]!.remove('User', 'back');
+    await waitFor('back gone on the revived node', async () => (await clients[1]!.get('User', 'back')) === undefined, 10_000);
+    assert.equal(await clients[1]!.get('User', 'stays'), 'v');
+  });
+});

@@ -1,0 +1,77 @@
+import { NodeProcess } from './nodeProcess.js';
+import { waitFor } from './waitFor.js';
+
+export interface GridNodeOptions {
+  configDir: string;
+  /** Loopback address of the HTTP connector and the grid listener. */
+  address: string;
+  route: string;
+  /** Static join list; multicast or empty join via `set`. */
+  staticNodes?: string[];
+  set?: Record<string, string | number | boolean>;
+  /** Command prefix, e.g. `nsenter --net=...`. */
+  wrap?: string[];
+}
+
+/** A grid node for the cluster tests: fast heartbeats (1 s, silent after 3 s), short probe interval. */
+export function gridNode(o: GridNodeOptions): NodeProcess {
+  return new NodeProcess({
+    configDir: o.configDir,
+    label: o.route,
+    wrap: o.wrap,
+    set: {
+      'com.openexchange.server.backendRoute': o.route,
+      'com.openexchange.connector.networkListenerHost': o.address,
+      'com.openexchange.hazelcast.network.interfaces': o.address,
+      'com.openexchange.hazelcast.group.name': 'grid-cluster-test',
+      'com.openexchange.hazelcast.group.password': 'test-secret',
+      'com.openexchange.hazelcast.network.join': o.staticNodes ? 'static' : 'empty',
+      'com.openexchange.hazelcast.network.join.static.nodes': (o.staticNodes ?? []).join(','),
+      'com.openexchange.hazelcast.network.join.probeInterval': '500ms',
+      'hazelcast.heartbeat.interval.seconds': 1,
+      'hazelcast.max.no.heartbeat.seconds': 3,
+      ...(o.set ?? {}),
+    },
+  });
+}
+
+export interface GridHealth {
+  status: string;
+  grid?: { members: number; master: boolean; clusterSafe: boolean; address: string; id: string; memberListVersion: number; memberAddresses: string[] };
+}
+
+/** GET /health of the node whose HTTP connector is on `address:8009`; undefined when unreachable. */
+export async function gridHealth(address: string): Promise<GridHealth | undefined> {
+  try {
+    const res = await fetch(`http://${address}:8009/health`, { signal: AbortSignal.timeout(5000) });
+    return (await res.json()) as GridHealth;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The member ids logged by `node` in its "grid member ... (id X) starting" line. */
+export async function memberId(node: NodeProcess): Promise<string> {
+  const line = await node.waitForLine(/grid member \S+ \(id [0-9a-f-]+\) starting/);
+  return /\(id ([0-9a-f-]+)\)/.exec(line)![1]!;
+}
+
+/** The time stamp at the start of a log line, in ms. */
+export function lineTime(line: string): number {
+  const t = Date.parse(line.slice(0, 24));
+  if (Number.isNaN(t)) throw new Error(`no time stamp in log line: ${line}`);
+  return t;
+}
+
+/** Waits until each node's /health shows `members` grid members. */
+export async function waitForMembers(
+  addresses: string[],
+  members: number,
+  timeoutMs = 20_000,
+  get: (address: string) => Promise<GridHealth | undefined> = gridHealth,
+): Promise<GridHealth[]> {
+  return waitFor(`${members} grid members on ${addresses.join(', ')}`, async () => {
+    const all = await Promise.all(addresses.map((a) => get(a)));
+    return all.every((h) => h?.grid?.members === members) ? (all as GridHealth[]) : undefined;
+  }, timeoutMs, 50);
+}

@@ -1,0 +1,62 @@
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { promisify } from 'node:util';
+import { waitFor } from './waitFor.js';
+
+const run = promisify(execFile);
+
+/**
+ * A private network namespace (`unshare -n`) held open by a sleeping process: its loopback is up
+ * with multicast on, and iptables rules inside it never touch the host. Nodes run inside through
+ * `wrap`; nothing of it survives `close()` (or the holder's death).
+ */
+export class PrivateNetwork {
+  private constructor(private readonly holder: ChildProcess) {}
+
+  static async create(): Promise<PrivateNetwork> {
+    const holder = spawn('unshare', ['-n', 'sh', '-c', 'ip link set lo up && ip link set lo multicast on && exec sleep 100000'], { stdio: 'ignore' });
+    const net = new PrivateNetwork(holder);
+    await waitFor('the private network namespace with lo up', async () => {
+      if (holder.exitCode !== null) throw new Error(`unshare exited with ${holder.exitCode}`);
+      const { stdout } = await net.exec(['ip', 'link', 'show', 'lo']);
+      return /MULTICAST/.test(stdout) && /UP/.test(stdout) && /state (UNKNOWN|UP)/.test(stdout);
+    }, 10_000, 50);
+    return net;
+  }
+
+  /** Command prefix that runs a process inside the namespace. */
+  get wrap(): string[] {
+    return ['nsenter', `--net=/proc/${this.holder.pid}/ns/net`];
+  }
+
+  exec(cmd: string[]): Promise<{ stdout: string; stderr: string }> {
+    const [first, ...rest] = [...this.wrap, ...cmd];
+    return run(first!, rest, { timeout: 10_000 });
+  }
+
+  /** GET a URL from inside the namespace; undefined when it fails. */
+  async get(url: string): Promise<string | undefined> {
+    try {
+      return (await this.exec(['curl', '-s', '--max-time', '3', url])).stdout;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Drops all traffic between the two address groups, both directions. */
+  async cut(a: string[], b: string[]): Promise<void> {
+    for (const x of a) {
+      for (const y of b) {
+        await this.exec(['iptables', '-A', 'INPUT', '-s', x, '-d', y, '-j', 'DROP']);
+        await this.exec(['iptables', '-A', 'INPUT', '-s', y, '-d', x, '-j', 'DROP']);
+      }
+    }
+  }
+
+  async heal(): Promise<void> {
+    await this.exec(['iptables', '-F', 'INPUT']);
+  }
+
+  close(): void {
+    this.holder.kill('SIGKILL');
+  }
+}

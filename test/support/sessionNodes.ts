@@ -1,0 +1,60 @@
+import { NodeProcess } from './nodeProcess.js';
+import { waitFor } from './waitFor.js';
+
+export interface SessionNodeOptions {
+  configDir: string;
+  /** Loopback address for the HTTP connector and the grid listener. */
+  address: string;
+  route: string;
+  /** Grid addresses of all cluster members (static join); alone (`empty` join) when omitted. */
+  cluster?: string[];
+  set?: Record<string, string | number | boolean>;
+}
+
+/** A node for the session tests: HTTP on `address:8009`, grid on `address:5701`, fast failure detection. */
+export function sessionNode(o: SessionNodeOptions): NodeProcess {
+  const grid: Record<string, string | number | boolean> = o.cluster
+    ? {
+      'com.openexchange.hazelcast.network.join': 'static',
+      'com.openexchange.hazelcast.network.join.static.nodes': o.cluster.join(','),
+      'com.openexchange.hazelcast.group.name': 'sessions-test',
+      'com.openexchange.hazelcast.network.join.probeInterval': '500ms',
+      'hazelcast.heartbeat.interval.seconds': 1,
+      'hazelcast.max.no.heartbeat.seconds': 3,
+    }
+    : {};
+  return new NodeProcess({
+    configDir: o.configDir,
+    label: o.route,
+    set: {
+      'com.openexchange.server.backendRoute': o.route,
+      'com.openexchange.connector.networkListenerHost': o.address,
+      'com.openexchange.hazelcast.network.interfaces': o.address,
+      ...grid,
+      ...(o.set ?? {}),
+    },
+  });
+}
+
+interface Health {
+  status: string;
+  grid?: { members: number; clusterSafe: boolean };
+}
+
+/** GET /health of a node (any status). */
+export async function health(address: string): Promise<Health | undefined> {
+  try {
+    const res = await fetch(`http://${address}:8009/health`, { signal: AbortSignal.timeout(5000) });
+    return (await res.json()) as Health;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Waits until every listed node reports `members` grid members and a cluster-safe grid. */
+export async function waitForCluster(addresses: string[], members: number, timeoutMs = 30_000): Promise<void> {
+  await waitFor(`${members} members, cluster safe, on ${addresses.join(', ')}`, async () => {
+    const all = await Promise.all(addresses.map(health));
+    return all.every((h) => h?.status === 'UP' && h.grid?.members === members && h.grid.clusterSafe);
+  }, timeoutMs, 100);
+}
