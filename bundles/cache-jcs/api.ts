@@ -74,8 +74,11 @@ export interface CacheInvalidation {
   origin: string;
 }
 
-/** Grid reliable topic carrying `CacheInvalidation` payloads when `eventInvalidation=true`. */
+/** Grid reliable topic carrying `CacheEventMessage` payloads when `eventInvalidation=true`. */
 export const CACHE_EVENT_TOPIC = 'cacheEvents';
+
+/** One message on `CACHE_EVENT_TOPIC`: a node's events in the order they happened. */
+export type CacheEventMessage = CacheInvalidation[];
 
 export interface CacheService {
   /** The region configured in cache.ccf, or one with `jcs.default`'s settings, created on first use. */

@@ -53,7 +53,6 @@ describe('cache.ccf parser', () => {
     assert.deepEqual(model.lateral?.tcpServers, []);
     assert.equal(model.lateral?.udpDiscoveryEnabled, false);
     assert.equal(model.lateral?.receive, true);
-    assert.equal(model.lateral?.allowGet, false);
     assert.equal(model.lateral?.issueRemoveOnPut, false);
   });
 

@@ -223,6 +223,16 @@ describe('cache service', () => {
     assert.equal(svc.region('Dist').stats().gapClears, 1);
   });
 
+  it('holds nothing when caching is disabled, in configured and new regions alike', () => {
+    const model = emptyCcfModel();
+    model.regions.set('User', settings({ name: 'User' }));
+    const svc = new JcsCacheService({ model, logger: captureLogger().logger, enabled: false });
+    for (const name of ['User', 'New']) {
+      svc.region(name).put('k', 'v');
+      assert.equal(svc.region(name).get('k'), undefined, name);
+    }
+  });
+
   it('tells local invalidation listeners about every outgoing event', () => {
     const { svc } = service();
     const seen: string[] = [];

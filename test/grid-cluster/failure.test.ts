@@ -51,20 +51,23 @@ describe('grid failure detection', () => {
     assert.match(newMaster.output(), /takes over as master/);
   });
 
-  it('a SIGSTOPped member is removed after max-no-heartbeat and rejoins after SIGCONT', async () => {
+  it('a SIGSTOPped member (the master) is removed after max-no-heartbeat and rejoins after SIGCONT', async () => {
     const { addrs, nodes } = await cluster('7');
     const view = (await gridHealth(addrs[0]!))!.grid!.memberAddresses;
-    const frozen = addrs.findIndex((a) => `${a}:5701` === view[2]);
+    const frozen = addrs.findIndex((a) => `${a}:5701` === view[0]);
     const others = addrs.filter((_, i) => i !== frozen);
     const stoppedAt = Date.now();
     nodes[frozen]!.signal('SIGSTOP');
-    await waitForMembers(others, 2, 15_000);
+    const survivors = await waitForMembers(others, 2, 15_000);
     const took = Date.now() - stoppedAt;
     // max.no.heartbeat is 3 s: not earlier (no false alarm), and soon after.
     assert.ok(took >= 2500, `removed after ${took} ms, before the heartbeat timeout`);
     assert.ok(took < 8000, `removed only after ${took} ms`);
+    assert.equal(survivors.filter((h) => h.grid!.master).length, 1, 'the next oldest took over');
     nodes[frozen]!.signal('SIGCONT');
-    await waitForMembers(addrs, 3, 20_000);
+    const all = await waitForMembers(addrs, 3, 20_000);
     assert.match(nodes[frozen]!.output(), /joins again/);
+    assert.equal(all.filter((h) => h.grid!.master).length, 1, 'one master after the rejoin');
+    assert.notEqual(all[frozen]!.grid!.memberAddresses[0], view[0], 'the former master rejoined as the youngest member');
   });
 });

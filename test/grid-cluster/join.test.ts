@@ -1,17 +1,20 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, afterEach, describe, it } from 'node:test';
 import { gridHealth, gridNode, waitForMembers } from '../support/gridNodes.js';
 import { killAll } from '../support/nodeProcess.js';
+import { repoRoot } from '../support/paths.js';
 import { tempConfig } from '../support/tempConfig.js';
 import { waitFor } from '../support/waitFor.js';
 
-// Addresses 127.0.2.11-.17 (this file only).
+// Addresses 127.0.2.11-.18 (this file only).
 const config = tempConfig();
 after(() => config.remove());
 afterEach(() => killAll());
 
 describe('grid join', () => {
-  it('forms one cluster of three with a static join; a fourth listing one node joins later', async () => {
+  it('forms one cluster of three with a static join; a fourth (lite) listing one node joins later', async () => {
     const addrs = ['127.0.2.11', '127.0.2.12', '127.0.2.13'];
     const nodes = addrs.map((address, i) => gridNode({ configDir: config.dir, address, route: `OX${i + 1}`, staticNodes: addrs }));
     await Promise.all(nodes.map((n) => n.ready()));
@@ -19,12 +22,15 @@ describe('grid join', () => {
     assert.equal(healths.filter((h) => h.grid!.master).length, 1, 'exactly one master');
     assert.equal(new Set(healths.map((h) => h.grid!.memberListVersion)).size, 1, 'one member list version everywhere');
 
-    const late = gridNode({ configDir: config.dir, address: '127.0.2.14', route: 'OX4', staticNodes: ['127.0.2.12'] });
+    const late = gridNode({
+      configDir: config.dir, address: '127.0.2.14', route: 'OX4', staticNodes: ['127.0.2.12'], set: { 'com.openexchange.hazelcast.liteMember': true },
+    });
     await late.ready();
     await waitForMembers([...addrs, '127.0.2.14'], 4);
     const master = healths.find((h) => h.grid!.master)!;
     const lateHealth = await gridHealth('127.0.2.14');
     assert.equal(lateHealth?.grid?.master, false, 'the late node is not master');
+    assert.equal(lateHealth?.grid?.lite, true, 'the late node is a lite member');
     assert.ok(master.grid!.address.startsWith('127.0.2.1'));
     for (const n of [...nodes, late]) assert.ok(n.running);
   });
@@ -37,6 +43,22 @@ describe('grid join', () => {
     await second.ready();
     await waitForMembers(['127.0.2.15', '127.0.2.16'], 2);
     await second.waitForLine(/cannot resolve "no-such-host\.invalid"/);
+  });
+});
+
+describe('grid properties', () => {
+  it('loads the stock OX hazelcast.properties (later names) and logs which name won when both are set', async () => {
+    const stock = readFileSync(join(repoRoot, 'test', 'support', 'ox-config', 'hazelcast.properties'), 'utf8');
+    const ox = tempConfig({ 'hazelcast.properties': `${stock}\ncom.openexchange.hazelcast.networkConfig.port=5811\n` });
+    try {
+      const node = gridNode({ configDir: ox.dir, address: '127.0.2.18', route: 'OXS', staticNodes: ['127.0.2.18'] });
+      await node.ready();
+      const h = await gridHealth('127.0.2.18');
+      assert.equal(h?.grid?.address, '127.0.2.18:5811');
+      await node.waitForLine(/com\.openexchange\.hazelcast\.network\.port \(.*\) and com\.openexchange\.hazelcast\.networkConfig\.port \(.*\) are both set; using com\.openexchange\.hazelcast\.networkConfig\.port=5811/);
+    } finally {
+      ox.remove();
+    }
   });
 });
 

@@ -21,7 +21,7 @@ before(async () => {
   const cfg = tempConfig({ 'users.properties': users });
   const cfgLimited = tempConfig({ 'users.properties': await usersFile({ carol: 'carol-pw', dave: 'dave-pw' }) });
   configs = [cfg, cfgLimited];
-  main = sessionNode({ configDir: cfg.dir, address: MAIN, route: 'OX11' });
+  main = sessionNode({ configDir: cfg.dir, address: MAIN, route: 'OX11', set: { 'com.openexchange.jolokia.user': 'jolokia', 'com.openexchange.jolokia.password': 'jolokia-pw' } });
   limited = sessionNode({
     configDir: cfgLimited.dir, address: LIMITED, route: 'OX12',
     set: { 'com.openexchange.sessiond.maxSession': 3, 'com.openexchange.sessiond.maxSessionPerUser': 2, 'com.openexchange.cookie.secure': true, 'com.openexchange.cookie.sameSite': 'Strict' },
@@ -252,6 +252,28 @@ describe('bad input', () => {
 
   it('never answered 500 and logged no error', () => {
     for (const n of [main, limited]) assert.deepEqual(n.lines.filter((l) => / ERROR /.test(l)), []);
+  });
+});
+
+describe('management', () => {
+  it('the sessiond MBean counts this node\'s sessions', async () => {
+    const read = async () => {
+      const res = await fetch(`${base(MAIN)}/monitoring/jolokia`, {
+        method: 'POST',
+        headers: { authorization: `Basic ${Buffer.from('jolokia:jolokia-pw').toString('base64')}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ type: 'read', mbean: 'com.openexchange.sessiond:name=SessionD Toolkit' }),
+      });
+      const body = (await res.json()) as { status: number; value: Record<string, number> };
+      assert.equal(body.status, 200, JSON.stringify(body));
+      return body.value;
+    };
+    const before = await read();
+    assert.equal(before.MaxSession, 5000);
+    const c = new SessionClient(base(MAIN));
+    expectOk(await c.login('bob', 'bob-pw'), 'login');
+    assert.equal((await read()).NumberOfShortTermSessions, before.NumberOfShortTermSessions + 1);
+    expectOk(await c.logout(), 'logout');
+    assert.equal((await read()).NumberOfShortTermSessions, before.NumberOfShortTermSessions);
   });
 });
 

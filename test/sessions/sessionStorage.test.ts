@@ -2,14 +2,19 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import type { DistributedMap, EntryListener } from '../../bundles/grid/api.js';
 import type { StoredSession } from '../../bundles/sessiond/api.js';
 import { GridSessionStorage } from '../../bundles/sessionstorage-grid/gridSessionStorage.js';
 import { findSessionsMap } from '../../bundles/sessionstorage-grid/mapConfig.js';
 import { ConfigFolder } from '../../core/config/configFolder.js';
 import { captureLogger } from '../support/captureLogger.js';
+import { killAll } from '../support/nodeProcess.js';
 import { defaultConfigDir } from '../support/paths.js';
+import { sessionNode } from '../support/sessionNodes.js';
+import { tempConfig } from '../support/tempConfig.js';
+
+// Addresses of this file: 127.0.6.61 and 127.0.6.62.
 
 /** The map settings of Open-Xchange's stock hazelcast/sessions.properties, as operators have it. */
 const OX_STOCK = `# Configuration file for the 'sessions' distributed map.
@@ -136,5 +141,26 @@ describe('sessionstorage-grid: GridSessionStorage', () => {
     const { storage: s, log } = storage(map, 1000);
     assert.equal(await s.get(session.id), undefined);
     assert.ok(log.lines.some((l) => /^warn: .*is not a session/.test(l)));
+  });
+});
+
+describe('sessionstorage-grid in a running node', () => {
+  const configs: { remove(): void }[] = [];
+  after(async () => {
+    await killAll();
+    for (const c of configs) c.remove();
+  });
+
+  it('loads the stock Open-Xchange file (map sessions-6), and warns when maxIdleSeconds is below sessionLongLifeTime', async () => {
+    const stock = tempConfig({ 'hazelcast/sessions.properties': OX_STOCK });
+    const short = tempConfig({ 'hazelcast/sessions.properties': OX_STOCK.replace('maxIdleSeconds=640000', 'maxIdleSeconds=600') });
+    configs.push(stock, short);
+    const a = sessionNode({ configDir: stock.dir, address: '127.0.6.61', route: 'OX61' });
+    const b = sessionNode({ configDir: short.dir, address: '127.0.6.62', route: 'OX62', set: { 'com.openexchange.sessiond.sessionLongLifeTime': '2D' } });
+    await Promise.all([a.ready(30_000), b.ready(30_000)]);
+    assert.match(await a.waitForLine(/sessionstorage-grid.*sessions in grid map/), /sessions in grid map "sessions-6" \(hazelcast\/sessions\.properties:6\)/);
+    assert.deepEqual(a.lines.filter((l) => /maxIdleSeconds/.test(l)), []);
+    const warning = await b.waitForLine(/WARN .*maxIdleSeconds/);
+    assert.match(warning, /sessionstorage-grid.*hazelcast\/sessions\.properties:7 maxIdleSeconds=600 of map "sessions-6" is below com\.openexchange\.sessiond\.sessionLongLifeTime \(172800 s, --set\)/);
   });
 });

@@ -44,6 +44,11 @@ export class CacheClient {
     await this.call('POST', 'remove', { region, key });
   }
 
+  /** Removes `${prefix}0` .. `${prefix}${count - 1}` in one synchronous loop on the node. */
+  async removeMany(region: string, prefix: string, count: number): Promise<void> {
+    await this.call('POST', 'removeMany', { region, prefix, count: String(count) });
+  }
+
   async clear(region: string): Promise<void> {
     await this.call('POST', 'clear', { region });
   }

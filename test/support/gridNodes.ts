@@ -37,7 +37,7 @@ export function gridNode(o: GridNodeOptions): NodeProcess {
 
 export interface GridHealth {
   status: string;
-  grid?: { members: number; master: boolean; clusterSafe: boolean; address: string; id: string; memberListVersion: number; memberAddresses: string[] };
+  grid?: { members: number; master: boolean; clusterSafe: boolean; address: string; id: string; memberListVersion: number; memberAddresses: string[]; lite: boolean };
 }
 
 /** GET /health of the node whose HTTP connector is on `address:8009`; undefined when unreachable. */

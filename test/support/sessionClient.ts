@@ -87,3 +87,17 @@ export async function usersFile(users: Record<string, string>, cost = 1024): Pro
   }));
   return `${lines.join('\n')}\n`;
 }
+
+/** Runs `fn` over `items` with at most `limit` at a time; resolves with the results in order. */
+export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i], i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}

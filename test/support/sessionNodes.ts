@@ -9,6 +9,7 @@ export interface SessionNodeOptions {
   /** Grid addresses of all cluster members (static join); alone (`empty` join) when omitted. */
   cluster?: string[];
   set?: Record<string, string | number | boolean>;
+  env?: Record<string, string>;
 }
 
 /** A node for the session tests: HTTP on `address:8009`, grid on `address:5701`, fast failure detection. */
@@ -26,6 +27,7 @@ export function sessionNode(o: SessionNodeOptions): NodeProcess {
   return new NodeProcess({
     configDir: o.configDir,
     label: o.route,
+    env: o.env,
     set: {
       'com.openexchange.server.backendRoute': o.route,
       'com.openexchange.connector.networkListenerHost': o.address,

@@ -11,8 +11,6 @@ export interface LateralSettings {
   udpDiscoveryPort: number;
   /** False: send-only, no listener. */
   receive: boolean;
-  /** Accepted for compatibility: oxkernel never fetches values from peers. */
-  allowGet: boolean;
   issueRemoveOnPut: boolean;
   openTimeoutMs: number;
 }
@@ -41,7 +39,6 @@ export const JCS_LATERAL_DEFAULTS: Omit<LateralSettings, 'name'> = {
   udpDiscoveryAddr: '228.5.6.7',
   udpDiscoveryPort: 6789,
   receive: true,
-  allowGet: true,
   issueRemoveOnPut: false,
   openTimeoutMs: 2000,
 };
@@ -69,7 +66,6 @@ export const LATERAL_ATTRIBUTES: Record<string, [LateralField, Reader]> = {
   udpdiscoveryaddr: ['udpDiscoveryAddr', (v) => v.trim()],
   udpdiscoveryport: ['udpDiscoveryPort', readPort],
   receive: ['receive', readBoolean],
-  allowget: ['allowGet', readBoolean],
   issueremoveonput: ['issueRemoveOnPut', readBoolean],
   opentimeout: ['openTimeoutMs', (v) => readInt(v, 1)],
 };
@@ -77,7 +73,7 @@ export const LATERAL_ATTRIBUTES: Record<string, [LateralField, Reader]> = {
 /** Real JCS attributes that have no effect here (no disk or remote auxiliaries, no spooling): accepted silently. */
 export const CACHE_ATTRIBUTES_WITHOUT_EFFECT = new Set(['memorycachename', 'uselateral', 'useremote', 'usedisk', 'diskusagepatternname', 'spoolchunksize', 'cachename']);
 export const ELEMENT_ATTRIBUTES_WITHOUT_EFFECT = new Set(['isspool', 'isremote', 'islateral', 'size']);
-export const LATERAL_ATTRIBUTES_WITHOUT_EFFECT = new Set(['filterremovebyhashcode', 'sockettimeout', 'allowput', 'eventqueuetype', 'eventqueuepoolname', 'transmissiontypename']);
+export const LATERAL_ATTRIBUTES_WITHOUT_EFFECT = new Set(['allowget', 'filterremovebyhashcode', 'sockettimeout', 'allowput', 'eventqueuetype', 'eventqueuepoolname', 'transmissiontypename']);
 
 /** The only memory cache implemented (JCS's LRUMemoryCache, by full or short class name). */
 export function isLruMemoryCache(className: string): boolean {

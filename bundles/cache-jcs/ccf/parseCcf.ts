@@ -39,7 +39,7 @@ interface AuxiliaryScope {
 
 const DEFAULT_SCOPE = '\0default';
 
-export function where(e: ConfigEntry): string {
+function where(e: ConfigEntry): string {
   return `${e.file}:${e.line} ${e.key}`;
 }
 

@@ -42,7 +42,7 @@ function regionMBean(region: Region): MBean {
 }
 
 /** Registers the region's MBean; returns the function that unregisters it. */
-export function registerRegionMBean(server: MBeanServer, region: Region): () => void {
+export function registerRegionMBean(server: Pick<MBeanServer, 'register' | 'unregister' | 'isRegistered'>, region: Region): () => void {
   const name = regionObjectName(region.name);
   if (server.isRegistered(name)) server.unregister(name);
   server.register(name, regionMBean(region));

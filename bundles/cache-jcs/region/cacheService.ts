@@ -3,6 +3,7 @@ import type { Logger } from 'winston';
 import type { CacheInvalidation, CacheRegion, CacheService, RegionSettings } from '../api.js';
 import type { CcfModel } from '../ccf/parseCcf.js';
 import { isCacheInvalidation, type InvalidationSink, type InvalidationTransport } from '../invalidation/transport.js';
+import { coarseClock } from './coarseClock.js';
 import { Region, type LocalInvalidation } from './region.js';
 
 export interface CacheServiceOptions {
@@ -23,8 +24,10 @@ export class JcsCacheService implements CacheService, InvalidationSink {
   private readonly localListeners = new Set<(event: CacheInvalidation) => void>();
   private readonly createdListeners = new Set<(region: Region) => void>();
   private transport: InvalidationTransport | undefined;
+  private readonly now: () => number;
 
   constructor(private readonly options: CacheServiceOptions) {
+    this.now = options.now ?? coarseClock();
     for (const settings of options.model.regions.values()) this.create(settings);
   }
 
@@ -85,7 +88,7 @@ export class JcsCacheService implements CacheService, InvalidationSink {
   private create(base: RegionSettings): Region {
     const settings = this.options.enabled === false ? { ...base, maxObjects: 0 } : base;
     const region = new Region(settings, {
-      now: this.options.now ?? Date.now,
+      now: this.now,
       issueRemoveOnPut: this.options.issueRemoveOnPut ?? false,
       invalidate: (event) => this.send(event),
     });

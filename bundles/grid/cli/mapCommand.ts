@@ -54,7 +54,7 @@ async function run(name: string, command: string, args: string[], opts: MapCliOp
       join: 'static',
       staticNodes: opts.connect,
       lite: true,
-      groupName: opts.group,
+      groupName: opts.group || 'default',
       password: opts.password,
       // Bind next to the member we connect to when it is on loopback; otherwise on every interface.
       interfaces: host.startsWith('127.') ? host : '',

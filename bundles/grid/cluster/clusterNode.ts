@@ -17,33 +17,8 @@ import { Prober } from './prober.js';
 import { JoinProcess } from './joinProcess.js';
 import { MasterDuties } from './masterDuties.js';
 import { createDiscovery } from '../join/createDiscovery.js';
+import { checkStatus, ControlService, heartbeatFor, installControlHandlers } from './controlHandlers.js';
 import { DEFAULT_GROUP_PASSWORD } from '../config.js';
-
-/** The protocol's own services, prefixed so they never clash with the data layer's. */
-export const ControlService = {
-  JOIN: 'cluster.join',
-  LIST: 'cluster.list',
-  LIST_REQUEST: 'cluster.listRequest',
-  HEARTBEAT: 'cluster.heartbeat',
-  SUSPECT: 'cluster.suspect',
-  LEAVE: 'cluster.leave',
-  MERGE: 'cluster.merge',
-  MERGE_CHECK: 'cluster.mergeCheck',
-  PING: 'cluster.ping',
-  NOT_MEMBER: 'cluster.notMember',
-} as const;
-
-export interface Heartbeat {
-  t: number;
-  v: number;
-  m: string;
-  you: boolean;
-}
-
-export interface MemberList {
-  v: number;
-  members: GridMember[];
-}
 
 type MergeHooks = { before(): Promise<void> | void; after(): Promise<void> | void };
 
@@ -70,6 +45,7 @@ export class ClusterNode implements ClusterSpi {
   readonly suspects = new Map<string, string>();
   private readonly mergeHooks: MergeHooks[] = [];
   private readonly beforeLeaveHooks: (() => Promise<void>)[] = [];
+  private stopped: Promise<void> | undefined;
   private readonly id = randomUUID();
   private readonly handlers = new Map<string, MessageHandler>();
 
@@ -108,7 +84,7 @@ export class ClusterNode implements ClusterSpi {
     this.detector = new FailureDetector(
       { heartbeatIntervalMs: o.heartbeatIntervalMs, maxNoHeartbeatMs: o.maxNoHeartbeatMs, clockSkewThresholdMs: o.clockSkewThresholdMs },
       this.membership, this.peers, this.logger,
-      (to) => this.messaging.send(to, ControlService.HEARTBEAT, this.heartbeatFor(to)),
+      (to) => this.messaging.send(to, ControlService.HEARTBEAT, heartbeatFor(this, to)),
       (member, silentMs) => this.suspect(member, `no heartbeat for ${silentMs} ms`),
     );
     this.discovery = createDiscovery(o, address, this.id, this.clusterName, () => this.joined && this.isMaster(), this.logger);
@@ -116,8 +92,8 @@ export class ClusterNode implements ClusterSpi {
     this.join = new JoinProcess(this);
     this.master = new MasterDuties(this);
     this.peers.onLost((member, reason) => this.peerLost(member, reason));
-    this.peers.onHandshake((conn, result) => this.checkStatus(conn.peer!, result.status));
-    this.registerControlHandlers();
+    this.peers.onHandshake((conn, result) => checkStatus(this, conn.peer!, result.status));
+    installControlHandlers(this);
     if (o.password === DEFAULT_GROUP_PASSWORD) {
       this.logger.warn(`grid: the default group password is in use; set com.openexchange.hazelcast.group.password on every member`);
     }
@@ -128,13 +104,17 @@ export class ClusterNode implements ClusterSpi {
     this.master.start();
   }
 
-  /** Announces the leave (after the before-leave hooks) and closes everything. */
-  async stop(): Promise<void> {
-    if (this.stopping) return;
-    this.stopping = true;
+  /** Runs the before-leave hooks (the member still serves meanwhile), announces the leave and closes everything. */
+  stop(): Promise<void> {
+    this.stopped ??= this.leave();
+    return this.stopped;
+  }
+
+  private async leave(): Promise<void> {
     for (const hook of this.beforeLeaveHooks) {
       await hook().catch((err: Error) => this.logger.warn(`grid before-leave hook failed: ${err.message}`));
     }
+    this.stopping = true;
     const others = this.membership?.view.members.filter((m) => m.id !== this.id) ?? [];
     if (this.joined && others.length > 0) {
       this.logger.info(`grid member ${this.local.address} leaves the cluster (${others.length} other member(s))`);
@@ -143,7 +123,7 @@ export class ClusterNode implements ClusterSpi {
     this.master?.stop();
     this.detector?.stop();
     this.discovery?.stop();
-    this.messaging?.close();
+    this.messaging.close();
     this.transport.close();
   }
 
@@ -168,7 +148,11 @@ export class ClusterNode implements ClusterSpi {
   send(memberId: string, service: string, payload: unknown): void {
     if (memberId === this.id) {
       const handler = this.handlerFor(service);
-      if (handler) queueMicrotask(() => void Promise.resolve().then(() => handler(this.local, payload)).catch((err: Error) => this.logger.warn(`grid handler "${service}" failed locally: ${err.message}`)));
+      if (handler) {
+        Promise.resolve()
+          .then(() => handler(this.local, payload))
+          .catch((err: Error) => this.logger.warn(`grid handler "${service}" failed locally: ${err.message}`));
+      }
       return;
     }
     const member = this.membership.member(memberId);
@@ -259,18 +243,13 @@ export class ClusterNode implements ClusterSpi {
     else this.messaging.send(master, ControlService.SUSPECT, { id: member.id, reason });
   }
 
-  private heartbeatFor(to: GridMember): Heartbeat {
-    const view = this.membership.view;
-    return { t: Date.now(), v: view.version, m: view.members[0]!.id, you: this.membership.has(to.id) };
-  }
-
   private inbound(conn: Connection, result: HandshakeResult): void {
     if (this.stopping || !this.membership || result.peer.id === this.id) {
       conn.close(result.peer.id === this.id ? 'probed itself' : 'this member is not ready');
       return;
     }
     this.adopt(conn, result);
-    this.checkStatus(result.peer, result.status);
+    checkStatus(this, result.peer, result.status);
   }
 
   private adopt(conn: Connection, result: HandshakeResult): void {
@@ -278,14 +257,6 @@ export class ClusterNode implements ClusterSpi {
     if (this.membership.has(result.peer.id)) {
       this.detector.heard(result.peer.id);
       this.suspects.delete(result.peer.id);
-    }
-  }
-
-  /** A member of our view reporting a newer list without us means we were removed. */
-  private checkStatus(peer: GridMember, status: ClusterStatus): void {
-    if (!this.joined || !status.joined || !this.membership.has(peer.id)) return;
-    if (status.viewVersion > this.membership.view.version && !status.memberIds.includes(this.id) && status.masterId !== this.id) {
-      void this.join.rejoin(`member ${peer.address} has a newer member list (version ${status.viewVersion}) without this member`);
     }
   }
 
@@ -301,40 +272,5 @@ export class ClusterNode implements ClusterSpi {
       },
       (err: Error) => this.suspect(member, `connection lost (${reason}) and reconnect failed: ${err.message}`),
     );
-  }
-
-  private registerControlHandlers(): void {
-    const m = this.messaging;
-    m.handle(ControlService.HEARTBEAT, (from, p) => this.onHeartbeat(from, p as Heartbeat));
-    m.handle(ControlService.PING, () => true);
-    m.handle(ControlService.LIST, (from, p) => this.join.acceptList(from, p as MemberList));
-    m.handle(ControlService.LIST_REQUEST, (from) => this.master.sendList(from));
-    m.handle(ControlService.JOIN, (from, p) => this.master.handleJoin(from, (p as { member: GridMember }).member));
-    m.handle(ControlService.SUSPECT, (from, p) => this.master.handleSuspect(from, p as { id: string; reason: string }));
-    m.handle(ControlService.LEAVE, (from) => this.master.handleLeave(from));
-    m.handle(ControlService.MERGE, (from, p) => this.join.handleMergeOrder(from, (p as { target: string }).target));
-    m.handle(ControlService.MERGE_CHECK, (from) => this.master.handleMergeCheck(from));
-    m.handle(ControlService.NOT_MEMBER, (from, p) => {
-      if (this.joined && this.membership.has(from.id) && (p as { v: number }).v > this.membership.view.version) {
-        void this.join.rejoin(`member ${from.address} says this member is no longer in the cluster`);
-      }
-    });
-  }
-
-  private onHeartbeat(from: GridMember, hb: Heartbeat): void {
-    if (!this.joined) return;
-    if (!this.membership.has(from.id)) {
-      if (hb.you && this.isMaster()) this.messaging.send(from, ControlService.NOT_MEMBER, { v: this.membership.view.version });
-      return;
-    }
-    this.detector.heartbeat(from, hb.t);
-    this.suspects.delete(from.id);
-    const mine = this.membership.view.version;
-    if (hb.v <= mine) return;
-    if (!hb.you) {
-      void this.join.rejoin(`member ${from.address} has a newer member list (version ${hb.v}) without this member`);
-    } else if (hb.m === from.id) {
-      this.messaging.send(from, ControlService.LIST_REQUEST, null);
-    }
   }
 }

@@ -1,7 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { GridMember } from '../api.js';
-import type { ClusterNode, MemberList } from './clusterNode.js';
-import { ControlService } from './clusterNode.js';
+import type { ClusterNode } from './clusterNode.js';
+import { ControlService, type MemberList } from './controlHandlers.js';
 import { type ProbeResult, sighting, wins } from './prober.js';
 
 const RETRY_MS = 250;

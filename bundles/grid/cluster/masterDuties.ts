@@ -1,6 +1,6 @@
 import type { GridMember } from '../api.js';
 import type { ClusterNode } from './clusterNode.js';
-import { ControlService } from './clusterNode.js';
+import { ControlService } from './controlHandlers.js';
 import { type ProbeResult, sighting, wins } from './prober.js';
 
 /**

@@ -76,7 +76,7 @@ export class Invoker {
         lastError = `partition ${p} is migrating`;
       } else if (owner !== undefined) {
         try {
-          return await this.spi.request<R>(owner, OP_SERVICE, [service, p, op], Math.max(1, deadline - Date.now()));
+          return await this.spi.request<R>(owner, OP_SERVICE, [service, p, op], this.attemptTimeout(deadline));
         } catch (err) {
           lastError = messageOf(err);
           if (!isRetryable(lastError)) throw err;
@@ -105,7 +105,7 @@ export class Invoker {
         try {
           const got = owner === me
             ? await this.executeMany(service, ps, op, me)
-            : await this.spi.request<[number, R][]>(owner, OP_ALL_SERVICE, [service, ps, op], Math.max(1, deadline - Date.now()));
+            : await this.spi.request<[number, R][]>(owner, OP_ALL_SERVICE, [service, ps, op], this.attemptTimeout(deadline));
           for (const [p, r] of got as [number, R][]) {
             results[p] = r;
             done.add(p);
@@ -120,6 +120,11 @@ export class Invoker {
       await sleep(Math.min(2 ** attempt, 100));
     }
     return results;
+  }
+
+  /** One attempt may take half the operation's time (at least 2.5 s), so a lost request leaves time to retry. */
+  private attemptTimeout(deadline: number): number {
+    return Math.max(1, Math.min(deadline - Date.now(), Math.max(2500, this.timeoutMs / 2)));
   }
 
   /**

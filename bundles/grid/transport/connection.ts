@@ -14,15 +14,10 @@ export interface ConnectionOptions {
  * queued, so no node buffers without bound.
  */
 export class Connection {
-  /** Set after the handshake: the peer's member id. */
-  peerId: string | undefined;
-  /** The peer as it introduced itself in the handshake. */
+  /** The peer as it introduced itself in the handshake; undefined until then. */
   peer: GridMember | undefined;
-  /** `host:port` of the peer's grid listener, once known. */
-  peerAddress: string | undefined;
   readonly remote: string;
   closed = false;
-  closeReason: string | undefined;
   /** Last time any bytes arrived, for heartbeat-based failure detection. */
   lastReceived = Date.now();
 
@@ -83,7 +78,6 @@ export class Connection {
     if (this.closed) return;
     this.flush();
     this.closed = true;
-    this.closeReason = reason;
     this.socket.end();
     setTimeout(() => this.socket.destroy(), 1000).unref();
     for (const h of this.closeHandlers) h(reason, false);
@@ -92,7 +86,6 @@ export class Connection {
   close(reason: string, error = false): void {
     if (this.closed) return;
     this.closed = true;
-    this.closeReason = reason;
     this.queue = [];
     this.socket.destroy();
     for (const h of this.closeHandlers) h(reason, error);

@@ -27,13 +27,13 @@ export interface TransportOptions extends ConnectionOptions {
 export type InboundHandler = (conn: Connection, result: HandshakeResult) => void;
 
 const PORT_TRIES = 100;
-const BAD_PEER_LOG_WINDOW_MS = 60_000;
+const LOG_WINDOW_MS = 60_000;
 
 /** The grid's TCP listener and dialer; every connection is authenticated by the handshake. */
 export class Transport {
   private server: net.Server | undefined;
   private readonly connections = new Set<Connection>();
-  private readonly badPeerLogged = new Map<string, number>();
+  private readonly logged = new Map<string, number>();
   private nextOutbound = 0;
   private readonly tlsContext: { cert: Buffer; key: Buffer; ca: Buffer } | undefined;
   /** `host:port` this member is reachable at, after `listen`. */
@@ -91,16 +91,14 @@ export class Transport {
   async connect(address: string): Promise<{ conn: Connection; result: HandshakeResult }> {
     const socket = await this.dial(address);
     const conn = this.track(new Connection(socket, true, this.options));
-    conn.peerAddress = address;
     try {
       const result = await initiateHandshake(conn, this.local, this.options.handshakeTimeoutMs);
-      conn.peerId = result.peer.id;
       conn.peer = result.peer;
       return { conn, result };
     } catch (err) {
       if (err instanceof HandshakeRefused) {
         const who = err.byPeer ? `${address} refused this member` : `this member refused ${address}`;
-        this.logger.warn(`grid handshake with ${address} failed: ${who}: ${err.reason}`);
+        this.warnOnce(address, err.reason, `grid handshake with ${address} failed: ${who}: ${err.reason}`);
       }
       conn.close(`handshake failed: ${(err as Error).message}`);
       throw err;
@@ -116,19 +114,17 @@ export class Transport {
     const conn = this.track(new Connection(socket, false, this.options));
     const host = socket.remoteAddress ?? '?';
     conn.onClose((reason, error) => {
-      if (error && conn.peerId === undefined) this.badPeer(host, reason);
+      if (error && conn.peer === undefined) this.badPeer(host, reason);
     });
     acceptHandshake(conn, this.local, this.options.handshakeTimeoutMs).then(
       (result) => {
-        conn.peerId = result.peer.id;
         conn.peer = result.peer;
-        conn.peerAddress = result.peer.address;
         onInbound(conn, result);
       },
       (err: Error) => {
         if (err instanceof HandshakeRefused) {
           const who = err.byPeer ? `${conn.remote} refused this member` : `refused ${conn.remote}`;
-          this.logger.warn(`grid handshake from ${conn.remote} failed: ${who}: ${err.reason}`);
+          this.warnOnce(host, err.reason, `grid handshake from ${conn.remote} failed: ${who}: ${err.reason}`);
         }
         conn.close(err.message, !(err instanceof HandshakeRefused));
       },
@@ -141,15 +137,20 @@ export class Transport {
     return conn;
   }
 
-  /** Garbage on the grid port: logged once per remote host and reason per minute. */
+  /** Garbage on the grid port. */
   private badPeer(host: string, reason: string): void {
-    const key = `${host} ${reason.replace(/\d+/g, 'N')}`;
-    const last = this.badPeerLogged.get(key);
+    this.warnOnce(host, reason, `grid dropped a connection from ${host}: ${reason}`);
+  }
+
+  /** Logged once per remote host and reason (numbers aside) per minute: probing repeats every few seconds. */
+  private warnOnce(peer: string, reason: string, message: string): void {
+    const k = `${peer} ${reason.replace(/\d+/g, 'N')}`;
+    const last = this.logged.get(k);
     const now = Date.now();
-    if (last !== undefined && now - last < BAD_PEER_LOG_WINDOW_MS) return;
-    this.badPeerLogged.set(key, now);
-    if (this.badPeerLogged.size > 1000) this.badPeerLogged.clear();
-    this.logger.warn(`grid dropped a connection from ${host}: ${reason}`);
+    if (last !== undefined && now - last < LOG_WINDOW_MS) return;
+    this.logged.set(k, now);
+    if (this.logged.size > 1000) this.logged.clear();
+    this.logger.warn(message);
   }
 
   private async dial(address: string): Promise<net.Socket> {

@@ -26,6 +26,10 @@ export async function startLtcp(options: LtcpOptions): Promise<InvalidationTrans
     : undefined;
   const self = listener?.address;
   const peers = new Map<string, LtcpPeer>();
+  // On loopback, connect from the listener's own address so peers can tell the nodes apart;
+  // elsewhere let the OS pick the route's source (a 127.0.0.1 listener must not stop sending to others).
+  const loopback = (h: string) => h.startsWith('127.');
+  const sourceFor = (host: string) => (loopback(host) && loopback(options.listenerHost) ? options.listenerHost : undefined);
   const hello = { node: sink.nodeId, route: options.route, listener: self ? `${self.host}:${self.port}` : 'none' };
 
   const addPeer = (host: string, port: number, how: string) => {
@@ -33,7 +37,7 @@ export async function startLtcp(options: LtcpOptions): Promise<InvalidationTrans
     if (peers.has(address) || (self && self.port === port && (self.host === host || host === options.listenerHost))) return;
     logger.info(`LTCP peer ${address} added (${how})`);
     peers.set(address, new LtcpPeer({
-      host, port, logger, hello,
+      host, port, logger, hello, localAddress: sourceFor(host),
       connectTimeoutMs: settings.openTimeoutMs,
       reconnectMinMs: options.reconnectMinMs,
       reconnectMaxMs: options.reconnectMaxMs,

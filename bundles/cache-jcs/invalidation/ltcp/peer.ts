@@ -6,6 +6,8 @@ import { encodeFrame, FrameType } from './frame.js';
 export interface PeerOptions {
   host: string;
   port: number;
+  /** Source address of the connection (the listener's host), so peers see where it comes from. */
+  localAddress?: string;
   logger: Logger;
   /** Sent first on every connection. */
   hello: { node: string; route: string; listener: string };
@@ -66,7 +68,7 @@ export class LtcpPeer {
 
   private open(): void {
     const { logger, host, port } = this.options;
-    const socket = connect({ host, port, timeout: this.options.connectTimeoutMs });
+    const socket = connect({ host, port, localAddress: this.options.localAddress, timeout: this.options.connectTimeoutMs });
     this.socket = socket;
     socket.setNoDelay(true);
     socket.once('connect', () => {

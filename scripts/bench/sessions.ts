@@ -1,0 +1,177 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { Redis } from 'ioredis';
+import { type BenchRow, percentile } from './benchRow.js';
+import { ApacheProcess } from '../../test/support/apache.js';
+import { killAll, type NodeProcess } from '../../test/support/nodeProcess.js';
+import { expectOk, mapLimit, SessionClient, usersFile } from '../../test/support/sessionClient.js';
+import { sessionNode, waitForCluster } from '../../test/support/sessionNodes.js';
+import { tempConfig } from '../../test/support/tempConfig.js';
+import { waitFor } from '../../test/support/waitFor.js';
+
+// Apache on 127.0.9.61:8080, three nodes on 127.0.9.62-64 in one grid cluster (sessions map, backup 1), Redis on 127.0.9.65.
+const APACHE = '127.0.9.61:8080';
+const ADDRESSES: Record<string, string> = { OXS2: '127.0.9.62', OXS3: '127.0.9.63', OXS4: '127.0.9.64' };
+const GRID = Object.values(ADDRESSES).map((a) => `${a}:5701`);
+const ROUNDS = 4;
+const LOGINS_PER_ROUND = 16;
+const SESSIONS = 60;
+const WHOAMI_PER_ROUND = 750;
+const PARALLEL = 16;
+/** Sessions made for the memory figure, extrapolated to one million. */
+const MEMORY_SESSIONS = 10_000;
+const REDIS = { host: '127.0.9.65', port: 6379 };
+const UNLIMITED = { 'com.openexchange.sessiond.maxSessionPerUser': 0, 'com.openexchange.sessiond.maxSession': 0 };
+
+/** Latencies (ms) and wall time of calls, accumulated over rounds. */
+class Load {
+  readonly latencies: number[] = [];
+  seconds = 0;
+
+  /** Runs `count` calls with `parallel` in flight. */
+  async run(count: number, parallel: number, call: (i: number) => Promise<void>): Promise<void> {
+    const t0 = performance.now();
+    await mapLimit(Array.from({ length: count }, (_, i) => i), parallel, async (i) => {
+      const t = performance.now();
+      await call(i);
+      this.latencies.push(performance.now() - t);
+    });
+    this.seconds += (performance.now() - t0) / 1000;
+  }
+
+  get perSecond(): number {
+    return this.latencies.length / this.seconds;
+  }
+}
+
+function rows(what: string, unit: string, direct: Load, apache: Load, note: string): BenchRow[] {
+  const p = (l: Load, q: number) => percentile(l.latencies, q);
+  return [
+    { name: `${what} throughput via Apache`, value: apache.perSecond, unit, peer: 'direct to the node', peerValue: direct.perSecond, note },
+    { name: `${what} p99 via Apache`, value: p(apache, 99), unit: 'ms', peer: 'direct to the node', peerValue: p(direct, 99), note: `p50 ${p(apache, 50).toFixed(1)} ms via Apache, ${p(direct, 50).toFixed(1)} ms direct` },
+  ];
+}
+
+function startCluster(configDir: string, env?: Record<string, string>): NodeProcess[] {
+  return Object.entries(ADDRESSES).map(([route, address]) => sessionNode({ configDir, address, route, cluster: GRID, set: UNLIMITED, env }));
+}
+
+/** Login and whoami through Apache and directly, in alternating rounds so that both see the same machine load. */
+async function throughput(configDir: string): Promise<BenchRow[]> {
+  const nodes = startCluster(configDir);
+  await Promise.all(nodes.map((n) => n.ready(30_000)));
+  await waitForCluster(Object.values(ADDRESSES), 3);
+  const apache = await ApacheProcess.start({ listen: APACHE, nodes: Object.fromEntries(Object.entries(ADDRESSES).map(([r, a]) => [r, `${a}:8009`])) });
+  try {
+    const directBases = Object.values(ADDRESSES).map((a) => `http://${a}:8009`);
+    const login = async (base: string) => {
+      expectOk(await new SessionClient(base).login('bench', 'bench-pw'), 'login');
+    };
+    const loginDirect = new Load();
+    const loginApache = new Load();
+    for (let r = 0; r < ROUNDS; r++) {
+      await loginDirect.run(LOGINS_PER_ROUND, 4, (i) => login(directBases[i % 3]));
+      await loginApache.run(LOGINS_PER_ROUND, 4, () => login(apache.base));
+    }
+
+    // Sessions made through Apache, spread over the nodes; direct calls go to the node that holds each.
+    const viaApache = await mapLimit(Array.from({ length: SESSIONS }, (_, i) => i), 4, async () => {
+      const c = new SessionClient(apache.base);
+      expectOk(await c.login('bench', 'bench-pw'), 'login');
+      return c;
+    });
+    const direct = viaApache.map((c) => {
+      const d = new SessionClient(`http://${ADDRESSES[c.route!]}:8009`);
+      for (const [k, v] of c.cookies) d.cookies.set(k, v);
+      d.session = c.session;
+      return d;
+    });
+    const whoami = (list: SessionClient[]) => async (i: number) => {
+      const w = await list[i % list.length].whoami();
+      if (w.status !== 200) throw new Error(`whoami: HTTP ${w.status} ${w.body}`);
+    };
+    await new Load().run(500, PARALLEL, whoami(direct));
+    await new Load().run(500, PARALLEL, whoami(viaApache));
+    const whoamiDirect = new Load();
+    const whoamiApache = new Load();
+    for (let r = 0; r < ROUNDS; r++) {
+      await whoamiDirect.run(WHOAMI_PER_ROUND, PARALLEL, whoami(direct));
+      await whoamiApache.run(WHOAMI_PER_ROUND, PARALLEL, whoami(viaApache));
+    }
+    return [
+      ...rows('login', 'logins/s', loginDirect, loginApache, `${ROUNDS * LOGINS_PER_ROUND} logins each, 4 in flight, scrypt N=16384, 3 nodes on 2 shared cores`),
+      ...rows('whoami', 'req/s', whoamiDirect, whoamiApache, `${ROUNDS * WHOAMI_PER_ROUND} calls each over ${SESSIONS} sessions, ${PARALLEL} in flight`),
+    ];
+  } finally {
+    await apache.stop();
+    await killAll();
+  }
+}
+
+/** Resident set size of a process in MB. */
+function rssMb(pid: number): number {
+  const kb = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+  if (!kb) throw new Error(`no VmRSS for process ${pid}`);
+  return Number(kb) / 1024;
+}
+
+/** MB per million sessions: what three fresh nodes grow by, and what Redis grows by for the same sessions as JSON values. */
+async function memory(configDir: string): Promise<BenchRow[]> {
+  // A 1 MB young generation, so that RSS follows live data rather than not-yet-collected garbage.
+  const nodes = startCluster(configDir, { NODE_OPTIONS: '--max-semi-space-size=1' });
+  let redis: ChildProcess | undefined;
+  let client: Redis | undefined;
+  try {
+    await Promise.all(nodes.map((n) => n.ready(30_000)));
+    await waitForCluster(Object.values(ADDRESSES), 3);
+    const rss = () => nodes.reduce((sum, n) => sum + rssMb(n.pid), 0);
+    const bases = Object.values(ADDRESSES).map((a) => `http://${a}:8009`);
+    const before = rss();
+    const sessions = await mapLimit(Array.from({ length: MEMORY_SESSIONS }, (_, i) => i), 24, async (i) => {
+      const c = new SessionClient(bases[i % bases.length]);
+      expectOk(await c.login('mem', 'mem-pw'), 'login');
+      return { id: c.session!, secret: [...c.cookies].find(([k]) => k.startsWith('open-xchange-secret-'))![1] };
+    });
+    await waitForCluster(Object.values(ADDRESSES), 3);
+    const nodesPerMillion = ((rss() - before) / MEMORY_SESSIONS) * 1_000_000;
+
+    redis = spawn('redis-server', ['--bind', REDIS.host, '--port', String(REDIS.port), '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    let out = '';
+    redis.stdout?.on('data', (c: Buffer) => { out += c.toString(); });
+    await waitFor('redis-server ready', () => out.includes('Ready to accept connections'), 10_000);
+    client = new Redis({ ...REDIS, lazyConnect: true, maxRetriesPerRequest: 1 });
+    await client.connect();
+    const redisRss = async () => Number(/used_memory_rss:(\d+)/.exec(await client!.info('memory'))![1]) / 1024 / 1024;
+    const redisBefore = await redisRss();
+    const now = Date.now();
+    for (let i = 0; i < sessions.length; i += 1000) {
+      const batch = client.pipeline();
+      for (const s of sessions.slice(i, i + 1000)) {
+        batch.set(`ox-session:${s.id}`, JSON.stringify({ id: s.id, secret: s.secret, user: 'mem', client: 'open-xchange-appsuite', createdAt: now, lastAccess: now, origin: 'OXS2' }));
+      }
+      await batch.exec();
+    }
+    const redisPerMillion = (((await redisRss()) - redisBefore) / MEMORY_SESSIONS) * 1_000_000;
+    return [{
+      name: 'memory per 1M sessions, 3 nodes, backup 1 (RSS)', value: nodesPerMillion, unit: 'MB', peer: 'redis-server 7, one copy, no replica (RSS)', peerValue: redisPerMillion,
+      note: `extrapolated from ${MEMORY_SESSIONS} logins; counts each session in its node's container plus owner and backup copies in the grid; Open-Xchange documents ~2 GB per 1M for its Redis session storage`,
+    }];
+  } finally {
+    client?.disconnect();
+    redis?.kill('SIGKILL');
+    await killAll();
+  }
+}
+
+/** Login and whoami throughput and p99 on a three-node cluster, through Apache and directly; memory per session against Redis. */
+export async function run(): Promise<BenchRow[]> {
+  // The stock scrypt cost (N=16384) for throughput: a login's cost is mostly the password hash, as it should be.
+  // A trivial cost for the memory run, which only needs many sessions quickly.
+  const config = tempConfig({ 'users.properties': (await usersFile({ bench: 'bench-pw' }, 16384)) + (await usersFile({ mem: 'mem-pw' }, 2)) });
+  try {
+    return [...(await throughput(config.dir)), ...(await memory(config.dir))];
+  } finally {
+    await killAll();
+    config.remove();
+  }
+}

@@ -1,0 +1,50 @@
+import assert from 'node:assert/strict';
+import { after, afterEach, test } from 'node:test';
+import { gridNode, memberId } from '../support/gridNodes.js';
+import { killAll } from '../support/nodeProcess.js';
+import { tempConfig } from '../support/tempConfig.js';
+import { waitFor } from '../support/waitFor.js';
+import { load, verify } from './support/dataCluster.js';
+import { type LiteMember, liteMember, waitClusterSafe } from './support/liteMember.js';
+
+// Addresses 127.0.4.41-.43 for the nodes, 127.0.4.49 for the test's lite member (this file only).
+const addrs = ['127.0.4.41', '127.0.4.42', '127.0.4.43'];
+const config = tempConfig({
+  'hazelcast/hazelcast.xml': `<?xml version="1.0" encoding="UTF-8"?>
+<hazelcast xsi:schemaLocation="http://www.hazelcast.com/schema/config hazelcast-config-3.1.xsd"
+    xmlns="http://www.hazelcast.com/schema/config" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+  <partition-group enabled="true" group-type="CUSTOM">
+    <member-group><interface>127.0.4.41</interface></member-group>
+    <member-group><interface>127.0.4.42</interface></member-group>
+  </partition-group>
+</hazelcast>
+`,
+});
+let client: LiteMember | undefined;
+after(() => config.remove());
+afterEach(async () => {
+  await client?.stop();
+  client = undefined;
+  await killAll();
+});
+
+test('custom partition groups: two data members hold everything, the member outside every group holds nothing', async () => {
+  const nodes = [gridNode({ configDir: config.dir, address: addrs[0], route: 'OX1', staticNodes: addrs })];
+  await nodes[0].ready();
+  nodes.push(...[1, 2].map((i) => gridNode({ configDir: config.dir, address: addrs[i], route: `OX${i + 1}`, staticNodes: addrs })));
+  await Promise.all(nodes.map((n) => n.ready()));
+  await nodes[0].waitForLine(/custom partition groups from hazelcast\/hazelcast\.xml: \[127\.0\.4\.41\] \[127\.0\.4\.42\]/);
+  client = await liteMember('127.0.4.49', addrs);
+  await waitClusterSafe(addrs, 4);
+  await load(client.layer, 'grouped', 2000);
+  const [a, b, outside] = await Promise.all(nodes.map((n) => memberId(n)));
+  const table = client.layer.partitions();
+  assert.ok(table.every((p) => p.owner !== outside && !p.backups.includes(outside)), 'the outside member holds no replica');
+  assert.ok(table.every((p) => new Set([p.owner, ...p.backups]).size === 2 && [a, b].includes(p.owner!)), 'owner and backup on the two groups');
+
+  await nodes[2].kill();
+  await waitFor('the cluster to drop the outside member', () => !client!.node.view().members.some((m) => m.id === outside), 20_000);
+  assert.deepEqual(client.layer.partitions(), table, 'losing the outside member moves nothing');
+  await nodes[0].kill();
+  assert.deepEqual(await verify(client.layer, 'grouped', 2000), { missing: 0, wrong: 0 });
+});
