@@ -42,6 +42,8 @@ export class Sessiond implements SessiondService {
   private readonly checkIntervalMs: number;
   private readonly unsubscribe?: () => void;
   private timer?: NodeJS.Timeout;
+  /** A pass still waiting for the storage is not overlapped by the next one. */
+  private sweeping = false;
 
   constructor(private readonly options: SessiondOptions) {
     this.now = options.now ?? Date.now;
@@ -56,7 +58,11 @@ export class Sessiond implements SessiondService {
   startSweeper(): void {
     const { defaultLifeTimeMs, longLifeTimeMs } = this.options.limits;
     const every = Math.min(60_000, Math.max(100, Math.min(defaultLifeTimeMs, longLifeTimeMs) / 10));
-    this.timer = setInterval(() => void this.sweep(), every);
+    this.timer = setInterval(() => {
+      if (this.sweeping) return;
+      this.sweeping = true;
+      this.sweep().finally(() => { this.sweeping = false; });
+    }, every);
     this.timer.unref();
   }
 

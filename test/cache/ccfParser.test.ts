@@ -143,5 +143,6 @@ describe('cache.ccf parser', () => {
     const found = problems(['jcs.default=', 'jcs.region.User=LTCP'].join('\n'));
     assert.deepEqual(found, ['cache.ccf:2 jcs.region.User: region User names unknown auxiliary LTCP (no jcs.auxiliary.LTCP in cache.ccf)']);
     assert.match(problems('jcs.default=LTCP')[0]!, /^cache\.ccf:1 jcs\.default: region default names unknown auxiliary LTCP/);
+    assert.match(problems(`${LTCP}\njcs.auxiliary.LTCP.attributes.TcpServers=node2:0`)[0]!, /^cache\.ccf:3 .*"node2:0": port 0 cannot be connected to/);
   });
 });

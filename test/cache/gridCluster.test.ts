@@ -25,10 +25,21 @@ function start(i: number): NodeProcess {
   return nodes[i]!;
 }
 
+/** Waits until the node's distributed regions cache (its own probe came back on the topic). */
+function receiving(node: NodeProcess): Promise<string> {
+  return node.waitForLine(/cache invalidation topic cacheEvents delivers to this node/, 30_000);
+}
+
+/** Puts and checks that the node holds the value, so a later miss proves an invalidation. */
+async function put(i: number, region: string, key: string, value: string): Promise<void> {
+  await clients[i]!.put(region, key, value);
+  assert.equal(await clients[i]!.get(region, key), value, `${ROUTES[i]} holds ${region}/${key}`);
+}
+
 /** A marker remove from `from`, applied on `to`: the topic is ordered per publisher, so all earlier events arrived too. */
 async function flush(from: number, to: number, region: string): Promise<void> {
   const marker = `marker-${Date.now()}-${Math.random()}`;
-  await clients[to]!.put(region, marker, 'm');
+  await put(to, region, marker, 'm');
   await clients[from]!.remove(region, marker);
   await waitFor(`marker ${marker} removed on ${ROUTES[to]}`, async () => (await clients[to]!.get(region, marker)) === undefined, 15_000);
 }
@@ -37,6 +48,7 @@ describe('cache invalidation over the grid topic (three real nodes)', { timeout:
   before(async () => {
     await Promise.all([0, 1, 2].map((i) => start(i).ready(30_000)));
     await waitForMembers(HOSTS, 3, 30_000);
+    await Promise.all(nodes.map(receiving));
   });
 
   after(async () => {
@@ -53,20 +65,20 @@ describe('cache invalidation over the grid topic (three real nodes)', { timeout:
   });
 
   it('drops a removed or updated entry on the other nodes; a put of a new key and local regions do not propagate', async () => {
-    for (const c of clients) {
-      await c.put('User', 'u1', `old-${c.host}`);
-      await c.put('User', 'u2', `old-${c.host}`);
-      await c.put('OXMessageCache', 'm1', `old-${c.host}`);
+    for (const [i, c] of clients.entries()) {
+      await put(i, 'User', 'u1', `old-${c.host}`);
+      await put(i, 'User', 'u2', `old-${c.host}`);
+      await put(i, 'OXMessageCache', 'm1', `old-${c.host}`);
     }
     await clients[0]!.remove('User', 'u1');
     for (const i of [1, 2]) await waitFor(`u1 gone on ${ROUTES[i]}`, async () => (await clients[i]!.get('User', 'u1')) === undefined, 15_000);
 
-    await clients[0]!.put('User', 'u2', 'new');
+    await put(0, 'User', 'u2', 'new');
     for (const i of [1, 2]) await waitFor(`updated u2 gone on ${ROUTES[i]}`, async () => (await clients[i]!.get('User', 'u2')) === undefined, 15_000);
     assert.equal(await clients[0]!.get('User', 'u2'), 'new');
 
-    await clients[1]!.put('User', 'fresh', 'on-12');
-    await clients[0]!.put('User', 'fresh', 'on-11');
+    await put(1, 'User', 'fresh', 'on-12');
+    await put(0, 'User', 'fresh', 'on-11');
     await clients[0]!.remove('OXMessageCache', 'm1');
     await flush(0, 1, 'User');
     assert.equal(await clients[1]!.get('User', 'fresh'), 'on-12', 'a put of a key new on OX11 was not propagated');
@@ -81,8 +93,9 @@ describe('cache invalidation over the grid topic (three real nodes)', { timeout:
     await waitForMembers(HOSTS.slice(0, 2), 2, 30_000);
     await start(2).ready(30_000);
     await waitForMembers(HOSTS, 3, 30_000);
-    await clients[2]!.put('Context', 'c1', 'v');
-    await clients[2]!.put('Context', 'keep', 'v');
+    await receiving(nodes[2]!);
+    await put(2, 'Context', 'c1', 'v');
+    await put(2, 'Context', 'keep', 'v');
     await clients[0]!.remove('Context', 'c1');
     await waitFor('c1 gone on the restarted node', async () => (await clients[2]!.get('Context', 'c1')) === undefined, 15_000);
     assert.equal(await clients[2]!.get('Context', 'keep'), 'v');
@@ -94,8 +107,9 @@ describe('cache invalidation over the grid topic (three real nodes)', { timeout:
     await clients[0]!.remove('User', 'while-down');
     await start(1).ready(30_000);
     await waitForMembers(HOSTS, 3, 30_000);
-    await clients[1]!.put('User', 'back', 'v');
-    await clients[1]!.put('User', 'stays', 'v');
+    await receiving(nodes[1]!);
+    await put(1, 'User', 'back', 'v');
+    await put(1, 'User', 'stays', 'v');
     await clients[2]!.remove('User', 'back');
     await waitFor('back gone on the revived node', async () => (await clients[1]!.get('User', 'back')) === undefined, 15_000);
     assert.equal(await clients[1]!.get('User', 'stays'), 'v');

@@ -32,7 +32,7 @@ function fakeTopic() {
       },
       localStats: () => ({ published: 0, received: 0, gaps: 0 }),
     };
-    return { clusterName: 'test-2.0', getTopic: (name: string) => (names.push(name), topic) } as unknown as GridService;
+    return { clusterName: 'test-2.0', localMember: { id }, getTopic: (name: string) => (names.push(name), topic) } as unknown as GridService;
   };
   return { member, listeners, names, published, gate };
 }
@@ -45,7 +45,8 @@ function node(grid: GridService) {
   const { logger, lines } = captureLogger();
   const service = new JcsCacheService({ model, logger });
   service.attach(gridTopicTransport(grid, service, logger));
-  return { service, lines };
+  const receiving = () => waitFor('own probe back', () => lines.some((l) => /delivers to this node/.test(l)));
+  return { service, lines, receiving };
 }
 
 describe('grid topic invalidation', () => {
@@ -53,6 +54,7 @@ describe('grid topic invalidation', () => {
     const topic = fakeTopic();
     const a = node(topic.member('A'));
     const b = node(topic.member('B'));
+    await Promise.all([a.receiving(), b.receiving()]);
     assert.deepEqual(topic.names, ['cacheEvents', 'cacheEvents']);
     assert.equal(a.service.invalidationMode, 'grid-topic');
     b.service.region('User').put('k', 'v');
@@ -65,9 +67,10 @@ describe('grid topic invalidation', () => {
     assert.equal(b.service.region('User').stats().invalidationsReceived, 1);
   });
 
-  it('clears the distributed regions and counts it when the topic reports a gap', () => {
+  it('clears the distributed regions and counts it when the topic reports a gap', async () => {
     const topic = fakeTopic();
     const a = node(topic.member('A'));
+    await a.receiving();
     a.service.region('User').put('k', 'v');
     a.service.region('Local').put('k', 'v');
     for (const l of topic.listeners) l.gap?.({ topic: 'cacheEvents', from: 7, to: 9 });
@@ -79,21 +82,39 @@ describe('grid topic invalidation', () => {
 
   it('sends events raised while a publish is in flight together, in order, and compacts a long backlog', async () => {
     const topic = fakeTopic();
-    let open!: () => void;
-    topic.gate.wait = new Promise((resolve) => (open = resolve));
     const a = node(topic.member('A'));
     const b = node(topic.member('B'));
+    await Promise.all([a.receiving(), b.receiving()]);
+    let open!: () => void;
+    topic.gate.wait = new Promise((resolve) => (open = resolve));
+    const events = () => topic.published.filter((m) => m.length > 0).map((m) => m.map((e) => e.keys?.[0]));
     for (const key of ['k1', 'k2', 'k3']) b.service.region('User').put(key, 'v');
     for (const key of ['k1', 'k2', 'k3']) a.service.region('User').remove(key);
-    assert.deepEqual(topic.published.map((m) => m.map((e) => e.keys?.[0])), [['k1']], 'one publish in flight');
+    assert.deepEqual(events(), [['k1']], 'one publish in flight');
     open();
-    await waitFor('the rest went as one message', () => topic.published.length === 2);
-    assert.deepEqual(topic.published[1]!.map((e) => e.keys?.[0]), ['k2', 'k3']);
+    await waitFor('the rest went as one message', () => events().length === 2);
+    assert.deepEqual(events()[1], ['k2', 'k3']);
     await waitFor('all applied on B', () => b.service.region('User').stats().size === 0);
 
     topic.gate.wait = new Promise(() => undefined);
     for (let i = 0; i <= 20_001; i++) a.service.region('User').remove(`x${i}`);
     assert.ok(a.lines.some((l) => /^warn: 20001 cache invalidations waiting for the grid topic; replaced by a clear of User$/.test(l)), a.lines.slice(-3).join('\n'));
+  });
+
+  it('holds nothing in distributed regions until a message of this node came back on the topic', async () => {
+    const topic = fakeTopic();
+    let open!: () => void;
+    topic.gate.wait = new Promise((resolve) => (open = resolve));
+    const a = node(topic.member('A'));
+    a.service.region('User').put('k', 'v');
+    a.service.region('Local').put('k', 'v');
+    assert.equal(a.service.region('User').get('k'), undefined, 'not sure yet to hear of invalidations');
+    assert.equal(a.service.region('Local').get('k'), 'v');
+    await waitFor('probes repeat while none came back', () => topic.published.length >= 3);
+    open();
+    await a.receiving();
+    a.service.region('User').put('k', 'v');
+    assert.equal(a.service.region('User').get('k'), 'v');
   });
 
   it('logs a publish that fails, naming region and key, and keeps working locally', async () => {

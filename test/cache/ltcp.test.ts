@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createSocket } from 'node:dgram';
 import { connect, type Socket } from 'node:net';
 import { after, afterEach, describe, it } from 'node:test';
 import type { RegionSettings } from '../../bundles/cache-jcs/api.js';
@@ -97,6 +98,14 @@ describe('LTCP auxiliary', () => {
     await waitFor('bad body logged', () => b.logged(/undecodable LTCP frame body .* frame dropped/));
     await waitFor('the next frame on the same connection applied', () => b.user.get('k2') === undefined);
 
+    const odd = await raw('127.0.7.52');
+    odd.write(Buffer.concat([
+      encodeFrame(FrameType.HELLO, null),
+      encodeFrame(FrameType.INVALIDATE, { region: 'User', op: 'remove', keys: ['\0sneaky'], origin: 'raw' }),
+      encodeFrame(FrameType.INVALIDATE, { region: 'User', op: 'remove', keys: 'not-a-list', origin: 'raw' }),
+    ]));
+    await waitFor('odd events logged', () => b.logged(/for region User dropped: cache region User: a key must be a string/) && b.logged(/dropped: malformed event/));
+
     const vanishing = await raw('127.0.7.52');
     vanishing.write(frame.subarray(0, 12), () => vanishing.destroy());
     await waitFor('vanish logged', () => b.logged(new RegExp(`vanished mid-message \\(12 of ${frame.length} bytes\\)`)));
@@ -133,5 +142,13 @@ describe('LTCP auxiliary', () => {
     await waitFor('B discovered A', () => b.logged(/LTCP peer 127\.0\.7\.55:57462 added \(UDP discovery\)/));
     await propagates(a, b, 'x');
     await propagates(b, a, 'y');
+    const sender = createSocket('udp4');
+    await new Promise<void>((resolve) => sender.bind(0, '127.0.0.1', resolve));
+    sender.setMulticastInterface('127.0.0.1');
+    const bad = JSON.stringify({ oxk: 'ltcp-discovery', v: 1, node: 'intruder', host: '127.0.7.54', port: 70000 });
+    await new Promise<void>((resolve, reject) => sender.send(bad, 46755, '239.255.7.55', (err) => (err ? reject(err) : resolve())));
+    sender.close();
+    await waitFor('bad announcement logged', () => a.logged(/ignored an announcement from .* with a bad listener address/));
+    await propagates(a, b, 'z');
   });
 });

@@ -45,13 +45,19 @@ async function meshed(i: number): Promise<void> {
   }
 }
 
+/** Puts and checks that the node holds the value, so a later miss proves an invalidation. */
+async function put(i: number, region: string, key: string, value: string): Promise<void> {
+  await clients[i]!.put(region, key, value);
+  assert.equal(await clients[i]!.get(region, key), value, `${ROUTES[i]} holds ${region}/${key}`);
+}
+
 /**
  * Sends a marker remove from `from` and waits until `to` applied it: LTCP delivers one peer's
  * events in order, so everything `from` sent before has reached `to` by then.
  */
 async function flush(from: number, to: number, region: string): Promise<void> {
   const marker = `marker-${Date.now()}-${Math.random()}`;
-  await clients[to]!.put(region, marker, 'm');
+  await put(to, region, marker, 'm');
   await clients[from]!.remove(region, marker);
   await waitFor(`marker ${marker} removed on ${ROUTES[to]}`, async () => (await clients[to]!.get(region, marker)) === undefined, 10_000);
 }
@@ -76,20 +82,20 @@ describe('cache invalidation over LTCP (three real nodes)', { timeout: 120_000 }
   });
 
   it('drops a removed or updated entry on the other nodes; a put of a new key and local regions do not propagate', async () => {
-    for (const c of clients) {
-      await c.put('User', 'u1', `old-${c.host}`);
-      await c.put('User', 'u2', `old-${c.host}`);
-      await c.put('OXMessageCache', 'm1', `old-${c.host}`);
+    for (const [i, c] of clients.entries()) {
+      await put(i, 'User', 'u1', `old-${c.host}`);
+      await put(i, 'User', 'u2', `old-${c.host}`);
+      await put(i, 'OXMessageCache', 'm1', `old-${c.host}`);
     }
     await clients[0]!.remove('User', 'u1');
     for (const i of [1, 2]) await waitFor(`u1 gone on ${ROUTES[i]}`, async () => (await clients[i]!.get('User', 'u1')) === undefined, 10_000);
 
-    await clients[0]!.put('User', 'u2', 'new');
+    await put(0, 'User', 'u2', 'new');
     for (const i of [1, 2]) await waitFor(`updated u2 gone on ${ROUTES[i]}`, async () => (await clients[i]!.get('User', 'u2')) === undefined, 10_000);
     assert.equal(await clients[0]!.get('User', 'u2'), 'new');
 
-    await clients[1]!.put('User', 'fresh', 'on-22');
-    await clients[0]!.put('User', 'fresh', 'on-21');
+    await put(1, 'User', 'fresh', 'on-22');
+    await put(0, 'User', 'fresh', 'on-21');
     await clients[0]!.remove('OXMessageCache', 'm1');
     await flush(0, 1, 'User');
     assert.equal(await clients[1]!.get('User', 'fresh'), 'on-22', 'a put of a key new on OX21 was not propagated');
@@ -103,8 +109,8 @@ describe('cache invalidation over LTCP (three real nodes)', { timeout: 120_000 }
     assert.equal(nodes[2]!.exitCode, 0);
     await start(2).ready(30_000);
     await meshed(2);
-    await clients[2]!.put('Context', 'c1', 'v');
-    await clients[2]!.put('Context', 'keep', 'v');
+    await put(2, 'Context', 'c1', 'v');
+    await put(2, 'Context', 'keep', 'v');
     await clients[0]!.remove('Context', 'c1');
     await waitFor('c1 gone on the restarted node', async () => (await clients[2]!.get('Context', 'c1')) === undefined, 10_000);
     assert.equal(await clients[2]!.get('Context', 'keep'), 'v');
@@ -113,15 +119,16 @@ describe('cache invalidation over LTCP (three real nodes)', { timeout: 120_000 }
   it('a peer that was down (SIGKILL) and is back gets invalidations again', async () => {
     await nodes[1]!.kill();
     await waitFor('OX21 notices the loss', () => nodes[0]!.lines.some((l) => /LTCP connection to 127\.0\.7\.22:57462 lost/.test(l)), 10_000);
-    await clients[0]!.remove('User', 'while-down');
+    await clients[0]!.remove('UserConfiguration', 'while-down');
     start(1);
     await nodes[1]!.ready(30_000);
     await meshed(1);
-    await waitFor('OX21 cleared what OX22 missed', () => nodes[0]!.lines.some((l) => /sent clear to 127\.0\.7\.22:57462 for regions with undelivered invalidations: User/.test(l)), 10_000);
-    await clients[1]!.put('User', 'back', 'v');
-    await clients[1]!.put('User', 'stays', 'v');
-    await clients[0]!.remove('User', 'back');
-    await waitFor('back gone on the revived node', async () => (await clients[1]!.get('User', 'back')) === undefined, 10_000);
-    assert.equal(await clients[1]!.get('User', 'stays'), 'v');
+    await waitFor('OX21 cleared what OX22 missed', () => nodes[0]!.lines.some((l) => /sent clear to 127\.0\.7\.22:57462 for regions with undelivered invalidations: .*UserConfiguration/.test(l)), 10_000);
+    await waitFor('OX22 applied that clear', async () => (await clients[1]!.stats('UserConfiguration')).invalidationsReceived >= 1, 10_000);
+    await put(1, 'UserConfiguration', 'back', 'v');
+    await put(1, 'UserConfiguration', 'stays', 'v');
+    await clients[0]!.remove('UserConfiguration', 'back');
+    await waitFor('back gone on the revived node', async () => (await clients[1]!.get('UserConfiguration', 'back')) === undefined, 10_000);
+    assert.equal(await clients[1]!.get('UserConfiguration', 'stays'), 'v');
   });
 });

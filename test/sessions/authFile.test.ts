@@ -3,6 +3,8 @@ import { describe, it } from 'node:test';
 import { FileAuthenticator } from '../../bundles/auth-file/userFile.js';
 import { hashPassword, parseHash, verifyPassword } from '../../bundles/auth-file/scryptHash.js';
 import type { ConfigEntry } from '../../core/config/configFiles.js';
+import { ConfigFolder } from '../../core/config/configFolder.js';
+import { defaultConfigDir } from '../support/paths.js';
 import { runOxk } from '../support/runCli.js';
 
 const entry = (key: string, value: string, line = 1): ConfigEntry => ({ key, value, file: 'users.properties', line });
@@ -40,6 +42,12 @@ describe('auth-file: FileAuthenticator', () => {
     const alice = entry('alice', await hashPassword('x', cheap));
     assert.throws(() => new FileAuthenticator([alice, entry('bob', 'secret', 7)]), /users\.properties:7 bob: not a hash/);
     assert.throws(() => new FileAuthenticator([entry('bad name', 'x', 3)]), /users\.properties:3 bad name: not a valid user name/);
+  });
+
+  it('the shipped config/users.properties has no user: no default account with a known password', () => {
+    const file = ConfigFolder.load(defaultConfigDir).file('users.properties');
+    assert.ok(file, 'config/users.properties exists');
+    assert.deepEqual(file.entries, []);
   });
 
   it('an empty file has no users and lets nobody in', async () => {

@@ -5,15 +5,19 @@ import { runOxk } from '../support/runCli.js';
 import { expectOk, SessionClient, usersFile } from '../support/sessionClient.js';
 import { sessionNode } from '../support/sessionNodes.js';
 import { tempConfig } from '../support/tempConfig.js';
+import { waitFor } from '../support/waitFor.js';
 
-// Addresses of this file: 127.0.6.11 and 127.0.6.12.
+// Addresses of this file: 127.0.6.11, 127.0.6.12 and 127.0.6.13.
 const MAIN = '127.0.6.11';
 const LIMITED = '127.0.6.12';
+const SHORT = '127.0.6.13';
+const JOLOKIA = { 'com.openexchange.jolokia.user': 'jolokia', 'com.openexchange.jolokia.password': 'jolokia-pw' };
 const base = (a: string) => `http://${a}:8009`;
 
 let configs: { dir: string; remove(): void }[] = [];
 let main: NodeProcess;
 let limited: NodeProcess;
+let short: NodeProcess;
 
 before(async () => {
   // Real cost (16384) so that the timing of a wrong password is measurable.
@@ -21,12 +25,16 @@ before(async () => {
   const cfg = tempConfig({ 'users.properties': users });
   const cfgLimited = tempConfig({ 'users.properties': await usersFile({ carol: 'carol-pw', dave: 'dave-pw' }) });
   configs = [cfg, cfgLimited];
-  main = sessionNode({ configDir: cfg.dir, address: MAIN, route: 'OX11', set: { 'com.openexchange.jolokia.user': 'jolokia', 'com.openexchange.jolokia.password': 'jolokia-pw' } });
+  main = sessionNode({ configDir: cfg.dir, address: MAIN, route: 'OX11', set: JOLOKIA });
+  short = sessionNode({
+    configDir: cfgLimited.dir, address: SHORT, route: 'OX13',
+    set: { ...JOLOKIA, 'com.openexchange.sessiond.sessionDefaultLifeTime': '1s', 'com.openexchange.sessiond.sessionLongLifeTime': '3s' },
+  });
   limited = sessionNode({
     configDir: cfgLimited.dir, address: LIMITED, route: 'OX12',
     set: { 'com.openexchange.sessiond.maxSession': 3, 'com.openexchange.sessiond.maxSessionPerUser': 2, 'com.openexchange.cookie.secure': true, 'com.openexchange.cookie.sameSite': 'Strict' },
   });
-  await Promise.all([main.ready(30_000), limited.ready(30_000)]);
+  await Promise.all([main.ready(30_000), limited.ready(30_000), short.ready(30_000)]);
 });
 
 after(async () => {
@@ -251,29 +259,52 @@ describe('bad input', () => {
   });
 
   it('never answered 500 and logged no error', () => {
-    for (const n of [main, limited]) assert.deepEqual(n.lines.filter((l) => / ERROR /.test(l)), []);
+    for (const n of [main, limited, short]) assert.deepEqual(n.lines.filter((l) => / ERROR /.test(l)), []);
   });
 });
 
+/** The sessiond MBean's attributes, read through the node's Jolokia agent. */
+async function sessiondMBean(address: string): Promise<Record<string, number>> {
+  const res = await fetch(`${base(address)}/monitoring/jolokia`, {
+    method: 'POST',
+    headers: { authorization: `Basic ${Buffer.from('jolokia:jolokia-pw').toString('base64')}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ type: 'read', mbean: 'com.openexchange.sessiond:name=SessionD Toolkit' }),
+  });
+  const body = (await res.json()) as { status: number; value: Record<string, number> };
+  assert.equal(body.status, 200, JSON.stringify(body));
+  return body.value;
+}
+
 describe('management', () => {
   it('the sessiond MBean counts this node\'s sessions', async () => {
-    const read = async () => {
-      const res = await fetch(`${base(MAIN)}/monitoring/jolokia`, {
-        method: 'POST',
-        headers: { authorization: `Basic ${Buffer.from('jolokia:jolokia-pw').toString('base64')}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ type: 'read', mbean: 'com.openexchange.sessiond:name=SessionD Toolkit' }),
-      });
-      const body = (await res.json()) as { status: number; value: Record<string, number> };
-      assert.equal(body.status, 200, JSON.stringify(body));
-      return body.value;
-    };
-    const before = await read();
+    const before = await sessiondMBean(MAIN);
     assert.equal(before.MaxSession, 5000);
     const c = new SessionClient(base(MAIN));
     expectOk(await c.login('bob', 'bob-pw'), 'login');
-    assert.equal((await read()).NumberOfShortTermSessions, before.NumberOfShortTermSessions + 1);
+    assert.equal((await sessiondMBean(MAIN)).NumberOfShortTermSessions, before.NumberOfShortTermSessions + 1);
     expectOk(await c.logout(), 'logout');
-    assert.equal((await read()).NumberOfShortTermSessions, before.NumberOfShortTermSessions);
+    assert.equal((await sessiondMBean(MAIN)).NumberOfShortTermSessions, before.NumberOfShortTermSessions);
+  });
+});
+
+describe('lifetimes', () => {
+  it('an idle session moves to the long-term container after sessionDefaultLifeTime and expires after sessionLongLifeTime', async () => {
+    const c = new SessionClient(base(SHORT));
+    expectOk(await c.login('carol', 'carol-pw'), 'login');
+    const idle = new SessionClient(base(SHORT));
+    expectOk(await idle.login('dave', 'dave-pw'), 'login');
+    // Watched through the MBean, which does not touch the sessions.
+    await waitFor('both sessions in the long-term container', async () => (await sessiondMBean(SHORT)).NumberOfLongTermSessions === 2, 10_000);
+    expectOk(await c.whoami(), 'whoami of a long-term session');
+    assert.deepEqual(await sessiondMBean(SHORT).then((m) => [m.NumberOfShortTermSessions, m.NumberOfLongTermSessions]), [1, 1]);
+    // The idle session was last used before the other one, so it is the first to expire.
+    await waitFor('the idle session expired', async () => {
+      const m = await sessiondMBean(SHORT);
+      return m.NumberOfShortTermSessions + m.NumberOfLongTermSessions <= 1;
+    }, 10_000);
+    const gone = await idle.whoami();
+    assert.equal(gone.status, 401);
+    assert.equal(gone.json.code, 'SES-0203');
   });
 });
 

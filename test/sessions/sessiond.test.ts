@@ -115,7 +115,7 @@ describe('sessiond', () => {
     const ox2 = node('OX2');
     const s = await ox1.create('alice', 'web');
     const added: string[] = [];
-    ox2.events.on('added', (x, how) => added.push(how));
+    ox2.events.on('added', (_x, how) => added.push(how));
     clock += 1000;
     const adopted = await ox2.get(s.id);
     assert.equal(adopted?.secret, s.secret);

@@ -30,7 +30,9 @@ export interface HostPort {
 export function readHostPort(value: string): HostPort {
   const m = /^(?:\[([^\]]+)\]|([^:\s]+)):(\d+)$/.exec(value.trim());
   if (!m) throw new Error(`"${value}" is not host:port`);
-  return { host: m[1] ?? m[2] ?? '', port: readPort(m[3] ?? '') };
+  const port = readPort(m[3] ?? '');
+  if (port === 0) throw new Error(`"${value}": port 0 cannot be connected to`);
+  return { host: m[1] ?? m[2] ?? '', port };
 }
 
 /** Comma-separated `host:port` list; empty means none. */

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { inspect } from 'node:util';
 import type { Logger } from 'winston';
 import type { CacheInvalidation, CacheRegion, CacheService, RegionSettings } from '../api.js';
 import type { CcfModel } from '../ccf/parseCcf.js';
@@ -25,6 +26,7 @@ export class JcsCacheService implements CacheService, InvalidationSink {
   private readonly createdListeners = new Set<(region: Region) => void>();
   private transport: InvalidationTransport | undefined;
   private readonly now: () => number;
+  private distributedSuspended = false;
 
   constructor(private readonly options: CacheServiceOptions) {
     this.now = options.now ?? coarseClock();
@@ -66,17 +68,26 @@ export class JcsCacheService implements CacheService, InvalidationSink {
 
   receive(event: unknown, from: string): void {
     if (!isCacheInvalidation(event)) {
-      this.options.logger.warn(`cache invalidation from ${from} dropped: malformed event ${JSON.stringify(event)?.slice(0, 200)}`);
+      this.options.logger.warn(`cache invalidation from ${from} dropped: malformed event ${inspect(event, { depth: 3, breakLength: Infinity }).slice(0, 200)}`);
       return;
     }
     if (event.origin === this.nodeId) return;
-    this.regions.get(event.region)?.applyRemote(event);
+    try {
+      this.regions.get(event.region)?.applyRemote(event);
+    } catch (err) {
+      this.options.logger.warn(`cache invalidation from ${from} for region ${event.region} dropped: ${(err as Error).message}`);
+    }
   }
 
   clearDistributedForGap(): string[] {
     const cleared = this.all().filter((r) => r.settings.distributed);
     for (const region of cleared) region.clearForGap();
     return cleared.map((r) => r.name);
+  }
+
+  setDistributedCaching(on: boolean): void {
+    this.distributedSuspended = !on;
+    for (const region of this.all()) if (region.settings.distributed) region.suspend(!on);
   }
 
   async close(): Promise<void> {
@@ -93,6 +104,7 @@ export class JcsCacheService implements CacheService, InvalidationSink {
       invalidate: (event) => this.send(event),
     });
     this.regions.set(settings.name, region);
+    if (settings.distributed && this.distributedSuspended) region.suspend(true);
     if (settings.useMemoryShrinker && settings.maxObjects > 0) {
       const timer = setInterval(() => {
         const removed = region.shrink();

@@ -133,8 +133,9 @@ export class ClusterNode implements ClusterSpi {
     return this.membership.view;
   }
 
+  /** False while joining (at start-up or after being removed): the member is nobody's master then. */
   isMaster(): boolean {
-    return this.membership.isMaster();
+    return this.joined && this.membership.isMaster();
   }
 
   onMembershipChange(listener: (change: MembershipChange) => void): () => void {

@@ -40,8 +40,9 @@ export class JoinProcess {
       await delay(RETRY_MS);
     }
     if (n.stopping) return;
-    n.installList(1, [n.local]);
+    // Joined first: the membership listeners (the data layer) see this member as master.
     n.joined = true;
+    n.installList(1, [n.local]);
     n.logger.info(`grid member ${n.local.address} formed cluster "${n.clusterName}" as its first member and master (${reason})`);
   }
 
@@ -79,8 +80,8 @@ export class JoinProcess {
     const includesMe = members.some((m) => m.id === n.local.id);
     if (!n.joined) {
       if (!includesMe || !this.listArrived) return;
-      n.installList(list.v, members);
       n.joined = true;
+      n.installList(list.v, members);
       this.listArrived();
       return;
     }

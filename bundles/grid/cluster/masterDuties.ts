@@ -10,6 +10,7 @@ import { type ProbeResult, sighting, wins } from './prober.js';
  */
 export class MasterDuties {
   private probeTimer: NodeJS.Timeout | undefined;
+  private readonly earlyProbes: NodeJS.Timeout[] = [];
   private mergeTimer: NodeJS.Timeout | undefined;
   private mergeDue = false;
   private probing = false;
@@ -20,6 +21,10 @@ export class MasterDuties {
     const o = this.node.options;
     this.probeTimer = setInterval(() => void this.probeRound(), o.probeIntervalMs);
     this.probeTimer.unref();
+    // Members started at the same moment may each have formed a cluster alone: look again soon.
+    for (const ms of [200, 600, 1500]) {
+      if (ms < o.probeIntervalMs) this.earlyProbes.push(setTimeout(() => void this.probeRound(), ms).unref());
+    }
     const mergeRun = () => {
       this.mergeDue = true;
       void this.probeRound();
@@ -34,6 +39,7 @@ export class MasterDuties {
 
   stop(): void {
     clearInterval(this.probeTimer);
+    for (const t of this.earlyProbes) clearTimeout(t);
     clearTimeout(this.mergeTimer);
     clearInterval(this.mergeTimer);
   }

@@ -58,10 +58,12 @@ export class Membership {
     const added = members.filter((m) => !before.has(m.id));
     const removed = [...before.values()].filter((m) => !after.has(m.id));
     const graceful = removed.length > 0 && removed.every((m) => this.left.has(m.id));
+    const versionChanged = version !== this.current.version;
     this.current = Object.freeze({ version, members: Object.freeze([...members]) });
     for (const m of removed) this.left.delete(m.id);
     const change: MembershipChange = { view: this.current, added, removed, graceful };
-    if (added.length > 0 || removed.length > 0) this.emit(change);
+    // A new version without member changes (e.g. forming a cluster alone again) is still news for the data layer.
+    if (added.length > 0 || removed.length > 0 || versionChanged) this.emit(change);
     return change;
   }
 

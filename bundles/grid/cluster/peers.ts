@@ -11,8 +11,9 @@ export type PeerLostHandler = (member: GridMember, reason: string) => void;
 const MAX_QUEUED_BEFORE_CONNECT = 10_000;
 
 /**
- * One connection per member pair. When both sides dial at once, both keep the connection opened by
- * the member with the smaller id, so they agree without talking. Messages for a member that is not
+ * One connection per member pair. When two connect the same pair, both ends keep the one opened by
+ * the member with the smaller id (or, both opened by the same member, the smaller handshake nonce),
+ * so they agree without talking. Messages for a member that is not
  * connected yet wait (in order) for the connection.
  */
 export class Peers {
@@ -43,17 +44,14 @@ export class Peers {
     return c && !c.closed ? c : undefined;
   }
 
-  connected(): Connection[] {
-    return [...this.byId.values()].filter((c) => !c.closed);
-  }
-
   /** Adopts an authenticated connection (inbound or outbound). */
   attach(conn: Connection, result: HandshakeResult): void {
     const peer = result.peer;
     const existing = this.get(peer.id);
     if (existing && existing !== conn) {
       const initiator = (c: Connection) => (c.outbound ? this.localId : peer.id);
-      const keepNew = initiator(conn) < initiator(existing);
+      const [a, b] = [initiator(conn), initiator(existing)];
+      const keepNew = a === b ? conn.nonce < existing.nonce : a < b;
       const loser = keepNew ? existing : conn;
       if (keepNew) this.byId.set(peer.id, conn);
       this.wire(conn, result);

@@ -25,12 +25,17 @@ export function installHandoff(spi: ClusterSpi, partitions: PartitionService, ti
       const master = spi.view().members[0];
       const msg: PartitionMessage = { t: 'drain', member: me, ms: deadline - Date.now() };
       try {
-        if (master.id === me) await partitions.handleLocal(msg);
-        else await spi.request(master.id, PARTITION_SERVICE, msg, Math.max(1, deadline - Date.now()));
+        const result = master.id === me
+          ? await partitions.handleLocal(msg)
+          : await spi.request(master.id, PARTITION_SERVICE, msg, Math.max(1, deadline - Date.now()));
+        if (result === 'nobody') {
+          logger.warn(`no other data member can take over (all are leaving): the data of ${held()} partitions is lost when this member stops`);
+          return;
+        }
       } catch (err) {
         logger.debug(`partition hand-off via master ${master.address}: ${messageOf(err)}`);
-        await sleep(100);
       }
+      if (held() > 0) await sleep(100);
     }
     if (held() > 0) logger.warn(`left with ${held()} partitions not handed off after ${timeoutMs} ms (com.openexchange.hazelcast.partition.gracefulShutdownTimeout); their backups take over`);
     else logger.info(`handed off all partitions in ${Date.now() - start} ms`);

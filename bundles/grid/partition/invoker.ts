@@ -1,10 +1,12 @@
 import type { ClusterSpi } from '../spi/clusterSpi.js';
+import { answerBatch, Batcher } from './batcher.js';
 import { messageOf, RETRY, retryError, sleep } from './participants.js';
 import type { PartitionService } from './partitionService.js';
 
-const OP_SERVICE = 'grid.op';
+const OPS_SERVICE = 'grid.ops';
 const OP_ALL_SERVICE = 'grid.opAll';
-const BACKUP_SERVICE = 'grid.backup';
+const BACKUPS_SERVICE = 'grid.backups';
+const ASYNC_BACKUPS_SERVICE = 'grid.asyncBackups';
 
 /** Owner-side handling of one service's operations (maps, topics). */
 export interface PartitionExecutor {
@@ -20,24 +22,30 @@ export interface PartitionExecutor {
  */
 export class Invoker {
   private readonly executors = new Map<string, PartitionExecutor>();
+  private readonly ops: Batcher;
+  private readonly backups: Batcher;
 
   constructor(
     private readonly spi: ClusterSpi,
     private readonly partitions: PartitionService,
     private readonly timeoutMs: number,
   ) {
-    spi.handle(OP_SERVICE, (from, payload) => {
-      const [service, p, op] = payload as [string, number, unknown];
+    this.ops = new Batcher(spi, OPS_SERVICE, OPS_SERVICE);
+    this.backups = new Batcher(spi, BACKUPS_SERVICE, ASYNC_BACKUPS_SERVICE);
+    spi.handle(OPS_SERVICE, (from, payload) => answerBatch(payload as unknown[], (item) => {
+      const [service, p, op] = item as [string, number, unknown];
       return this.executeHere(service, p, op, from.id);
-    });
+    }));
     spi.handle(OP_ALL_SERVICE, async (from, payload) => {
       const [service, ps, op] = payload as [string, number[], unknown];
       return this.executeMany(service, ps, op, from.id);
     });
-    spi.handle(BACKUP_SERVICE, (_from, payload) => {
-      const [service, p, op] = payload as [string, number, unknown];
-      this.executor(service).applyBackup(p, op);
-      return true;
+    spi.handle(BACKUPS_SERVICE, (_from, payload) => {
+      for (const item of payload as [string, number, unknown][]) this.executor(item[0]).applyBackup(item[1], item[2]);
+      return (payload as unknown[]).map(() => [1, true]);
+    });
+    spi.handle(ASYNC_BACKUPS_SERVICE, (_from, payload) => {
+      for (const item of payload as [string, number, unknown][]) this.executor(item[0]).applyBackup(item[1], item[2]);
     });
   }
 
@@ -76,7 +84,7 @@ export class Invoker {
         lastError = `partition ${p} is migrating`;
       } else if (owner !== undefined) {
         try {
-          return await this.spi.request<R>(owner, OP_SERVICE, [service, p, op], this.attemptTimeout(deadline));
+          return await this.ops.request<R>(owner, [service, p, op], this.attemptTimeout(deadline));
         } catch (err) {
           lastError = messageOf(err);
           if (!isRetryable(lastError)) throw err;
@@ -133,11 +141,11 @@ export class Invoker {
    */
   async backup(service: string, p: number, op: unknown, sync: number, async: number): Promise<void> {
     const replicas = this.partitions.replicasOf(p);
-    const payload = [service, p, op];
-    for (let i = 1 + sync; i < Math.min(replicas.length, 1 + sync + async); i++) this.spi.send(replicas[i], BACKUP_SERVICE, payload);
+    const item = [service, p, op];
+    for (let i = 1 + sync; i < Math.min(replicas.length, 1 + sync + async); i++) this.backups.send(replicas[i], item);
     const acks: Promise<unknown>[] = [];
     for (let i = 1; i < Math.min(replicas.length, 1 + sync); i++) {
-      acks.push(this.spi.request(replicas[i], BACKUP_SERVICE, payload, this.timeoutMs).catch(() => undefined));
+      acks.push(this.backups.request(replicas[i], item, this.timeoutMs).catch(() => undefined));
     }
     if (acks.length === 1) await acks[0];
     else if (acks.length > 1) await Promise.all(acks);

@@ -31,7 +31,7 @@ export class PartitionService {
   private readonly participants: ReplicaParticipant[] = [];
   private readonly tableListeners: (() => void)[] = [];
   /** Set by the rebalancer: handles `drain` requests on the master. */
-  drainHandler?: (member: string, timeoutMs: number) => Promise<boolean>;
+  drainHandler?: (member: string, timeoutMs: number) => Promise<string>;
 
   constructor(
     private readonly spi: ClusterSpi,

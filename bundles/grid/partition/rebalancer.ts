@@ -165,17 +165,23 @@ export class Rebalancer {
     }
   }
 
-  /** Master side of a graceful leave: move every replica off `member`; true when it holds none in time. */
-  private async drain(member: string, timeoutMs: number): Promise<boolean> {
+  /**
+   * Master side of a graceful leave: move every replica off `member`. `done` when it holds none,
+   * `nobody` when no other data member could take them (everyone is leaving), `timeout` otherwise.
+   */
+  private async drain(member: string, timeoutMs: number): Promise<DrainResult> {
     if (!this.spi.isMaster()) throw new Error(`member ${this.spi.local.id} is not the master; cannot drain ${member}`);
     this.draining.add(member);
     this.trigger();
     const holds = () => this.partitions.current().replicas.some((r) => r.includes(member));
     const deadline = Date.now() + Math.min(timeoutMs, DRAIN_LIMIT_MS);
-    while (holds() && !this.stopped && this.spi.isMaster() && Date.now() < deadline && this.dataMembers().length > 0) {
+    while (holds() && !this.stopped && this.spi.isMaster() && Date.now() < deadline) {
+      if (this.dataMembers().length === 0) return 'nobody';
       if (!this.running) this.trigger();
       await sleep(20);
     }
-    return !holds();
+    return holds() ? 'timeout' : 'done';
   }
 }
+
+export type DrainResult = 'done' | 'nobody' | 'timeout';

@@ -16,6 +16,8 @@ export interface ConnectionOptions {
 export class Connection {
   /** The peer as it introduced itself in the handshake; undefined until then. */
   peer: GridMember | undefined;
+  /** The initiator's handshake nonce (hex): both ends know it, so it can break ties between connections. */
+  nonce = '';
   readonly remote: string;
   closed = false;
   /** Last time any bytes arrived, for heartbeat-based failure detection. */

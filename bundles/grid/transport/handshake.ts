@@ -103,6 +103,7 @@ export function initiateHandshake(conn: Connection, local: LocalIdentity, timeou
   const r = reader(conn, timeoutMs);
   return guarded(conn, r, async () => {
     const nonce = randomBytes(16);
+    conn.nonce = nonce.toString('hex');
     conn.send(FrameKind.HANDSHAKE, { t: 'hello', cluster: local.clusterName, nonce });
     const challenge = await r.next();
     if (challenge.t !== 'challenge') throw new HandshakeRefused(`unexpected handshake message "${challenge.t}"`, false);
@@ -130,6 +131,7 @@ export function acceptHandshake(conn: Connection, local: LocalIdentity, timeoutM
     }
     const nonce = randomBytes(16);
     const peerNonce = Buffer.from(hello.nonce);
+    conn.nonce = peerNonce.toString('hex');
     conn.send(FrameKind.HANDSHAKE, { t: 'challenge', nonce, proof: proof(local.password, 'acceptor', local.clusterName, peerNonce, nonce) });
     const answer = await r.next();
     if (answer.t !== 'proof') throw new HandshakeRefused(`expected a proof, got "${String(answer.t)}"`, false);

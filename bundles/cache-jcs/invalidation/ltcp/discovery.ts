@@ -87,8 +87,11 @@ export class UdpDiscovery {
       this.options.logger.debug(`LTCP UDP discovery: ignored a datagram from ${sender} that is not an announcement`);
       return;
     }
-    if (a.oxk !== 'ltcp-discovery' || a.v !== 1 || typeof a.host !== 'string' || typeof a.port !== 'number' || a.node === this.options.node) return;
-    const host = a.host === '0.0.0.0' || a.host === '::' ? sender : a.host;
-    this.options.onPeer(host, a.port);
+    if (a.oxk !== 'ltcp-discovery' || a.v !== 1 || a.node === this.options.node) return;
+    if (typeof a.host !== 'string' || !/^[\w.:-]{1,255}$/.test(a.host) || !Number.isInteger(a.port) || a.port! < 1 || a.port! > 65535) {
+      this.options.logger.warn(`LTCP UDP discovery: ignored an announcement from ${sender} with a bad listener address`);
+      return;
+    }
+    this.options.onPeer(a.host === '0.0.0.0' || a.host === '::' ? sender : a.host, a.port!);
   }
 }

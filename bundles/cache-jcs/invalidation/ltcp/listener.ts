@@ -54,7 +54,7 @@ export class LtcpListener {
         if (result.kind === 'bad-frame') {
           logger.warn(`LTCP peer ${peer}: ${result.reason}; frame dropped`);
         } else if (result.type === FrameType.HELLO) {
-          const hello = result.body as { route?: unknown; listener?: unknown };
+          const hello = (typeof result.body === 'object' && result.body !== null ? result.body : {}) as { route?: unknown; listener?: unknown };
           peer = `${String(hello.route)} (${String(hello.listener)} via ${socket.remoteAddress}:${socket.remotePort})`;
           logger.info(`LTCP peer ${peer} connected`);
         } else {

@@ -43,10 +43,6 @@ export class LtcpPeer {
     this.open();
   }
 
-  get isConnected(): boolean {
-    return this.connected;
-  }
-
   send(event: CacheInvalidation, frame: Buffer): void {
     if (!this.connected || !this.socket) {
       this.missed.add(event.region);

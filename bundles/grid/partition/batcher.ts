@@ -1,0 +1,75 @@
+import type { ClusterSpi } from '../spi/clusterSpi.js';
+import { messageOf } from './participants.js';
+
+interface Waiting {
+  item: unknown;
+  timeoutMs: number;
+  resolve(value: unknown): void;
+  reject(err: Error): void;
+}
+
+/** One item's outcome in a batch answer: `[1, value]` or `[0, error message]`. */
+export type BatchResult = [ok: 0 | 1, value: unknown];
+
+/**
+ * Coalesces the requests (and fire-and-forget messages) to one member made within one event-loop
+ * turn into a single message: with many operations in flight this cuts the frames, encodes and
+ * handler calls per operation several times over.
+ */
+export class Batcher {
+  private readonly requests = new Map<string, Waiting[]>();
+  private readonly messages = new Map<string, unknown[]>();
+
+  constructor(private readonly spi: ClusterSpi, private readonly requestService: string, private readonly messageService: string) {}
+
+  request<R>(member: string, item: unknown, timeoutMs: number): Promise<R> {
+    return new Promise<R>((resolve, reject) => {
+      let list = this.requests.get(member);
+      if (!list) {
+        this.requests.set(member, (list = []));
+        setImmediate(() => this.flushRequests(member));
+      }
+      list.push({ item, timeoutMs, resolve: resolve as (v: unknown) => void, reject });
+    });
+  }
+
+  send(member: string, item: unknown): void {
+    let list = this.messages.get(member);
+    if (!list) {
+      this.messages.set(member, (list = []));
+      setImmediate(() => {
+        const items = this.messages.get(member)!;
+        this.messages.delete(member);
+        this.spi.send(member, this.messageService, items);
+      });
+    }
+    list.push(item);
+  }
+
+  private flushRequests(member: string): void {
+    const list = this.requests.get(member)!;
+    this.requests.delete(member);
+    const timeout = Math.min(...list.map((w) => w.timeoutMs));
+    this.spi.request<BatchResult[]>(member, this.requestService, list.map((w) => w.item), timeout).then(
+      (results) => results.forEach(([ok, value], i) => (ok ? list[i].resolve(value) : list[i].reject(new Error(String(value))))),
+      (err: Error) => list.forEach((w) => w.reject(err)),
+    );
+  }
+}
+
+/** The receiving side of a batch: runs every item, answers each one's value or error in order. */
+export async function answerBatch(items: unknown[], run: (item: unknown) => unknown): Promise<BatchResult[]> {
+  const out = new Array<BatchResult>(items.length);
+  const waits: Promise<void>[] = [];
+  items.forEach((item, i) => {
+    try {
+      const r = run(item);
+      if (r instanceof Promise) waits.push(r.then((v) => { out[i] = [1, v]; }, (e) => { out[i] = [0, messageOf(e)]; }));
+      else out[i] = [1, r];
+    } catch (e) {
+      out[i] = [0, messageOf(e)];
+    }
+  });
+  if (waits.length > 0) await Promise.all(waits);
+  return out;
+}
