@@ -62,7 +62,10 @@ async function latencies(clients: CacheClient[], region: string): Promise<number
   const results: number[] = [];
   for (let round = 0; round < WARM_UP + ROUNDS; round++) {
     const key = `bench-${round}`;
-    await Promise.all(others.map((c) => c.put(region, key, 'v')));
+    await Promise.all(others.map(async (c) => {
+      await c.put(region, key, 'v');
+      if ((await c.get(region, key)) !== 'v') throw new Error(`${c.host} does not hold ${region}/${key}`);
+    }));
     const t0 = performance.now();
     await origin!.remove(region, key);
     await Promise.all(others.map((c) => waitFor(`${key} gone on ${c.host}`, async () => (await c.get(region, key)) === undefined, 10_000, 0)));
@@ -102,7 +105,10 @@ async function cluster(mode: 'grid' | 'ltcp'): Promise<ModeResult> {
         'com.openexchange.caching.jcs.eventInvalidation': false, 'kernel.bundles.grid.enabled': false, 'kernel.bundles.path': cacheDriverBundlesPath,
       } }));
     await Promise.all(nodes.map((n) => n.ready(30_000)));
-    if (mode === 'grid') await waitForMembers(hosts, 3, 30_000);
+    if (mode === 'grid') {
+      await waitForMembers(hosts, 3, 30_000);
+      await Promise.all(nodes.map((n) => n.waitForLine(/cache invalidation topic cacheEvents delivers to this node/, 30_000)));
+    }
     else await waitFor('LTCP mesh', () => nodes.every((n) => n.lines.filter((l) => /LTCP peer OXB\d .* connected$/.test(l)).length >= 2), 20_000);
     const clients = hosts.map((h) => new CacheClient(h));
     return { latencies: await latencies(clients, 'User'), perSecond: await throughput(clients, 'User') };

@@ -41,7 +41,7 @@ export async function run(): Promise<BenchRow[]> {
   for (let i = 0; i < RUNS; i++) {
     node.push(await timeUntil([join(root, 'dist/cli/oxk.js'), 'start', '--config', join(root, 'config'),
       '--set', 'com.openexchange.connector.networkListenerHost=127.0.9.1', '--set', 'com.openexchange.hazelcast.network.interfaces=127.0.9.1',
-      '--set', 'com.openexchange.caching.jcs.lateral.host=127.0.9.1'], /node ready/));
+      '--set', 'com.openexchange.caching.jcs.ltcp.listenerHost=127.0.9.1'], /node ready/));
     bare.push(await timeUntil(['-e', "require('http').createServer().listen(0, '127.0.9.2', () => { console.log('ready'); setInterval(() => {}, 1000); })"], /ready/));
   }
   return [

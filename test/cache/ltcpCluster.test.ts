@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { CacheClient, cacheDriverBundlesPath } from '../support/cacheDriver.js';
@@ -8,7 +9,8 @@ import { defaultConfigDir } from '../support/paths.js';
 import { tempConfig } from '../support/tempConfig.js';
 import { waitFor } from '../support/waitFor.js';
 
-// Three nodes on 127.0.7.21-.23 (cache block, this file's sub-range), legacy lateral TCP invalidation.
+// Three nodes on 127.0.7.21-.23, a misbehaving peer from 127.0.7.24 (cache block, this file's
+// sub-range), legacy lateral TCP invalidation.
 const HOSTS = ['127.0.7.21', '127.0.7.22', '127.0.7.23'];
 const ROUTES = ['OX21', 'OX22', 'OX23'];
 const stockCcf = readFileSync(join(defaultConfigDir, 'cache.ccf'), 'utf8');
@@ -102,6 +104,25 @@ describe('cache invalidation over LTCP (three real nodes)', { timeout: 120_000 }
     assert.equal(await clients[1]!.get('OXMessageCache', 'm1'), `old-${HOSTS[1]}`, 'OXMessageCache is not marked LTCP');
     assert.ok((await clients[0]!.stats('User')).invalidationsSent >= 2);
     assert.ok((await clients[2]!.stats('User')).invalidationsReceived >= 2);
+  });
+
+  it('a peer sending garbage or vanishing mid-frame is dropped and logged; the node keeps serving', async () => {
+    await put(1, 'User', 'served', 'v');
+    const garbage = await new Promise<Socket>((resolve, reject) => {
+      const s = connect({ host: HOSTS[1]!, port: 57462, localAddress: '127.0.7.24' }, () => resolve(s));
+      s.on('error', reject);
+    });
+    garbage.end(Buffer.from('\x16\x03\x01 definitely not an LTCP frame'));
+    await nodes[1]!.waitForLine(/LTCP peer 127\.0\.7\.24:\d+: not an LTCP frame .* connection dropped/, 10_000);
+    const partial = await new Promise<Socket>((resolve, reject) => {
+      const s = connect({ host: HOSTS[1]!, port: 57462, localAddress: '127.0.7.24' }, () => resolve(s));
+      s.on('error', reject);
+    });
+    partial.end(Buffer.from([0x4a, 0x43, 1, 2, 0, 0, 0, 50, 1, 2, 3]));
+    await nodes[1]!.waitForLine(/LTCP peer 127\.0\.7\.24:\d+ vanished mid-message \(11 of 58 bytes\)/, 10_000);
+    assert.equal(await clients[1]!.get('User', 'served'), 'v');
+    await clients[0]!.remove('User', 'served');
+    await waitFor('served gone on OX22 after the garbage', async () => (await clients[1]!.get('User', 'served')) === undefined, 10_000);
   });
 
   it('a restarted node receives invalidations again', async () => {

@@ -4,6 +4,7 @@ import { describe, it } from 'node:test';
 import { Packr } from 'msgpackr';
 import { chooseBindAddress, interfaceMatcher, parsePortDefinitions, parseStaticNodes } from '../../bundles/grid/transport/addresses.js';
 import { encodeFrame, type Frame, FrameDecoder, FrameError, FrameKind } from '../../bundles/grid/transport/frame.js';
+import { Connection } from '../../bundles/grid/transport/connection.js';
 import { FailureDetector } from '../../bundles/grid/cluster/failureDetector.js';
 import { Membership } from '../../bundles/grid/cluster/membership.js';
 import type { Peers } from '../../bundles/grid/cluster/peers.js';
@@ -11,7 +12,7 @@ import { createClusterNode } from '../../bundles/grid/cluster/createClusterNode.
 import { captureLogger } from '../support/captureLogger.js';
 import { waitFor } from '../support/waitFor.js';
 
-// In-process members on 127.0.2.81-.86 (this file only).
+// In-process members on 127.0.2.81-.87 (this file only).
 
 describe('grid frames', () => {
   const decode = (chunks: Buffer[], max = 1024): Frame[] => {
@@ -41,6 +42,29 @@ describe('grid frames', () => {
     const header = encodeFrame(FrameKind.MESSAGE, 1)[0];
     header.writeUInt32BE(3, 6);
     assert.throws(() => decode([header, Buffer.from([0xd9, 0x05, 0x41])]), /undecodable frame body/);
+  });
+});
+
+describe('grid backpressure', () => {
+  it('drops a connection whose peer stops reading instead of buffering without bound', async () => {
+    const server = net.createServer((s) => s.pause());
+    await new Promise<void>((resolve) => server.listen(0, '127.0.2.87', resolve));
+    const socket = net.connect({ host: '127.0.2.87', port: (server.address() as net.AddressInfo).port });
+    await new Promise((resolve) => socket.once('connect', resolve));
+    const conn = new Connection(socket, true, { maxFrameSize: 1 << 20, maxBufferedBytes: 1 << 20 });
+    const closed = new Promise<string>((resolve) => conn.onClose((reason) => resolve(reason)));
+    const chunk = 'z'.repeat(64 * 1024);
+    try {
+      await waitFor('the connection to be dropped', async () => {
+        for (let i = 0; i < 16 && !conn.closed; i++) conn.send(FrameKind.MESSAGE, ['bulk', chunk]);
+        await new Promise((r) => setImmediate(r));
+        return conn.closed;
+      }, 20_000, 1);
+      assert.match(await closed, /peer is not reading: more than 1048576 bytes queued/);
+    } finally {
+      socket.destroy();
+      server.close();
+    }
   });
 });
 

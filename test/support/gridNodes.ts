@@ -50,10 +50,17 @@ export async function gridHealth(address: string): Promise<GridHealth | undefine
   }
 }
 
-/** The member ids logged by `node` in its "grid member ... (id X) starting" line. */
+/** The member id `node` logged in its "grid member ... (id X) starting" line. */
 export async function memberId(node: NodeProcess): Promise<string> {
   const line = await node.waitForLine(/grid member \S+ \(id [0-9a-f-]+\) starting/);
   return /\(id ([0-9a-f-]+)\)/.exec(line)![1]!;
+}
+
+/** The grid address (`host:port`) `node` logged in its "grid member ... (id X) starting" line. */
+export async function gridAddress(node: NodeProcess): Promise<{ host: string; port: number }> {
+  const line = await node.waitForLine(/grid member \S+ \(id [0-9a-f-]+\) starting/);
+  const m = /grid member (\S+):(\d+) \(id/.exec(line)!;
+  return { host: m[1]!, port: Number(m[2]) };
 }
 
 /** The time stamp at the start of a log line, in ms. */

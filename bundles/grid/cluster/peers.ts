@@ -5,7 +5,10 @@ import type { Frame, FrameKind } from '../transport/frame.js';
 import type { HandshakeResult } from '../transport/handshake.js';
 import type { Transport } from '../transport/transport.js';
 
-/** Called when the connection a member was reached through closes (not when a duplicate is dropped). */
+/**
+ * Called when the connection a member was reached through closes (not when a duplicate is dropped),
+ * or when messages waiting for a connection to it were dropped because it could not be opened.
+ */
 export type PeerLostHandler = (member: GridMember, reason: string) => void;
 
 const MAX_QUEUED_BEFORE_CONNECT = 10_000;
@@ -100,6 +103,7 @@ export class Peers {
       this.connection(member).catch((err: Error) => {
         this.waiting.delete(member.id);
         this.logger.debug(`grid dropped ${queue.length} message(s) for ${member.address}: ${err.message}`);
+        this.lostHandler(member, `cannot connect: ${err.message}`);
       });
     }
     return true;

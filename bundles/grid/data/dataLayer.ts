@@ -84,6 +84,7 @@ export function createDataLayer(spi: ClusterSpi, options: DataLayerOptions, logg
     async stop() {
       clearInterval(sweeper);
       rebalancer.stop();
+      invoker.stop();
       for (const t of topics.values()) t.stop();
       rings.wakeAll();
     },

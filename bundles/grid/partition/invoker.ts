@@ -1,4 +1,5 @@
 import type { ClusterSpi } from '../spi/clusterSpi.js';
+import { BackupAcks } from './backupAcks.js';
 import { answerBatch, Batcher } from './batcher.js';
 import { messageOf, RETRY, retryError, sleep } from './participants.js';
 import type { PartitionService } from './partitionService.js';
@@ -7,11 +8,21 @@ const OPS_SERVICE = 'grid.ops';
 const OP_ALL_SERVICE = 'grid.opAll';
 const BACKUPS_SERVICE = 'grid.backups';
 const ASYNC_BACKUPS_SERVICE = 'grid.asyncBackups';
+const ACKS_SERVICE = 'grid.backupAcks';
+/** Hazelcast's default backup ack timeout: a caller waits at most this long for a missing ack. */
+const BACKUP_ACK_TIMEOUT_MS = 5000;
+
+/** The remote caller of the operation being executed, whose backups ack to it directly. */
+interface CallContext {
+  caller: string;
+  callId: number;
+  acks: string[];
+}
 
 /** Owner-side handling of one service's operations (maps, topics). */
 export interface PartitionExecutor {
   /** Runs on the owner; throws a RETRY error when the partition is not (or no longer) owned here. */
-  execute(p: number, op: unknown, caller: string): unknown;
+  execute(p: number, op: unknown): unknown;
   /** Applies a backup the owner sent. */
   applyBackup(p: number, op: unknown): void;
 }
@@ -24,6 +35,9 @@ export class Invoker {
   private readonly executors = new Map<string, PartitionExecutor>();
   private readonly ops: Batcher;
   private readonly backups: Batcher;
+  private readonly acksOut: Batcher;
+  private readonly acks: BackupAcks;
+  private context: CallContext | undefined;
 
   constructor(
     private readonly spi: ClusterSpi,
@@ -32,21 +46,40 @@ export class Invoker {
   ) {
     this.ops = new Batcher(spi, OPS_SERVICE, OPS_SERVICE);
     this.backups = new Batcher(spi, BACKUPS_SERVICE, ASYNC_BACKUPS_SERVICE);
+    this.acksOut = new Batcher(spi, ACKS_SERVICE, ACKS_SERVICE);
+    this.acks = new BackupAcks(spi, Math.min(BACKUP_ACK_TIMEOUT_MS, timeoutMs));
     spi.handle(OPS_SERVICE, (from, payload) => answerBatch(payload as unknown[], (item) => {
-      const [service, p, op] = item as [string, number, unknown];
-      return this.executeHere(service, p, op, from.id);
+      const [service, p, op, callId] = item as [string, number, unknown, number];
+      const ctx: CallContext = { caller: from.id, callId, acks: [] };
+      this.context = ctx;
+      try {
+        const r = this.executeHere(service, p, op);
+        return r instanceof Promise ? r.then((v) => [v, ctx.acks]) : [r, ctx.acks];
+      } finally {
+        this.context = undefined;
+      }
     }));
-    spi.handle(OP_ALL_SERVICE, async (from, payload) => {
+    spi.handle(OP_ALL_SERVICE, async (_from, payload) => {
       const [service, ps, op] = payload as [string, number[], unknown];
-      return this.executeMany(service, ps, op, from.id);
+      return this.executeMany(service, ps, op);
     });
     spi.handle(BACKUPS_SERVICE, (_from, payload) => {
       for (const item of payload as [string, number, unknown][]) this.executor(item[0]).applyBackup(item[1], item[2]);
       return (payload as unknown[]).map(() => [1, true]);
     });
     spi.handle(ASYNC_BACKUPS_SERVICE, (_from, payload) => {
-      for (const item of payload as [string, number, unknown][]) this.executor(item[0]).applyBackup(item[1], item[2]);
+      for (const [service, p, op, caller, callId] of payload as [string, number, unknown, string?, number?][]) {
+        this.executor(service).applyBackup(p, op);
+        if (caller !== undefined && caller !== null) this.acksOut.send(caller, callId);
+      }
     });
+    spi.handle(ACKS_SERVICE, (_from, payload) => {
+      for (const id of payload as number[]) this.acks.acked(id);
+    });
+  }
+
+  stop(): void {
+    this.acks.stop();
   }
 
   register(service: string, executor: PartitionExecutor): void {
@@ -59,16 +92,16 @@ export class Invoker {
     return e;
   }
 
-  private executeHere(service: string, p: number, op: unknown, caller: string): unknown {
+  private executeHere(service: string, p: number, op: unknown): unknown {
     if (!this.partitions.canExecute(p)) {
       throw retryError(`partition ${p} is not owned by ${this.spi.local.id} or is migrating`);
     }
-    return this.executor(service).execute(p, op, caller);
+    return this.executor(service).execute(p, op);
   }
 
-  private async executeMany(service: string, ps: number[], op: unknown, caller: string): Promise<[number, unknown][]> {
+  private async executeMany(service: string, ps: number[], op: unknown): Promise<[number, unknown][]> {
     const done: [number, unknown][] = [];
-    for (const p of ps) if (this.partitions.canExecute(p)) done.push([p, await this.executor(service).execute(p, op, caller)]);
+    for (const p of ps) if (this.partitions.canExecute(p)) done.push([p, await this.executor(service).execute(p, op)]);
     return done;
   }
 
@@ -80,14 +113,20 @@ export class Invoker {
     for (let attempt = 0; ; attempt++) {
       const owner = this.partitions.ownerOf(p);
       if (owner === me) {
-        if (this.partitions.canExecute(p)) return (await this.executor(service).execute(p, op, me)) as R;
+        if (this.partitions.canExecute(p)) return (await this.executor(service).execute(p, op)) as R;
         lastError = `partition ${p} is migrating`;
       } else if (owner !== undefined) {
         try {
-          return await this.ops.request<R>(owner, [service, p, op], this.attemptTimeout(deadline));
+          const callId = this.acks.open();
+          try {
+            const [value, ackFrom] = await this.ops.request<[R, string[]]>(owner, [service, p, op, callId], this.attemptTimeout(deadline));
+            if (ackFrom.length > 0) await this.acks.wait(callId, ackFrom);
+            return value;
+          } finally {
+            this.acks.cancel(callId);
+          }
         } catch (err) {
           lastError = messageOf(err);
-          if (!isRetryable(lastError)) throw err;
         }
       }
       if (Date.now() >= deadline) throw this.deadlineError(service, `partition ${p}`, lastError, timeoutMs);
@@ -112,7 +151,7 @@ export class Invoker {
       await Promise.all([...byOwner].map(async ([owner, ps]) => {
         try {
           const got = owner === me
-            ? await this.executeMany(service, ps, op, me)
+            ? await this.executeMany(service, ps, op)
             : await this.spi.request<[number, R][]>(owner, OP_ALL_SERVICE, [service, ps, op], this.attemptTimeout(deadline));
           for (const [p, r] of got as [number, R][]) {
             results[p] = r;
@@ -136,30 +175,29 @@ export class Invoker {
   }
 
   /**
-   * Sends a backup to the replicas after the owner: the first `sync` are awaited, the next `async` not.
-   * A backup that fails is not the caller's error: the master re-creates missing replicas.
+   * Sends a backup to the replicas after the owner: the first `sync` are acknowledged (to a remote
+   * caller directly, otherwise here), the next `async` are not. A backup that fails is not the
+   * caller's error: the master re-creates missing replicas.
    */
-  async backup(service: string, p: number, op: unknown, sync: number, async: number): Promise<void> {
+  backup(service: string, p: number, op: unknown, sync: number, async: number): Promise<void> {
     const replicas = this.partitions.replicasOf(p);
-    const item = [service, p, op];
-    for (let i = 1 + sync; i < Math.min(replicas.length, 1 + sync + async); i++) this.backups.send(replicas[i], item);
-    const acks: Promise<unknown>[] = [];
-    for (let i = 1; i < Math.min(replicas.length, 1 + sync); i++) {
-      acks.push(this.backups.request(replicas[i], item, this.timeoutMs).catch(() => undefined));
+    const syncEnd = Math.min(replicas.length, 1 + sync);
+    const asyncEnd = Math.min(replicas.length, 1 + sync + async);
+    for (let i = syncEnd; i < asyncEnd; i++) this.backups.send(replicas[i], [service, p, op]);
+    const ctx = this.context;
+    if (ctx) {
+      for (let i = 1; i < syncEnd; i++) {
+        this.backups.send(replicas[i], [service, p, op, ctx.caller, ctx.callId]);
+        ctx.acks.push(replicas[i]);
+      }
+      return Promise.resolve();
     }
-    if (acks.length === 1) await acks[0];
-    else if (acks.length > 1) await Promise.all(acks);
+    const acks: Promise<unknown>[] = [];
+    for (let i = 1; i < syncEnd; i++) acks.push(this.backups.request(replicas[i], [service, p, op], this.timeoutMs).catch(() => undefined));
+    return acks.length === 0 ? Promise.resolve() : Promise.all(acks).then(() => undefined);
   }
 
   private deadlineError(service: string, what: string, lastError: string, timeoutMs: number): Error {
     return new Error(`${service} operation on ${what} did not complete within ${timeoutMs} ms on member ${this.spi.local.id} (cluster still forming or partitions migrating?): ${lastError.replace(RETRY, '').trim()}`);
   }
 }
-
-/** Handler errors of the operations themselves are final; routing and membership errors are retried. */
-function isRetryable(message: string): boolean {
-  return !message.includes(FINAL);
-}
-
-/** Marks an error the owner raised on purpose (bad input): never retried. */
-export const FINAL = '[final]';
