@@ -85,6 +85,11 @@ export interface BundleManifest<S extends ConfigSchema = ConfigSchema> {
   /** Deadlines for start and stop; defaults 30 s and 10 s. */
   startTimeoutMs?: number;
   stopTimeoutMs?: number;
+  /**
+   * Validates the bundle's own files (e.g. `cache.ccf`) when the node loads, so `oxk config check`
+   * reports them and start-up is refused on problems. Messages read `file:line what: reason`.
+   */
+  checkFiles?(files: ConfigFiles): { problems?: string[]; warnings?: string[] };
   /** CLI contributions: subcommands this bundle adds to `oxk`. */
   commands?: (program: Command) => void;
   start(ctx: BundleContext<S>): Promise<void> | void;

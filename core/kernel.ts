@@ -74,8 +74,20 @@ export class Kernel implements KernelService {
       slot.config = resolved.config;
       this.problems.push(...resolved.problems.map((p) => p.message));
       for (const note of resolved.notes) this.logger.info(`${slot.loaded.bundle.name}: ${note}`);
+      this.checkFiles(slot.loaded.bundle);
     }
     this.resolveOrder();
+  }
+
+  private checkFiles(bundle: Bundle): void {
+    if (!bundle.checkFiles) return;
+    try {
+      const { problems = [], warnings = [] } = bundle.checkFiles(this.folder);
+      this.problems.push(...problems);
+      this.warnings.push(...warnings);
+    } catch (err) {
+      this.problems.push(`${bundle.name}: ${(err as Error).message}`);
+    }
   }
 
   private applyEnabledSwitches(): void {

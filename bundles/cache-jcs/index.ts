@@ -60,11 +60,19 @@ export default defineBundle({
   provides: [CACHE_SERVICE],
   optionalRequires: [GRID_SERVICE, MBEAN_SERVER, HTTP_SERVICE],
   config,
+  checkFiles(files) {
+    const file = files.file('cache.ccf');
+    if (!file) return {};
+    try {
+      return { warnings: parseCcf(file).warnings };
+    } catch (err) {
+      return { problems: (err as Error).message.split('\n') };
+    }
+  },
   async start(ctx) {
     const file = ctx.files.file('cache.ccf');
     if (!file) ctx.logger.warn(`no cache.ccf in ${ctx.files.dir}: every region gets JCS's defaults and stays local`);
     const model = file ? parseCcf(file) : emptyCcfModel();
-    for (const warning of model.warnings) ctx.logger.warn(warning);
 
     const enabled = ctx.config.get('com.openexchange.caching.jcs.enabled');
     const ltcp = !ctx.config.get('com.openexchange.caching.jcs.eventInvalidation') && model.lateral !== undefined;

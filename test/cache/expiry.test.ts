@@ -2,10 +2,11 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { CacheClient, cacheDriverBundlesPath } from '../support/cacheDriver.js';
 import { killAll, NodeProcess } from '../support/nodeProcess.js';
+import { runOxk } from '../support/runCli.js';
 import { tempConfig } from '../support/tempConfig.js';
 import { waitFor } from '../support/waitFor.js';
 
-// One node on 127.0.7.31, a second (broken config) on 127.0.7.32 (cache block, this file's sub-range).
+// One node on 127.0.7.31; a broken config is tried on 127.0.7.32 (cache block, this file's sub-range).
 const HOST = '127.0.7.31';
 /** The regions' clock is read at most every 10 ms, so an entry may go up to that much early. */
 const CLOCK_SLACK_MS = 20;
@@ -89,16 +90,16 @@ describe('cache expiry and management on a real node', { timeout: 60_000 }, () =
     assert.equal((await jolokia('read/com.openexchange.caching:type=Cache,name=Eternal/Size')).value, 0);
   });
 
-  it('a malformed cache.ccf fails the bundle with file:line, and the node keeps serving', async () => {
+  it('a malformed cache.ccf is reported as file:line by config check, and the node refuses to start', async () => {
     const broken = tempConfig({ 'cache.ccf': `${ccf}jcs.region.Life.cacheattributes.MaxObjects=lots\njcs.region.Bad=NOPE\n` });
     try {
-      const node = new NodeProcess({ configDir: broken.dir, label: 'OX32', set: sets('127.0.7.32') });
-      const line = await node.waitForLine(/bundle cache-jcs FAILED/, 30_000);
-      assert.match(line, /cache\.ccf:21 jcs\.region\.Life\.cacheattributes\.MaxObjects: "lots" is not an integer/);
-      await node.waitForLine(/cache\.ccf:22 jcs\.region\.Bad: region Bad names unknown auxiliary NOPE/);
-      await node.ready(30_000);
-      const health = await fetch('http://127.0.7.32:8009/health');
-      assert.ok([200, 503].includes(health.status));
+      const check = await runOxk(['config', 'check', '--config', broken.dir]);
+      assert.equal(check.code, 2);
+      assert.match(check.stdout, /^cache\.ccf:21 jcs\.region\.Life\.cacheattributes\.MaxObjects: "lots" is not an integer/m);
+      assert.match(check.stdout, /^cache\.ccf:22 jcs\.region\.Bad: region Bad names unknown auxiliary NOPE/m);
+      const start = await runOxk(['start', '--config', broken.dir, ...Object.entries(sets('127.0.7.32')).flatMap(([k, v]) => ['--set', `${k}=${v}`])]);
+      assert.equal(start.code, 2);
+      assert.match(start.stderr, /error: cache\.ccf:21 /);
     } finally {
       broken.remove();
     }
