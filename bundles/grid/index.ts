@@ -24,8 +24,9 @@ export default defineBundle({
       ctx.logger.info('grid disabled by com.openexchange.hazelcast.enabled=false: this node runs no grid and provides no grid service');
       return;
     }
-    const get = (key: string) => ctx.config.get(key as keyof typeof gridConfig & string);
-    const node = new ClusterNode(clusterOptionsFromConfig(get, ctx.node.route), ctx.logger);
+    type Key = keyof typeof gridConfig & string;
+    const get = (key: string) => ctx.config.get(key as Key);
+    const node = new ClusterNode(clusterOptionsFromConfig(get, (key) => ctx.config.origin(key as Key), ctx.node.route), ctx.logger);
     let data: DataLayer | undefined;
     // Cleanups run last-registered first: the node hands off partitions and leaves while the data layer still serves.
     ctx.onStop(() => data?.stop());

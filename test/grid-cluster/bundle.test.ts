@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, describe, it } from 'node:test';
 import { gridHealth, gridNode } from '../support/gridNodes.js';
-import { killAll } from '../support/nodeProcess.js';
+import { killAll, NodeProcess } from '../support/nodeProcess.js';
 import { tempConfig } from '../support/tempConfig.js';
 
-// Addresses 127.0.2.91-.92 (this file only).
+// Addresses 127.0.2.91-.93 (this file only).
 const config = tempConfig();
 after(() => config.remove());
 afterEach(() => killAll());
@@ -24,6 +24,16 @@ describe('grid bundle', () => {
     const node = gridNode({
       configDir: config.dir, address: '127.0.2.92', route: 'OXE', staticNodes: ['127.0.2.92'], set: { 'com.openexchange.hazelcast.group.name': '' },
     });
-    await node.waitForLine(/com\.openexchange\.hazelcast\.group\.name is required when com\.openexchange\.hazelcast\.network\.join is "static"/);
+    await node.waitForLine(/--set com\.openexchange\.hazelcast\.group\.name: required when com\.openexchange\.hazelcast\.network\.join is "static"/);
+  });
+
+  it('a bad interface pattern in hazelcast.properties fails the bundle naming the file, line and key', async () => {
+    const bad = tempConfig({ 'hazelcast.properties': 'com.openexchange.hazelcast.enabled=true\ncom.openexchange.hazelcast.network.interfaces=10.0.0\n' });
+    try {
+      const node = new NodeProcess({ configDir: bad.dir, label: 'OXF', set: { 'com.openexchange.connector.networkListenerHost': '127.0.2.93' } });
+      await node.waitForLine(/hazelcast\.properties:2 com\.openexchange\.hazelcast\.network\.interfaces: bad interface pattern "10\.0\.0": expected four octets/);
+    } finally {
+      bad.remove();
+    }
   });
 });

@@ -119,3 +119,40 @@ test('a lite member holds nothing but reads and writes everything', async () => 
   assert.equal(lite.layer.partitions().filter((p) => p.owner === lite.spi.local.id || p.backups.includes(lite.spi.local.id)).length, 0);
   assert.equal(lite.layer.getMap('m').localStats().ownedEntryCount, 0);
 });
+
+test('no acknowledged write is lost when members crash while writes are in flight (backup 1)', async () => {
+  cluster = new DataCluster();
+  const [a, b, c] = [cluster.start(), cluster.start(), cluster.start()];
+  const writer = cluster.start({ lite: true });
+  await cluster.safe();
+  const m = writer.layer.getMap<number>('inflight');
+  const acked = new Map<string, number>();
+  let stop = false;
+  let next = 0;
+  const failures: string[] = [];
+  const writers = Array.from({ length: 32 }, async () => {
+    while (!stop) {
+      const i = next++;
+      try {
+        await m.put(`w${i % 3000}`, i);
+        const key = `w${i % 3000}`;
+        if ((acked.get(key) ?? -1) < i) acked.set(key, i);
+      } catch (err) {
+        failures.push((err as Error).message);
+      }
+    }
+  });
+  await waitFor('some writes', () => acked.size > 1000);
+  cluster.crash(b);
+  await waitFor('writes after the first crash', () => next > 12_000, 20_000);
+  await cluster.safe();
+  cluster.crash(a);
+  await waitFor('writes after the second crash', () => next > 20_000, 20_000);
+  stop = true;
+  await Promise.all(writers);
+  assert.deepEqual(failures, []);
+  const reader = c.layer.getMap<number>('inflight');
+  let lost = 0;
+  for (const [key, value] of acked) if ((await reader.get(key)) !== value) lost++;
+  assert.equal(lost, 0, `${lost} of ${acked.size} acknowledged writes lost`);
+});

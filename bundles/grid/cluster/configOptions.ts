@@ -1,28 +1,42 @@
+import { chooseBindAddress, parsePortDefinitions } from '../transport/addresses.js';
 import type { ClusterNodeOptions } from './options.js';
 
 /**
- * The cluster layer's options from the grid's properties (`get` reads a declared property).
- * Throws with the property name when a combination is invalid.
+ * The cluster layer's options from the grid's properties (`get` reads a declared property, `origin`
+ * says where its value came from). Throws `origin key: reason` when a value or combination is invalid.
  */
-export function clusterOptionsFromConfig(get: (key: string) => unknown, route: string): ClusterNodeOptions {
+export function clusterOptionsFromConfig(get: (key: string) => unknown, origin: (key: string) => string, route: string): ClusterNodeOptions {
   const s = (k: string) => String(get(k));
   const n = (k: string) => Number(get(k));
+  const fail = (key: string, reason: string): never => {
+    throw new Error(`${origin(key)} ${key}: ${reason}`);
+  };
   const join = s('com.openexchange.hazelcast.network.join') as ClusterNodeOptions['join'];
   const groupName = s('com.openexchange.hazelcast.group.name').trim();
   if (join !== 'empty' && groupName === '') {
-    throw new Error(`com.openexchange.hazelcast.group.name is required when com.openexchange.hazelcast.network.join is "${join}"`);
+    fail('com.openexchange.hazelcast.group.name', `required when com.openexchange.hazelcast.network.join is "${join}"`);
   }
   const tls = get('com.openexchange.hazelcast.network.tls.enabled') === true;
   if (tls) {
     for (const k of ['certificate', 'key', 'ca']) {
-      if (s(`com.openexchange.hazelcast.network.tls.${k}`) === '') throw new Error(`com.openexchange.hazelcast.network.tls.${k} is required when grid TLS is enabled`);
+      if (s(`com.openexchange.hazelcast.network.tls.${k}`) === '') fail(`com.openexchange.hazelcast.network.tls.${k}`, 'required when grid TLS is enabled');
     }
   }
   const heartbeatIntervalMs = n('hazelcast.heartbeat.interval.seconds') * 1000;
   const maxNoHeartbeatMs = n('hazelcast.max.no.heartbeat.seconds') * 1000;
-  if (heartbeatIntervalMs <= 0) throw new Error('hazelcast.heartbeat.interval.seconds must be at least 1');
+  if (heartbeatIntervalMs <= 0) fail('hazelcast.heartbeat.interval.seconds', 'must be at least 1');
   if (maxNoHeartbeatMs <= heartbeatIntervalMs) {
-    throw new Error(`hazelcast.max.no.heartbeat.seconds (${maxNoHeartbeatMs / 1000}) must be larger than hazelcast.heartbeat.interval.seconds (${heartbeatIntervalMs / 1000})`);
+    fail('hazelcast.max.no.heartbeat.seconds', `${maxNoHeartbeatMs / 1000} must be larger than hazelcast.heartbeat.interval.seconds (${heartbeatIntervalMs / 1000})`);
+  }
+  for (const [key, check] of [
+    ['com.openexchange.hazelcast.network.interfaces', chooseBindAddress],
+    ['com.openexchange.hazelcast.networkConfig.outboundPortDefinitions', parsePortDefinitions],
+  ] as const) {
+    try {
+      check(s(key));
+    } catch (err) {
+      fail(key, (err as Error).message);
+    }
   }
   return {
     groupName: groupName || 'default',

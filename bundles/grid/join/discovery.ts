@@ -1,6 +1,5 @@
 /** Where the join mechanism says other members may be: addresses to probe with a handshake. */
 export interface Discovery {
-  readonly kind: 'empty' | 'static' | 'multicast';
   start(): Promise<void>;
   /** Asks the network who is there (multicast); a no-op for the other kinds. */
   query(): void;
@@ -13,7 +12,6 @@ export interface Discovery {
 
 /** `empty`: no discovery; others may still find this member through their own static list. */
 export class EmptyDiscovery implements Discovery {
-  readonly kind = 'empty';
   readonly settleMs = 0;
   async start(): Promise<void> {}
   query(): void {}

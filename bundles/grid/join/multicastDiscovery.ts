@@ -35,7 +35,6 @@ const SETTLE_MS = 1500;
  * group; whoever is heard becomes a candidate to probe over TCP, where the handshake authenticates.
  */
 export class MulticastDiscovery implements Discovery {
-  readonly kind = 'multicast';
   readonly settleMs = SETTLE_MS;
   private socket: dgram.Socket | undefined;
   private readonly heard = new Map<string, number>();

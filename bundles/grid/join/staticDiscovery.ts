@@ -3,7 +3,6 @@ import type { Discovery } from './discovery.js';
 
 /** `static`: the configured `host[:port]` list, probed at start and periodically. */
 export class StaticDiscovery implements Discovery {
-  readonly kind = 'static';
   readonly settleMs = 0;
   private readonly addresses: string[];
 

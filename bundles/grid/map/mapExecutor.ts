@@ -81,6 +81,7 @@ export class MapExecutor implements PartitionExecutor {
     if (code === Op.REPLACE && !existing) return undefined;
     const ttl = ttlMs > 0 ? ttlMs : this.config(map).timeToLiveSeconds * 1000;
     const expires = ttl > 0 ? now + ttl : 0;
+    if (expires > 0) this.stores.mapsWithTtl.add(map);
     const old = existing?.value;
     let record = existing;
     if (record) {
@@ -108,6 +109,7 @@ export class MapExecutor implements PartitionExecutor {
       if (!mergeWins(policy, existing, w)) continue;
       const record = fromWireRecord(w);
       store.set(w[0], record);
+      if (record.expires) this.stores.mapsWithTtl.add(map);
       merged++;
       this.events.emit(map, existing ? 'updated' : 'added', w[0], record.value, existing?.value);
       backups.push(this.backup(p, map, ['s', map, ...toWireRecord(w[0], record)]));
@@ -122,6 +124,7 @@ export class MapExecutor implements PartitionExecutor {
       case 's': {
         const [, map, ...w] = b;
         this.stores.container(p).store(map).set(w[0], fromWireRecord(w as WireRecord));
+        if (w[6]) this.stores.mapsWithTtl.add(map);
         return;
       }
       case 'd':
@@ -138,8 +141,9 @@ export class MapExecutor implements PartitionExecutor {
     const me = this.partitions.localId;
     for (let p = 0; p < this.partitions.partitionCount; p++) {
       if (this.partitions.ownerOf(p) !== me) continue;
-      for (const [map, store] of this.stores.container(p).maps) {
+      for (const [map, store] of this.stores.peekContainer(p)?.maps ?? []) {
         const idleMs = this.config(map).maxIdleSeconds * 1000;
+        if (idleMs === 0 && !this.stores.mapsWithTtl.has(map)) continue;
         for (const [key, r] of store) if (expiryOf(r, now, idleMs)) this.live(p, map, key, now);
       }
     }

@@ -42,7 +42,10 @@ export class MapReplicas implements ReplicaParticipant {
     const container = this.stores.container(p);
     for (const [map, records] of chunk as Chunk) {
       const store = container.store(map);
-      for (const w of records) store.set(w[0], fromWireRecord(w));
+      for (const w of records) {
+        store.set(w[0], fromWireRecord(w));
+        if (w[6]) this.stores.mapsWithTtl.add(map);
+      }
     }
   }
 

@@ -44,6 +44,8 @@ export class PartitionContainer {
 /** The map entries this member holds, per partition (owned and backup alike). */
 export class RecordStores {
   private readonly containers: (PartitionContainer | undefined)[];
+  /** Maps that hold (or held) an entry with a TTL here: the expiry sweep skips the others. */
+  readonly mapsWithTtl = new Set<string>();
 
   constructor(readonly partitionCount: number) {
     this.containers = new Array(partitionCount).fill(undefined);

@@ -1,13 +1,17 @@
 import type { ClusterSpi } from '../spi/clusterSpi.js';
+import { retryError } from './participants.js';
 
 const SWEEP_MS = 100;
 
 interface Wait {
   got: number;
+  /** The owner that answered: when it is lost before the acks came, its backups may lack the change. */
+  owner?: string;
   /** Members whose ack is still expected; unknown until the owner's answer arrives. */
   from?: string[];
   deadline: number;
   resolve?: () => void;
+  reject?: (err: Error) => void;
 }
 
 /**
@@ -21,11 +25,17 @@ export class BackupAcks {
   private readonly waits = new Map<number, Wait>();
   private readonly sweeper: NodeJS.Timeout;
 
-  constructor(spi: ClusterSpi, private readonly timeoutMs: number) {
+  constructor(private readonly spi: ClusterSpi, private readonly timeoutMs: number) {
     spi.onMembershipChange((change) => {
+      const gone = new Set(change.removed.map((m) => m.id));
       for (const [id, w] of this.waits) {
-        if (!w.from) continue;
-        w.from = w.from.filter((m) => !change.removed.some((r) => r.id === m));
+        if (!w.from || !w.owner) continue;
+        if (gone.has(w.owner) && w.got < w.from.length) {
+          this.waits.delete(id);
+          w.reject?.(retryError(`owner ${w.owner} was lost before its backups acknowledged`));
+          continue;
+        }
+        w.from = w.from.filter((m) => !gone.has(m));
         this.check(id, w);
       }
     });
@@ -55,18 +65,28 @@ export class BackupAcks {
     this.check(id, w);
   }
 
-  /** Resolves once every member in `from` acked call `id` (or left, or the timeout passed). */
-  wait(id: number, from: string[]): Promise<void> {
+  /**
+   * Resolves once every member in `from` acked call `id` (or left, or the timeout passed); rejects
+   * with a retry error when the owner is lost first (the operation is then run again).
+   */
+  wait(id: number, owner: string, from: string[]): Promise<void> {
     const w = this.waits.get(id);
     if (!w) return Promise.resolve();
-    w.from = from;
-    if (w.got >= from.length) {
+    const alive = new Set(this.spi.view().members.map((m) => m.id));
+    w.from = from.filter((m) => alive.has(m));
+    w.owner = owner;
+    if (w.got >= w.from.length) {
       this.waits.delete(id);
       return Promise.resolve();
     }
+    if (!alive.has(owner)) {
+      this.waits.delete(id);
+      return Promise.reject(retryError(`owner ${owner} was lost before its backups acknowledged`));
+    }
     w.deadline = Date.now() + this.timeoutMs;
-    return new Promise((resolve) => {
+    return new Promise((resolve, reject) => {
       w.resolve = resolve;
+      w.reject = reject;
     });
   }
 

@@ -27,7 +27,7 @@ export class Batcher {
       let list = this.requests.get(member);
       if (!list) {
         this.requests.set(member, (list = []));
-        setImmediate(() => this.flushRequests(member));
+        process.nextTick(() => this.flushRequests(member));
       }
       list.push({ item, timeoutMs, resolve: resolve as (v: unknown) => void, reject });
     });
@@ -37,7 +37,7 @@ export class Batcher {
     let list = this.messages.get(member);
     if (!list) {
       this.messages.set(member, (list = []));
-      setImmediate(() => {
+      process.nextTick(() => {
         const items = this.messages.get(member)!;
         this.messages.delete(member);
         this.spi.send(member, this.messageService, items);

@@ -120,7 +120,7 @@ export class Invoker {
           const callId = this.acks.open();
           try {
             const [value, ackFrom] = await this.ops.request<[R, string[]]>(owner, [service, p, op, callId], this.attemptTimeout(deadline));
-            if (ackFrom.length > 0) await this.acks.wait(callId, ackFrom);
+            if (ackFrom.length > 0) await this.acks.wait(callId, owner, ackFrom);
             return value;
           } finally {
             this.acks.cancel(callId);
