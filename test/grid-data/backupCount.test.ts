@@ -12,7 +12,7 @@ import { type LiteMember, liteMember, waitClusterSafe } from './support/liteMemb
 const addrs = ['127.0.4.31', '127.0.4.32', '127.0.4.33'];
 const P = 'com.openexchange.hazelcast.configuration.map.';
 const config = tempConfig({
-  'hazelcast/nobackup.properties': `${P}name=nobackup\n${P}backupCount=0\n${P}asyncBackupCount=0\n`,
+  'hazelcast/nobackup.properties': `${P}name=nobackup\n${P}backupCount=0\n${P}asyncBackupCount=0\n${P}evictionPolicy=LRU\n`,
 });
 let client: LiteMember | undefined;
 after(() => config.remove());
@@ -22,11 +22,12 @@ afterEach(async () => {
   await killAll();
 });
 
-test('with backupCount 0 a SIGKILL loses exactly the dead member\'s share; with backup 1 nothing', async () => {
+test('with backupCount 0 a SIGKILL loses exactly the dead member\'s share; with backup 1 nothing; unknown map keys are warned about', async () => {
   const nodes = [gridNode({ configDir: config.dir, address: addrs[0], route: 'OX1', staticNodes: addrs })];
   await nodes[0].ready();
   nodes.push(...[1, 2].map((i) => gridNode({ configDir: config.dir, address: addrs[i], route: `OX${i + 1}`, staticNodes: addrs })));
   await Promise.all(nodes.map((n) => n.ready()));
+  await nodes[0].waitForLine(/WARN .*hazelcast\/nobackup\.properties:4 unknown map property com\.openexchange\.hazelcast\.configuration\.map\.evictionPolicy/);
   client = await liteMember('127.0.4.39', addrs);
   await waitClusterSafe(addrs, 4);
   const count = 3000;

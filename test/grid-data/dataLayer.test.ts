@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { afterEach, test } from 'node:test';
+import type { DistributedMap } from '../../bundles/grid/api.js';
 import { waitFor } from '../support/waitFor.js';
 import { DataCluster, load, verify } from './support/dataCluster.js';
 
@@ -120,39 +121,74 @@ test('a lite member holds nothing but reads and writes everything', async () => 
   assert.equal(lite.layer.getMap('m').localStats().ownedEntryCount, 0);
 });
 
-test('no acknowledged write is lost when members crash while writes are in flight (backup 1)', async () => {
-  cluster = new DataCluster();
-  const [a, b, c] = [cluster.start(), cluster.start(), cluster.start()];
-  const writer = cluster.start({ lite: true });
-  await cluster.safe();
-  const m = writer.layer.getMap<number>('inflight');
+/** Puts `w<i % keys>` = i from 32 writers until `stop()`; remembers the newest acknowledged value per key. */
+function writeLoad(m: DistributedMap<number>, keys: number) {
   const acked = new Map<string, number>();
-  let stop = false;
-  let next = 0;
   const failures: string[] = [];
+  let next = 0;
+  let stopped = false;
   const writers = Array.from({ length: 32 }, async () => {
-    while (!stop) {
+    while (!stopped) {
       const i = next++;
+      const key = `w${i % keys}`;
       try {
-        await m.put(`w${i % 3000}`, i);
-        const key = `w${i % 3000}`;
+        await m.put(key, i);
         if ((acked.get(key) ?? -1) < i) acked.set(key, i);
       } catch (err) {
         failures.push((err as Error).message);
       }
     }
   });
-  await waitFor('some writes', () => acked.size > 1000);
+  return {
+    acked,
+    failures,
+    count: () => next,
+    stop: async () => {
+      stopped = true;
+      await Promise.all(writers);
+    },
+  };
+}
+
+async function lostWrites(m: DistributedMap<number>, acked: Map<string, number>): Promise<number> {
+  let lost = 0;
+  for (const [key, value] of acked) if ((await m.get(key)) !== value) lost++;
+  return lost;
+}
+
+test('no acknowledged write is lost when members crash while writes are in flight (backup 1)', async () => {
+  cluster = new DataCluster();
+  const [a, b, c] = [cluster.start(), cluster.start(), cluster.start()];
+  const writer = cluster.start({ lite: true });
+  await cluster.safe();
+  const load = writeLoad(writer.layer.getMap<number>('inflight'), 3000);
+  await waitFor('some writes', () => load.count() > 3000);
   cluster.crash(b);
-  await waitFor('writes after the first crash', () => next > 12_000, 20_000);
+  await waitFor('writes after the first crash', () => load.count() > 12_000, 20_000);
   await cluster.safe();
   cluster.crash(a);
-  await waitFor('writes after the second crash', () => next > 20_000, 20_000);
-  stop = true;
-  await Promise.all(writers);
-  assert.deepEqual(failures, []);
-  const reader = c.layer.getMap<number>('inflight');
-  let lost = 0;
-  for (const [key, value] of acked) if ((await reader.get(key)) !== value) lost++;
-  assert.equal(lost, 0, `${lost} of ${acked.size} acknowledged writes lost`);
+  await waitFor('writes after the second crash', () => load.count() > 20_000, 20_000);
+  await load.stop();
+  assert.deepEqual(load.failures, []);
+  assert.equal(await lostWrites(c.layer.getMap<number>('inflight'), load.acked), 0);
+});
+
+test('no acknowledged write is lost while partitions migrate to joining members and away from a leaving one', async () => {
+  cluster = new DataCluster({ migrationParallelism: 2 });
+  const [a, b] = [cluster.start(), cluster.start()];
+  const writer = cluster.start({ lite: true });
+  await cluster.safe();
+  const load = writeLoad(writer.layer.getMap<number>('moving'), 3000);
+  await waitFor('some writes', () => load.count() > 3000);
+  const c = cluster.start();
+  cluster.start();
+  await cluster.safe();
+  await waitFor('writes after the joins', () => load.count() > 10_000, 20_000);
+  await cluster.leave(a);
+  await waitFor('writes after the leave', () => load.count() > 16_000, 20_000);
+  await cluster.safe();
+  cluster.crash(b);
+  await load.stop();
+  assert.deepEqual(load.failures, []);
+  assert.equal(await lostWrites(c.layer.getMap<number>('moving'), load.acked), 0);
 });

@@ -1,5 +1,5 @@
 import type { Logger } from 'winston';
-import type { DistributedMap, GridService, ReliableTopic } from '../api.js';
+import type { DistributedMap, GridMember, GridService, ReliableTopic } from '../api.js';
 import { GridMap, type MapContext } from '../map/distributedMap.js';
 import { defaultMapConfig, type MapConfig } from '../map/mapConfig.js';
 import { MapEvents } from '../map/mapEvents.js';
@@ -23,6 +23,8 @@ const SWEEP_MS = 1000;
 
 /** The data part of the grid service; the cluster layer supplies the rest. */
 export type DataLayer = Pick<GridService, 'getMap' | 'getTopic' | 'isClusterSafe' | 'partitionCount' | 'partitions' | 'mapNames' | 'topicNames'> & {
+  /** Whether a member holds data: not lite, and inside a custom partition group when groups are configured. */
+  isDataMember(member: GridMember): boolean;
   stop(): Promise<void>;
 };
 
@@ -77,6 +79,7 @@ export function createDataLayer(spi: ClusterSpi, options: DataLayerOptions, logg
       return t as unknown as ReliableTopic<T>;
     },
     isClusterSafe: () => partitions.isClusterSafe(),
+    isDataMember: (member) => partitions.groupOf(member) !== undefined,
     partitionCount: () => options.partitionCount,
     partitions: () => partitions.partitions(),
     mapNames: () => [...new Set([...maps.keys(), ...stores.mapNames()])].sort(),

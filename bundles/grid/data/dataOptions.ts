@@ -39,10 +39,12 @@ export const defaultDataOptions: DataLayerOptions = {
  * `hazelcast/*.properties` and partition groups from `hazelcast/hazelcast.xml`.
  */
 export function readDataOptions(get: (key: string) => unknown, files: ConfigFiles, logger: Logger): DataLayerOptions {
+  const partitionCount = get('hazelcast.partition.count') as number;
+  if (partitionCount < 1) throw new Error(`hazelcast.partition.count must be at least 1, got ${partitionCount}`);
   const partitionGroups = readPartitionGroups(join(files.dir, 'hazelcast', 'hazelcast.xml'));
   if (partitionGroups) logger.info(`custom partition groups from hazelcast/hazelcast.xml: ${partitionGroups.map((g) => `[${g.join(', ')}]`).join(' ')}`);
   return {
-    partitionCount: get('hazelcast.partition.count') as number,
+    partitionCount,
     operationTimeoutMs: get('com.openexchange.hazelcast.maxOperationTimeout') as number,
     maxKeySize: get('com.openexchange.hazelcast.map.maxKeySize') as number,
     maxValueSize: get('com.openexchange.hazelcast.map.maxValueSize') as number,

@@ -12,9 +12,9 @@ interface Waiting {
 export type BatchResult = [ok: 0 | 1, value: unknown];
 
 /**
- * Coalesces the requests (and fire-and-forget messages) to one member made within one event-loop
- * turn into a single message: with many operations in flight this cuts the frames, encodes and
- * handler calls per operation several times over.
+ * Coalesces the requests (and fire-and-forget messages) to one member made before the next tick
+ * (one callback plus the promise continuations it triggers) into a single message: with many
+ * operations in flight this cuts the frames, encodes and handler calls per operation several times.
  */
 export class Batcher {
   private readonly requests = new Map<string, Waiting[]>();

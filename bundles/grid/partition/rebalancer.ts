@@ -62,10 +62,6 @@ export class Rebalancer {
     void this.loop();
   }
 
-  isRunning(): boolean {
-    return this.running;
-  }
-
   private async loop(): Promise<void> {
     try {
       do {
