@@ -100,6 +100,14 @@ export class ApacheProcess {
     return existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : [];
   }
 
+  /** Waits until `count` access-log lines match (Apache logs after it answered, so reading at once races). */
+  accessLines(match: (line: string) => boolean, count: number, timeoutMs = 5000): Promise<string[]> {
+    return waitFor(`${count} access log line(s)`, () => {
+      const lines = this.accessLog().filter(match);
+      return lines.length >= count && lines;
+    }, timeoutMs);
+  }
+
   /** SIGKILL to Apache's whole process group (it was started detached, as its own group). */
   killNow(): void {
     const pid = this.child?.pid;
