@@ -6,10 +6,11 @@ import type { DataLayer } from './data/dataLayer.js';
 export function composeGridService(node: ClusterNode, data: DataLayer): GridService {
   return {
     clusterName: node.clusterName,
+    // Only the data layer knows the custom partition groups, so it decides who holds data.
     get localMember() {
-      return node.local;
+      return { ...node.local, dataMember: data.isDataMember(node.local) };
     },
-    members: () => [...node.view().members],
+    members: () => node.view().members.map((m) => ({ ...m, dataMember: data.isDataMember(m) })),
     isMaster: () => node.isMaster(),
     onMembership: (listener) => node.onMembership(listener),
     isClusterSafe: () => data.isClusterSafe(),

@@ -31,9 +31,11 @@ export default defineBundle({
     // Cleanups run last-registered first: the node hands off partitions and leaves while the data layer still serves.
     ctx.onStop(() => data?.stop());
     ctx.onStop(() => node.stop());
-    await node.start();
-    data = createDataLayer(node, readDataOptions(get, ctx.files, ctx.logger), ctx.logger);
-    const grid = composeGridService(node, data);
+    const dataOptions = readDataOptions(get, ctx.files, ctx.logger);
+    await node.start(() => {
+      data = createDataLayer(node, dataOptions, ctx.logger);
+    });
+    const grid = composeGridService(node, data!);
     ctx.register(GRID_SERVICE, grid);
     ctx.getOptional(HTTP_SERVICE)?.addHealthSection('grid', () => ({
       up: node.joined,

@@ -37,6 +37,20 @@ test('a reliable topic delivers in publish order with consecutive sequences, als
   assert.ok(pub.localStats().published >= 121);
 });
 
+test('a message published right after subscribe() is delivered, however late the first read reaches the ring', async () => {
+  cluster = new DataCluster();
+  const a = cluster.start();
+  cluster.start();
+  const lite = cluster.start({ lite: true });
+  await cluster.safe();
+  const got: string[] = [];
+  cluster.hub.pause(lite.spi.local.id);
+  lite.layer.getTopic<string>('late').subscribe({ message: (m) => got.push(m.payload) });
+  await a.layer.getTopic<string>('late').publish('after subscribe');
+  cluster.hub.resume(lite.spi.local.id);
+  await waitFor('the message published while the first read was held back', () => got.includes('after subscribe'), 5000);
+});
+
 test('a subscriber that falls behind the ring is told about the gap', async () => {
   cluster = new DataCluster({ topicCapacity: 16 });
   const a = cluster.start();

@@ -73,8 +73,12 @@ export class ClusterNode implements ClusterSpi {
     this.messaging = new Messaging(this.peers, options.requestTimeoutMs, logger);
   }
 
-  /** Binds, joins (or forms) a cluster, and starts failure detection; resolves once joined. */
-  async start(): Promise<void> {
+  /**
+   * Binds, joins (or forms) a cluster, and starts failure detection; resolves once joined.
+   * `beforeJoin` runs once this member's address is known and before any peer can reach it: the
+   * place to register message handlers, so no message of the join is lost.
+   */
+  async start(beforeJoin?: () => void): Promise<void> {
     const address = await this.transport.listen((conn, result) => this.inbound(conn, result));
     const o = this.options;
     this.local = Object.freeze({
@@ -98,6 +102,7 @@ export class ClusterNode implements ClusterSpi {
       this.logger.warn(`grid: the default group password is in use; set com.openexchange.hazelcast.group.password on every member`);
     }
     this.logger.info(`grid member ${address} (id ${this.id}) starting: cluster "${this.clusterName}", join ${o.join}${o.lite ? ', lite member' : ''}${o.tls ? ', TLS' : ''}`);
+    beforeJoin?.();
     await this.discovery.start();
     await this.join.joinCluster('start-up');
     this.detector.start();

@@ -7,6 +7,12 @@ import { partitionOf } from '../partition/partitionTable.js';
 import { TOPIC_SERVICE, TopicOp, type ReadResult } from './topicRing.js';
 
 const READ_BATCH = 256;
+/**
+ * A new reader starts with the messages published since it subscribed, minus this allowance for
+ * clock skew between members: its first read reaches the ring owner later, and a message published
+ * in between must not be lost. Receiving one that is slightly older is harmless by comparison.
+ */
+const SUBSCRIBE_SKEW_MS = 1000;
 
 export interface TopicContext {
   readonly invoker: Invoker;
@@ -66,21 +72,19 @@ export class GridTopic<T> implements ReliableTopic<T> {
   }
 
   private async readLoop(): Promise<void> {
+    const since = Date.now() - SUBSCRIBE_SKEW_MS;
     let next = -1;
     while (this.listeners.size > 0 && !this.stopped) {
       let result: ReadResult;
       try {
-        result = await this.ctx.invoker.invoke<ReadResult>(TOPIC_SERVICE, this.partition, [TopicOp.READ, this.name, next, READ_BATCH]);
+        result = await this.ctx.invoker.invoke<ReadResult>(TOPIC_SERVICE, this.partition, [TopicOp.READ, this.name, next, READ_BATCH, since]);
       } catch (err) {
         this.ctx.logger.debug(`topic ${this.name}: read from ${next} failed: ${messageOf(err)}`);
         await sleep(100);
         continue;
       }
       const [head, tail, items] = result;
-      if (next < 0) {
-        next = tail;
-        continue;
-      }
+      if (next < 0) next = items.length ? items[0][0] : tail;
       if (tail < next) {
         this.ctx.logger.warn(`topic ${this.name}: the ring restarted at ${tail} while this member expected ${next} (owner lost without backup)`);
         this.gap(tail, next - 1);

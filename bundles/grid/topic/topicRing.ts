@@ -14,7 +14,7 @@ export type ReadResult = [head: number, tail: number, items: TopicItem[]];
 export const TopicOp = { PUBLISH: 0, READ: 1 } as const;
 export type TopicOpPayload =
   | [typeof TopicOp.PUBLISH, string, Buffer, string, number]
-  | [typeof TopicOp.READ, string, number, number];
+  | [typeof TopicOp.READ, string, number, number, number?];
 
 /** One topic's ring: items[i] has sequence head + i. */
 export class Ring {
@@ -31,6 +31,13 @@ export class Ring {
       this.items.shift();
       this.head++;
     }
+  }
+
+  /** The sequence of the oldest item published at or after `time`, or the tail when there is none. */
+  firstSince(time: number): number {
+    let i = this.items.length;
+    while (i > 0 && this.items[i - 1][3] >= time) i--;
+    return this.head + i;
   }
 
   read(from: number, max: number): ReadResult {
@@ -75,8 +82,9 @@ export class TopicRings implements PartitionExecutor, ReplicaParticipant {
       for (const wake of waiters ?? []) wake();
       return this.invoker.backup(TOPIC_SERVICE, p, [o[1], item], 1, 0).then(() => item[0]);
     }
-    const [, topic, from, max] = o;
-    if (from < 0 || from < ring.tail) return ring.read(from < 0 ? ring.tail : from, max);
+    const [, topic, from, max, since] = o;
+    if (from < 0) return ring.read(ring.firstSince(since ?? Number.MAX_SAFE_INTEGER), max);
+    if (from < ring.tail) return ring.read(from, max);
     return new Promise<ReadResult>((resolve) => {
       const timer = setTimeout(done, LONG_POLL_MS);
       function done() {
