@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import winston from 'winston';
 import { createClusterNode } from '../cluster/createClusterNode.js';
 import { DEFAULT_GROUP_PASSWORD } from '../config.js';
-import { createDataLayer } from '../data/dataLayer.js';
+import { createDataLayer, type DataLayer } from '../data/dataLayer.js';
 import { defaultDataOptions } from '../data/dataOptions.js';
 import { hostOf } from '../partition/partitionGroups.js';
 import { runMapCommand } from './mapActions.js';
@@ -49,6 +49,7 @@ async function run(name: string, command: string, args: string[], opts: MapCliOp
   });
   const host = hostOf(opts.connect.includes(':') ? opts.connect : `${opts.connect}:5701`);
   let node;
+  let data: DataLayer | undefined;
   try {
     node = await createClusterNode({
       join: 'static',
@@ -62,22 +63,23 @@ async function run(name: string, command: string, args: string[], opts: MapCliOp
       portAutoIncrement: true,
       route: 'oxk-map',
       startupJoinTimeoutMs: 5000,
-    }, logger);
+    }, logger, (member) => {
+      data = createDataLayer(member, {
+        ...defaultDataOptions,
+        operationTimeoutMs: Number(opts.timeout),
+        partitionCount: Number(opts.partitionCount),
+      }, logger);
+    });
   } catch (err) {
     process.stderr.write(`oxk map: cannot start a client member: ${(err as Error).message}\n`);
     return 2;
   }
-  const data = createDataLayer(node, {
-    ...defaultDataOptions,
-    operationTimeoutMs: Number(opts.timeout),
-    partitionCount: Number(opts.partitionCount),
-  }, logger);
   try {
     if (node.view().members.length < 2) {
       process.stderr.write(`oxk map: could not join the cluster at ${opts.connect} (is it running? right --group and --password?)\n`);
       return 2;
     }
-    return await runMapCommand(data.getMap<unknown>(name), command, args, {
+    return await runMapCommand(data!.getMap<unknown>(name), command, args, {
       ttl: opts.ttl === undefined ? undefined : Number(opts.ttl),
       count: opts.count === undefined ? undefined : Number(opts.count),
       prefix: opts.prefix,
@@ -86,7 +88,7 @@ async function run(name: string, command: string, args: string[], opts: MapCliOp
     process.stderr.write(`oxk map: ${(err as Error).message}\n`);
     return 1;
   } finally {
-    await data.stop();
+    await data?.stop();
     await node.stop();
   }
 }

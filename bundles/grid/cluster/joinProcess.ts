@@ -59,7 +59,8 @@ export class JoinProcess {
     try {
       const reply = await n.messaging.request<{ ok?: boolean; redirect?: string }>(master, ControlService.JOIN, { member: n.local }, JOIN_REPLY_TIMEOUT_MS);
       if (!reply?.ok) return false;
-      await Promise.race([arrived, delay(JOIN_REPLY_TIMEOUT_MS)]);
+      // The losing timer of the race must not keep a short-lived process (oxk map) alive.
+      await Promise.race([arrived, delay(JOIN_REPLY_TIMEOUT_MS, undefined, { ref: false })]);
     } catch (err) {
       n.logger.warn(`grid member ${n.local.address} could not join through master ${master.address}: ${(err as Error).message}`);
       return false;
