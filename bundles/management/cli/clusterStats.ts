@@ -30,7 +30,7 @@ export async function collectClusterStats(target: JolokiaTarget): Promise<Cluste
     'com.hazelcast:type=HazelcastInstance,*',
     'com.hazelcast:type=Member,*',
     'com.hazelcast:type=IMap,*',
-    'com.hazelcast:type=ReliableTopic,*',
+    'com.hazelcast:type=Topic,*',
     'com.openexchange.caching:type=Cache,*',
   ];
   const results = await bulk(target, [

@@ -37,7 +37,7 @@ export class GridMBeans {
     beans.set(`${HAZELCAST_DOMAIN}:type=PartitionService,instance=${inst},name=${inst}`, () => this.partitionMBean());
     for (const m of this.grid.members()) beans.set(`${HAZELCAST_DOMAIN}:type=Member,instance=${inst},name=${ObjectName.value(m.address)}`, () => this.memberMBean(m));
     for (const name of this.grid.mapNames()) beans.set(`${HAZELCAST_DOMAIN}:type=IMap,instance=${inst},name=${ObjectName.value(name)}`, () => this.mapMBean(name));
-    for (const name of this.grid.topicNames()) beans.set(`${HAZELCAST_DOMAIN}:type=ReliableTopic,instance=${inst},name=${ObjectName.value(name)}`, () => this.topicMBean(name));
+    for (const name of this.grid.topicNames()) beans.set(`${HAZELCAST_DOMAIN}:type=Topic,instance=${inst},name=${ObjectName.value(name)}`, () => this.topicMBean(name));
     return beans;
   }
 
