@@ -30,7 +30,15 @@ export type DataLayer = Pick<GridService, 'getMap' | 'getTopic' | 'isClusterSafe
 
 /** Builds partitions, maps and topics on top of the cluster layer's seam. */
 export function createDataLayer(spi: ClusterSpi, options: DataLayerOptions, logger: Logger): DataLayer {
-  const mapConfig = (name: string): MapConfig => options.maps.get(name) ?? defaultMapConfig(name);
+  const defaults = new Map<string, MapConfig>();
+  // Looked up several times per operation: a map without a file gets one default object, not one per call.
+  const mapConfig = (name: string): MapConfig => {
+    const configured = options.maps.get(name);
+    if (configured) return configured;
+    let c = defaults.get(name);
+    if (!c) defaults.set(name, (c = defaultMapConfig(name)));
+    return c;
+  };
   const maxBackups = Math.max(1, ...[...options.maps.values()].map((c) => c.backupCount + c.asyncBackupCount));
   const partitions = new PartitionService(spi, options.partitionCount, options.partitionGroups, logger);
   const invoker = new Invoker(spi, partitions, options.operationTimeoutMs);

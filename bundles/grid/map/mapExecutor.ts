@@ -7,7 +7,7 @@ import type { MapConfig } from './mapConfig.js';
 import type { MapEvents } from './mapEvents.js';
 import { type BackupOp, MAP_SERVICE, Op, type MapOp } from './mapOps.js';
 import type { MapStatsRegistry } from './mapStats.js';
-import { expiryOf, fromWireRecord, MapRecord, type RecordStores, toWireRecord, type WireRecord } from './recordStore.js';
+import { expiryOf, fromWireRecord, MapRecord, type RecordStores, type WireRecord } from './recordStore.js';
 
 /** Map operations as the partition owner runs them, and the backups it sends and receives. */
 export class MapExecutor implements PartitionExecutor {
@@ -44,7 +44,7 @@ export class MapExecutor implements PartitionExecutor {
       case Op.PUT:
       case Op.PUT_IF_ABSENT:
       case Op.REPLACE:
-        return this.write(p, o[0], map, o[2], Buffer.from(o[3]), o[4], now);
+        return this.write(p, o[0], map, o[2], o[3], o[4], now);
       case Op.REMOVE:
       case Op.DELETE: {
         const r = this.live(p, map, o[2], now);
@@ -52,7 +52,7 @@ export class MapExecutor implements PartitionExecutor {
         this.stores.peek(p, map)?.delete(o[2]);
         this.stats.of(map).lastUpdate = now;
         this.events.emit(map, 'removed', o[2], undefined, r.value);
-        return this.backup(p, map, ['d', map, o[2]]).then(() => (o[0] === Op.REMOVE ? r.value : undefined));
+        return after(this.backup(p, map, ['d', map, o[2]]), o[0] === Op.REMOVE ? r.value : undefined);
       }
       case Op.SIZE:
         return this.liveEntries(p, map, now).length;
@@ -65,14 +65,14 @@ export class MapExecutor implements PartitionExecutor {
         if (!store || store.size === 0) return 0;
         const n = store.size;
         store.clear();
-        return this.backup(p, map, ['c', map]).then(() => n);
+        return after(this.backup(p, map, ['c', map]), n);
       }
       case Op.MERGE:
         return this.merge(p, map, o[2] as MergePolicyName | '', o[3], now);
     }
   }
 
-  private async write(p: number, code: number, map: string, key: string, value: Buffer, ttlMs: number, now: number): Promise<Buffer | undefined> {
+  private write(p: number, code: number, map: string, key: string, value: Buffer, ttlMs: number, now: number): Buffer | undefined | Promise<Buffer | undefined> {
     const existing = this.live(p, map, key, now);
     if (code === Op.PUT_IF_ABSENT && existing) {
       existing.accessed = now;
@@ -94,9 +94,8 @@ export class MapExecutor implements PartitionExecutor {
       this.stores.container(p).store(map).set(key, record);
     }
     this.stats.of(map).lastUpdate = now;
-    if (this.events.wanted(map)) this.events.emit(map, old ? 'updated' : 'added', key, value, old);
-    await this.backup(p, map, ['s', map, ...toWireRecord(key, record)]);
-    return code === Op.PUT_IF_ABSENT ? undefined : old;
+    if (this.events.wanted(map)) this.events.emit(map, old ? 'updated' : 'added', key, record.value, old);
+    return after(this.backup(p, map, setOp(map, key, record)), code === Op.PUT_IF_ABSENT ? undefined : old);
   }
 
   private async merge(p: number, map: string, policyName: MergePolicyName | '', records: WireRecord[], now: number): Promise<number> {
@@ -112,7 +111,8 @@ export class MapExecutor implements PartitionExecutor {
       if (record.expires) this.stores.mapsWithTtl.add(map);
       merged++;
       this.events.emit(map, existing ? 'updated' : 'added', w[0], record.value, existing?.value);
-      backups.push(this.backup(p, map, ['s', map, ...toWireRecord(w[0], record)]));
+      const wait = this.backup(p, map, setOp(map, w[0], record));
+      if (wait) backups.push(wait);
     }
     await Promise.all(backups);
     return merged;
@@ -122,9 +122,22 @@ export class MapExecutor implements PartitionExecutor {
     const b = op as BackupOp;
     switch (b[0]) {
       case 's': {
-        const [, map, ...w] = b;
-        this.stores.container(p).store(map).set(w[0], fromWireRecord(w as WireRecord));
-        if (w[6]) this.stores.mapsWithTtl.add(map);
+        // Runs for every backed-up write: indexed rather than destructured, and an existing record is
+        // updated in place (nothing else holds on to records) instead of replaced by a new one.
+        const map = b[1];
+        const store = this.stores.container(p).store(map);
+        const r = store.get(b[2]);
+        if (r) {
+          r.value = b[3];
+          r.created = b[4];
+          r.updated = b[5];
+          r.accessed = b[6];
+          r.hits = b[7];
+          r.expires = b[8];
+        } else {
+          store.set(b[2], new MapRecord(b[3], b[4], b[5], b[6], b[7], b[8]));
+        }
+        if (b[8]) this.stores.mapsWithTtl.add(map);
         return;
       }
       case 'd':
@@ -158,7 +171,7 @@ export class MapExecutor implements PartitionExecutor {
     if (!why) return r;
     store!.delete(key);
     this.events.emit(map, why, key, undefined, r.value);
-    this.backup(p, map, ['d', map, key]).catch((err: Error) => this.logger.debug(`expiry backup of ${map}/${key}: ${err.message}`));
+    this.backup(p, map, ['d', map, key])?.catch((err: Error) => this.logger.debug(`expiry backup of ${map}/${key}: ${err.message}`));
     return undefined;
   }
 
@@ -173,9 +186,19 @@ export class MapExecutor implements PartitionExecutor {
     return out;
   }
 
-  private backup(p: number, map: string, op: BackupOp): Promise<void> {
+  /** Undefined when no backup needs waiting for (none configured, or acked to a remote caller directly). */
+  private backup(p: number, map: string, op: BackupOp): Promise<void> | undefined {
     const c = this.config(map);
-    if (c.backupCount + c.asyncBackupCount === 0) return Promise.resolve();
-    return this.invoker.backup(MAP_SERVICE, p, op, c.backupCount, c.asyncBackupCount);
+    if (c.backupCount + c.asyncBackupCount === 0) return undefined;
+    return this.invoker.backupNow(MAP_SERVICE, p, op, c.backupCount, c.asyncBackupCount);
   }
+}
+
+/** `value` once `wait` is done, or at once (no promise) when there is nothing to wait for. */
+function after<T>(wait: Promise<void> | undefined, value: T): T | Promise<T> {
+  return wait ? wait.then(() => value) : value;
+}
+
+function setOp(map: string, key: string, r: MapRecord): BackupOp {
+  return ['s', map, key, r.value, r.created, r.updated, r.accessed, r.hits, r.expires];
 }

@@ -41,7 +41,7 @@ export class MapStatsRegistry {
       const index = this.partitions.replicasOf(p).indexOf(me);
       if (index === 0) {
         owned += store.size;
-        for (const [key, r] of store) cost += key.length * 2 + r.value.length + ENTRY_OVERHEAD;
+        for (const [key, r] of store) cost += key.length * 2 + r.valueLength + ENTRY_OVERHEAD;
       } else if (index > 0) backup += store.size;
     }
     return {

@@ -72,14 +72,15 @@ export class BackupAcks {
   wait(id: number, owner: string, from: string[]): Promise<void> {
     const w = this.waits.get(id);
     if (!w) return Promise.resolve();
-    const alive = new Set(this.spi.view().members.map((m) => m.id));
-    w.from = from.filter((m) => alive.has(m));
+    const members = this.spi.view().members;
+    const alive = (id: string) => members.some((m) => m.id === id);
+    w.from = from.every(alive) ? from : from.filter(alive);
     w.owner = owner;
     if (w.got >= w.from.length) {
       this.waits.delete(id);
       return Promise.resolve();
     }
-    if (!alive.has(owner)) {
+    if (!alive(owner)) {
       this.waits.delete(id);
       return Promise.reject(retryError(`owner ${owner} was lost before its backups acknowledged`));
     }

@@ -57,8 +57,8 @@ export class Batcher {
   }
 }
 
-/** The receiving side of a batch: runs every item, answers each one's value or error in order. */
-export async function answerBatch(items: unknown[], run: (item: unknown) => unknown): Promise<BatchResult[]> {
+/** The receiving side of a batch: runs every item, answers each one's value or error in order (at once when none is a promise). */
+export function answerBatch(items: unknown[], run: (item: unknown) => unknown): BatchResult[] | Promise<BatchResult[]> {
   const out = new Array<BatchResult>(items.length);
   const waits: Promise<void>[] = [];
   items.forEach((item, i) => {
@@ -70,6 +70,5 @@ export async function answerBatch(items: unknown[], run: (item: unknown) => unkn
       out[i] = [0, messageOf(e)];
     }
   });
-  if (waits.length > 0) await Promise.all(waits);
-  return out;
+  return waits.length > 0 ? Promise.all(waits).then(() => out) : out;
 }

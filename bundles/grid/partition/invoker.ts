@@ -180,6 +180,11 @@ export class Invoker {
    * caller's error: the master re-creates missing replicas.
    */
   backup(service: string, p: number, op: unknown, sync: number, async: number): Promise<void> {
+    return this.backupNow(service, p, op, sync, async) ?? Promise.resolve();
+  }
+
+  /** As `backup`, but undefined when there is nothing to wait for, so an owner can answer without a promise. */
+  backupNow(service: string, p: number, op: unknown, sync: number, async: number): Promise<void> | undefined {
     const replicas = this.partitions.replicasOf(p);
     const syncEnd = Math.min(replicas.length, 1 + sync);
     const asyncEnd = Math.min(replicas.length, 1 + sync + async);
@@ -190,11 +195,11 @@ export class Invoker {
         this.backups.send(replicas[i], [service, p, op, ctx.caller, ctx.callId]);
         ctx.acks.push(replicas[i]);
       }
-      return Promise.resolve();
+      return undefined;
     }
     const acks: Promise<unknown>[] = [];
     for (let i = 1; i < syncEnd; i++) acks.push(this.backups.request(replicas[i], [service, p, op], this.timeoutMs).catch(() => undefined));
-    return acks.length === 0 ? Promise.resolve() : Promise.all(acks).then(() => undefined);
+    return acks.length === 0 ? undefined : Promise.all(acks).then(() => undefined);
   }
 
   private deadlineError(service: string, what: string, lastError: string, timeoutMs: number): Error {
