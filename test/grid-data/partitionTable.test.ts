@@ -25,6 +25,22 @@ test('a join moves only about a quarter of the owners; a loss promotes the first
   for (let p = 0; p < 271; p++) if (four[p][0] === 'm0') assert.equal(lost[p][0], four[p][1]);
 });
 
+test('every replica index stays balanced as members join one by one, backups included', () => {
+  let t = assign(empty(271), members(1), 3);
+  for (let n = 2; n <= 5; n++) {
+    t = assign(t, members(n), 3);
+    for (let r = 0; r < Math.min(3, n); r++) {
+      const counts = new Map(members(n).map((m) => [m.id, 0]));
+      for (const list of t) counts.set(list[r], (counts.get(list[r]) ?? 0) + 1);
+      // Owners exactly; backups within one of the fair share (the last index is fixed by the others when n = 3).
+      const fair = 271 / n;
+      const slack = r === 0 ? 0 : 1;
+      for (const [id, c] of counts) assert.ok(c >= Math.floor(fair) - slack && c <= Math.ceil(fair) + slack, `${n} members, replica ${r}: ${id} holds ${c}`);
+    }
+    for (const list of t) assert.equal(new Set(list).size, Math.min(3, n));
+  }
+});
+
 test('replicas go to distinct groups; fewer groups mean fewer replicas', () => {
   const ms = [{ id: 'a', group: 'x' }, { id: 'b', group: 'x' }, { id: 'c', group: 'y' }];
   const t = assign(empty(271), ms, 3);

@@ -93,8 +93,32 @@ export function assign(current: readonly (readonly string[])[], members: readonl
       count.set(best, (count.get(best) ?? 0) + 1);
       total.set(best, (total.get(best) ?? 0) + 1);
     }
+    levelOut(target, r, members, count, eligible);
   }
   return target;
+}
+
+/**
+ * Kept holders can fill their share with the wrong partitions: a joiner then owns exactly the
+ * partitions still needing a backup, and cannot back up its own. Moves replica `r` from a member to
+ * one holding at least two fewer, wherever the receiver may hold that partition, until none is left.
+ */
+function levelOut(target: string[][], r: number, members: readonly DataMember[], count: Map<string, number>, eligible: (p: number, id: string) => boolean): void {
+  const held = (id: string) => count.get(id) ?? 0;
+  for (let moved = true; moved; ) {
+    moved = false;
+    for (let p = 0; p < target.length; p++) {
+      const over = target[p][r];
+      if (over === undefined) continue;
+      let under: string | undefined;
+      for (const m of members) if (held(over) - held(m.id) >= 2 && eligible(p, m.id) && (under === undefined || held(m.id) < held(under))) under = m.id;
+      if (under === undefined) continue;
+      target[p][r] = under;
+      count.set(over, held(over) - 1);
+      count.set(under, held(under) + 1);
+      moved = true;
+    }
+  }
 }
 
 export function sameReplicas(a: readonly string[], b: readonly string[]): boolean {
