@@ -68,14 +68,18 @@ export class Kernel implements KernelService {
       this.slots.set(loaded.bundle.name, { loaded, state: BundleState.INSTALLED });
     }
     this.applyEnabledSwitches();
+    const notes = new Set<string>();
     for (const slot of this.slots.values()) {
       if (slot.state === BundleState.DISABLED) continue;
       const resolved = resolveBundleConfig(slot.loaded.bundle.config ?? {}, this.folder.values);
       slot.config = resolved.config;
       this.problems.push(...resolved.problems.map((p) => p.message));
-      for (const note of resolved.notes) this.logger.info(`${slot.loaded.bundle.name}: ${note}`);
+      for (const note of resolved.notes) notes.add(note);
       this.checkFiles(slot.loaded.bundle);
     }
+    for (const note of notes) this.logger.info(note);
+    // Bundles may share a key (e.g. sessionLongLifeTime): say each problem once.
+    this.problems.splice(0, this.problems.length, ...new Set(this.problems));
     this.resolveOrder();
   }
 

@@ -38,6 +38,8 @@ describe('bad input on the command line and in config', () => {
     const start = await runOxk(['start', '--config', config.dir]);
     assert.equal(start.code, 2);
     assert.match(start.stderr, /refusing to start: 2 configuration problem/);
+    const shared = await runOxk(['config', 'check', '--config', config.dir, '--set', 'com.openexchange.sessiond.sessionLongLifeTime=soon']);
+    assert.equal(shared.stdout.split('\n').filter((l) => l.includes('sessionLongLifeTime')).length, 1, 'a key two bundles declare is reported once');
     const ok = await runOxk(['config', 'check', '--config', config.dir, '--set', 'com.openexchange.connector.networkListenerPort=8010', '--set', 'com.openexchange.server.backendRoute=OX1']);
     assert.equal(ok.code, 0, ok.stdout + ok.stderr);
   });
