@@ -10,11 +10,11 @@ export interface CookieOptions {
 /** `<digits>.<route>`; the route cannot hold `;`, `,` or whitespace (the kernel validates ours). */
 const FORMAT = /^(\d{1,32})\.([^\s;,]{1,64})$/;
 
-export function newJsessionId(route: string): string {
+function newJsessionId(route: string): string {
   return `${randomBytes(8).readBigUInt64BE()}.${route}`;
 }
 
-export function routeOf(value: string): string | undefined {
+function routeOf(value: string): string | undefined {
   return FORMAT.exec(value)?.[2];
 }
 

@@ -61,7 +61,9 @@ export class Sessiond implements SessiondService {
     this.timer = setInterval(() => {
       if (this.sweeping) return;
       this.sweeping = true;
-      this.sweep().finally(() => { this.sweeping = false; });
+      this.sweep()
+        .catch((err: Error) => this.options.logger.warn(`session sweep on node ${this.options.route} failed: ${err.message}`))
+        .finally(() => { this.sweeping = false; });
     }, every);
     this.timer.unref();
   }

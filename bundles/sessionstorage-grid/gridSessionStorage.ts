@@ -46,7 +46,9 @@ export class GridSessionStorage implements SessionStorage {
   }
 
   onRemoved(listener: (id: string) => void): () => void {
-    return this.map.addEntryListener({ removed: (e) => listener(e.key) }, { includeValue: false });
+    // Evicted (maxIdleSeconds) or expired entries are gone from the grid too: no node may keep serving them.
+    const gone = (e: { key: string }) => listener(e.key);
+    return this.map.addEntryListener({ removed: gone, evicted: gone, expired: gone }, { includeValue: false });
   }
 
   private async retry<T>(what: string, op: () => Promise<T>): Promise<T> {

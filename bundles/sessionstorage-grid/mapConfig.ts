@@ -2,7 +2,7 @@ import type { ConfigFile } from '../../core/config/configFiles.js';
 import type { SessionsMapConfig } from './api.js';
 
 const PREFIX = 'com.openexchange.hazelcast.configuration.map.';
-export const DEFAULT_MAP_NAME = 'sessions';
+const DEFAULT_MAP_NAME = 'sessions';
 const PREFERRED_FILE = 'hazelcast/sessions.properties';
 
 /**

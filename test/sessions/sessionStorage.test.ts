@@ -130,6 +130,19 @@ describe('sessionstorage-grid: GridSessionStorage', () => {
     assert.equal(log.lines.filter((l) => /^debug: .*touch of session aaaaaaaa… failed \(partition 17 owner left\); retrying$/.test(l)).length, 3);
   });
 
+  it('reports a session the grid evicted or expired as removed, like a logout', async () => {
+    const map = new FlakyMap(0);
+    const { storage: s } = storage(map, 1000);
+    const removed: string[] = [];
+    s.onRemoved((id) => removed.push(id));
+    for (const l of map.listeners) {
+      l.evicted?.({ type: 'evicted', map: map.name, key: 'e'.repeat(32), member: 'm1' });
+      l.expired?.({ type: 'expired', map: map.name, key: 'f'.repeat(32), member: 'm1' });
+      l.updated?.({ type: 'updated', map: map.name, key: 'g'.repeat(32), member: 'm1' });
+    }
+    assert.deepEqual(removed, ['e'.repeat(32), 'f'.repeat(32)]);
+  });
+
   it('gives up after its deadline with the map, the operation and the cause', async () => {
     const { storage: s } = storage(new FlakyMap(1_000_000), 300);
     await assert.rejects(s.get(session.id), /grid map "sessions": get of session aaaaaaaa… failed after \d+ attempt\(s\): partition 17 owner left/);

@@ -27,7 +27,7 @@ export interface HostPort {
 }
 
 /** `host:port` (IPv6 in brackets). */
-export function readHostPort(value: string): HostPort {
+function readHostPort(value: string): HostPort {
   const m = /^(?:\[([^\]]+)\]|([^:\s]+)):(\d+)$/.exec(value.trim());
   if (!m) throw new Error(`"${value}" is not host:port`);
   const port = readPort(m[3] ?? '');

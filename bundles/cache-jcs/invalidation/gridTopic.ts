@@ -5,8 +5,6 @@ import type { InvalidationSink, InvalidationTransport } from './transport.js';
 
 /** A publish slower than this is logged: other nodes serve stale entries until it arrives. */
 const SLOW_PUBLISH_MS = 5000;
-/** Longest wait between empty probe messages, published until this node receives one of its own. */
-const PROBE_MS = 1000;
 /** Events per topic message. */
 const MAX_BATCH = 500;
 /** Queued events beyond which they are compacted into one clear per region (still safe, smaller). */
@@ -27,35 +25,11 @@ function describe(batch: CacheInvalidation[]): string {
  */
 export function gridTopicTransport(grid: GridService, sink: InvalidationSink, logger: Logger): InvalidationTransport {
   const topic = grid.getTopic<CacheEventMessage>(CACHE_EVENT_TOPIC);
-  const startedAt = Date.now();
-  let receiving = false;
-  let warned = false;
   let closed = false;
-  let probeTimer: NodeJS.Timeout | undefined;
-  let probes = 0;
-  // A subscriber starts at the ring's tail when its first read completes, not when it subscribes:
-  // what is published in between never reaches it. Until this node receives a message of its own,
-  // distributed regions therefore hold nothing, so there is nothing such a message should have removed.
-  sink.setDistributedCaching(false);
-  const probe = () => {
-    if (receiving || closed) return;
-    if (!warned && Date.now() - startedAt >= 10 * PROBE_MS) {
-      warned = true;
-      logger.warn(`distributed cache regions still hold nothing: no message of this node came back on ${CACHE_EVENT_TOPIC} within ${10 * PROBE_MS} ms`);
-    }
-    topic.publish([]).catch((err: Error) => logger.debug(`cache invalidation probe not published on ${CACHE_EVENT_TOPIC}: ${err.message}`));
-    probeTimer = setTimeout(probe, Math.min(PROBE_MS, 50 * 2 ** probes++));
-    probeTimer.unref();
-  };
-
+  // The grid delivers every message published after subscribe() (the subscriber's first read starts
+  // there, not at the ring's tail), and the regions are still empty now: nothing can be missed.
   const unsubscribe = topic.subscribe({
     message: (m) => {
-      if (!receiving && m.publisher === grid.localMember.id) {
-        receiving = true;
-        clearTimeout(probeTimer);
-        sink.setDistributedCaching(true);
-        logger.info(`cache invalidation topic ${CACHE_EVENT_TOPIC} delivers to this node (after ${Date.now() - startedAt} ms): distributed regions cache from now on`);
-      }
       const from = `grid member ${m.publisher}`;
       if (Array.isArray(m.payload)) for (const event of m.payload) sink.receive(event, from);
       else sink.receive(m.payload, from);
@@ -66,8 +40,6 @@ export function gridTopicTransport(grid: GridService, sink: InvalidationSink, lo
     },
   });
   logger.info(`cache invalidation over grid topic ${CACHE_EVENT_TOPIC} (cluster ${grid.clusterName}); jcs.auxiliary.LTCP.* settings are ignored`);
-
-  probe();
 
   let queue: CacheInvalidation[] = [];
   let publishing = false;
@@ -100,7 +72,6 @@ export function gridTopicTransport(grid: GridService, sink: InvalidationSink, lo
     },
     async close() {
       closed = true;
-      clearTimeout(probeTimer);
       unsubscribe();
     },
   };

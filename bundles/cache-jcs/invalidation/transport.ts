@@ -15,8 +15,6 @@ export interface InvalidationSink {
   receive(event: unknown, from: string): void;
   /** Invalidations may have been lost: clears every distributed region; returns their names. */
   clearDistributedForGap(): string[];
-  /** false: distributed regions hold nothing until this node is sure to receive their invalidations. */
-  setDistributedCaching(on: boolean): void;
 }
 
 /** Checks the shape of an event from the wire before it touches a region. */

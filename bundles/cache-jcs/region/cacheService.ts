@@ -26,7 +26,6 @@ export class JcsCacheService implements CacheService, InvalidationSink {
   private readonly createdListeners = new Set<(region: Region) => void>();
   private transport: InvalidationTransport | undefined;
   private readonly now: () => number;
-  private distributedSuspended = false;
 
   constructor(private readonly options: CacheServiceOptions) {
     this.now = options.now ?? coarseClock();
@@ -85,11 +84,6 @@ export class JcsCacheService implements CacheService, InvalidationSink {
     return cleared.map((r) => r.name);
   }
 
-  setDistributedCaching(on: boolean): void {
-    this.distributedSuspended = !on;
-    for (const region of this.all()) if (region.settings.distributed) region.suspend(!on);
-  }
-
   async close(): Promise<void> {
     for (const timer of this.timers.splice(0)) clearInterval(timer);
     await this.transport?.close();
@@ -104,7 +98,6 @@ export class JcsCacheService implements CacheService, InvalidationSink {
       invalidate: (event) => this.send(event),
     });
     this.regions.set(settings.name, region);
-    if (settings.distributed && this.distributedSuspended) region.suspend(true);
     if (settings.useMemoryShrinker && settings.maxObjects > 0) {
       const timer = setInterval(() => {
         const removed = region.shrink();

@@ -35,8 +35,6 @@ export class Region<V = unknown> implements CacheRegion<V> {
   private readonly maxLifeMs: number;
   private readonly idleMs: number;
   private readonly memoryIdleMs: number;
-  /** While set the region holds nothing: its invalidations might not reach this node yet. */
-  private suspended = false;
 
   constructor(readonly settings: RegionSettings, private readonly options: RegionOptions) {
     this.name = settings.name;
@@ -128,12 +126,6 @@ export class Region<V = unknown> implements CacheRegion<V> {
     }
   }
 
-  /** Stops (true) or resumes (false) holding entries; suspending drops what is held. */
-  suspend(on: boolean): void {
-    if (on) this.clearLocal();
-    this.suspended = on;
-  }
-
   /** Invalidations for this region may have been missed: drop everything (safety first). */
   clearForGap(): void {
     this.counters.gapClears++;
@@ -163,7 +155,7 @@ export class Region<V = unknown> implements CacheRegion<V> {
   }
 
   private read(internal: string): V | undefined {
-    const entry = this.suspended ? undefined : this.lru?.get(internal);
+    const entry = this.lru?.get(internal);
     if (entry === undefined) {
       this.counters.misses++;
       return undefined;
@@ -182,7 +174,7 @@ export class Region<V = unknown> implements CacheRegion<V> {
 
   /** Stores; returns true when the put must be propagated (an update, or IssueRemoveOnPut). */
   private write(internal: string, value: V, group: string | undefined): boolean {
-    if (!this.lru || this.suspended) return this.options.issueRemoveOnPut;
+    if (!this.lru) return this.options.issueRemoveOnPut;
     const now = this.options.now();
     const previous = this.lru.peek(internal);
     const update = previous !== undefined && !this.expired(previous, now);

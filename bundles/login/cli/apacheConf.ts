@@ -35,7 +35,7 @@ const MODULES = [
 ] as const;
 
 /** `HOST:PORT` with a port; IPv6 hosts in brackets. */
-export function parseHostPort(text: string, what: string): { host: string; port: number } {
+function parseHostPort(text: string, what: string): { host: string; port: number } {
   const m = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/.exec(text);
   const port = m ? Number(m[2]) : NaN;
   if (!m || port < 1 || port > 65535) throw new Error(`${what} "${text}" is not HOST:PORT`);

@@ -39,7 +39,7 @@ const tag = (xml: string, name: string) => new RegExp(`<httpd:${name}>([^<]*)</h
 const unescape = (s: string) => s.replaceAll('&amp;', '&').replaceAll('&lt;', '<').replaceAll('&gt;', '>').replaceAll('&quot;', '"').replaceAll('&#39;', "'");
 
 /** Every member of every balancer, from the XML view. */
-export async function listMembers(managerUrl: string): Promise<BalancerMember[]> {
+async function listMembers(managerUrl: string): Promise<BalancerMember[]> {
   const url = new URL(managerUrl);
   url.search = 'xml=1';
   const answer = await call(url, 'GET');

@@ -1,5 +1,5 @@
 import { type Command, Option } from 'commander';
-import { apacheConf, parseNode } from './apacheConf.js';
+import { apacheConf, type ApacheConfOptions, parseNode } from './apacheConf.js';
 import { setDisabled } from './balancerManager.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -9,21 +9,8 @@ function fail(command: string, err: unknown): void {
   process.exitCode = 1;
 }
 
-interface ConfFlags {
-  listen: string;
-  node: string[];
-  balancer: string;
-  serverRoot: string;
-  modulesDir: string;
-  pidFile: string;
-  runtimeDir: string;
-  errorLog: string;
-  accessLog?: string;
-  user?: string;
-  group?: string;
-  retry: string;
-  timeout: string;
-}
+/** commander's values for `apache-conf`: the options' fields, with nodes and durations still text. */
+type ConfFlags = Omit<ApacheConfOptions, 'nodes' | 'retrySeconds' | 'timeoutSeconds'> & { node: string[]; retry: string; timeout: string };
 
 /** `oxk apache-conf`, `oxk drain`, `oxk undrain`. */
 export function addApacheCommands(program: Command): void {
