@@ -40,7 +40,7 @@ export const gridConfig = {
     doc: 'Grid listener port', format: 'port', default: 5701, aliases: ['com.openexchange.hazelcast.network.port'],
   }),
   'com.openexchange.hazelcast.networkConfig.portAutoIncrement': property({
-    doc: 'Take the next free port (up to 100 further) when the port is in use', format: 'Boolean', default: true,
+    doc: 'Take the next free port when the port is in use (100 ports in all)', format: 'Boolean', default: true,
     aliases: ['com.openexchange.hazelcast.network.portAutoIncrement'],
   }),
   'com.openexchange.hazelcast.networkConfig.outboundPortDefinitions': property({
@@ -87,5 +87,3 @@ export const gridConfig = {
   }),
   ...dataConfigSchema,
 };
-
-export type GridConfig = typeof gridConfig;

@@ -26,12 +26,13 @@ export default defineBundle({
     }
     type Key = keyof typeof gridConfig & string;
     const get = (key: string) => ctx.config.get(key as Key);
-    const node = new ClusterNode(clusterOptionsFromConfig(get, (key) => ctx.config.origin(key as Key), ctx.node.route), ctx.logger);
+    const origin = (key: string) => ctx.config.origin(key as Key);
+    const node = new ClusterNode(clusterOptionsFromConfig(get, origin, ctx.node.route), ctx.logger);
     let data: DataLayer | undefined;
     // Cleanups run last-registered first: the node hands off partitions and leaves while the data layer still serves.
     ctx.onStop(() => data?.stop());
     ctx.onStop(() => node.stop());
-    const dataOptions = readDataOptions(get, ctx.files, ctx.logger);
+    const dataOptions = readDataOptions(get, origin, ctx.files, ctx.logger);
     await node.start(() => {
       data = createDataLayer(node, dataOptions, ctx.logger);
     });

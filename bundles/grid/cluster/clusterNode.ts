@@ -47,7 +47,6 @@ export class ClusterNode implements ClusterSpi {
   private readonly beforeLeaveHooks: (() => Promise<void>)[] = [];
   private stopped: Promise<void> | undefined;
   private readonly id = randomUUID();
-  private readonly handlers = new Map<string, MessageHandler>();
 
   constructor(readonly options: ClusterNodeOptions, readonly logger: Logger) {
     this.clusterName = `${options.groupName}-${PROTOCOL_VERSION}`;
@@ -153,7 +152,7 @@ export class ClusterNode implements ClusterSpi {
 
   send(memberId: string, service: string, payload: unknown): void {
     if (memberId === this.id) {
-      const handler = this.handlerFor(service);
+      const handler = this.messaging.handler(service);
       if (handler) {
         Promise.resolve()
           .then(() => handler(this.local, payload))
@@ -167,7 +166,7 @@ export class ClusterNode implements ClusterSpi {
 
   request<R = unknown>(memberId: string, service: string, payload: unknown, timeoutMs?: number): Promise<R> {
     if (memberId === this.id) {
-      const handler = this.handlerFor(service);
+      const handler = this.messaging.handler(service);
       if (!handler) return Promise.reject(new Error(`no handler for service "${service}" on ${this.local.address}`));
       return Promise.resolve().then(() => handler(this.local, payload) as R);
     }
@@ -177,12 +176,7 @@ export class ClusterNode implements ClusterSpi {
   }
 
   handle(service: string, handler: MessageHandler): void {
-    this.handlers.set(service, handler);
     this.messaging.handle(service, handler);
-  }
-
-  private handlerFor(service: string): MessageHandler | undefined {
-    return this.handlers.get(service);
   }
 
   onMerge(hooks: MergeHooks): void {

@@ -10,6 +10,8 @@ interface PendingCall {
   reject(err: Error): void;
   deadline: number;
   memberId: string;
+  address: string;
+  timeoutMs: number;
   service: string;
 }
 
@@ -27,6 +29,7 @@ export class Messaging {
   private readonly calls = new Map<number, PendingCall>();
   private nextCallId = 1;
   private readonly sweeper: NodeJS.Timeout;
+  private closed = false;
 
   constructor(private readonly peers: Peers, private readonly defaultTimeoutMs: number, private readonly logger: Logger) {
     peers.onFrame((conn, frame) => this.receive(conn, frame));
@@ -38,14 +41,21 @@ export class Messaging {
     this.handlers.set(service, handler);
   }
 
+  /** The handler of `service`, for messages to the local member (delivered in-process). */
+  handler(service: string): MessageHandler | undefined {
+    return this.handlers.get(service);
+  }
+
   send(member: GridMember, service: string, payload: unknown): boolean {
     return this.peers.send(member, FrameKind.MESSAGE, [service, payload]);
   }
 
   request<R>(member: GridMember, service: string, payload: unknown, timeoutMs = this.defaultTimeoutMs): Promise<R> {
+    // After close no sweeper enforces the deadline: the call could wait forever.
+    if (this.closed) return Promise.reject(new Error(`request "${service}" to member ${member.address} failed: this member is shutting down`));
     return new Promise<R>((resolve, reject) => {
       const id = this.nextCallId++;
-      this.calls.set(id, { resolve: resolve as (v: unknown) => void, reject, deadline: Date.now() + timeoutMs, memberId: member.id, service });
+      this.calls.set(id, { resolve: resolve as (v: unknown) => void, reject, deadline: Date.now() + timeoutMs, memberId: member.id, address: member.address, timeoutMs, service });
       if (!this.peers.send(member, FrameKind.REQUEST, [id, service, payload])) {
         this.calls.delete(id);
         reject(new Error(`request "${service}" to member ${member.address} could not be sent (no connection)`));
@@ -63,6 +73,7 @@ export class Messaging {
   }
 
   close(): void {
+    this.closed = true;
     clearInterval(this.sweeper);
     for (const [, call] of this.calls) call.reject(new Error(`request "${call.service}" failed: this member is shutting down`));
     this.calls.clear();
@@ -74,7 +85,7 @@ export class Messaging {
     for (const [id, call] of this.calls) {
       if (call.deadline > now) continue;
       this.calls.delete(id);
-      call.reject(new Error(`request "${call.service}" to member ${call.memberId} timed out`));
+      call.reject(new Error(`request "${call.service}" to member ${call.address} timed out after ${call.timeoutMs} ms`));
     }
   }
 

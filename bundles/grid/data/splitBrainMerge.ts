@@ -60,7 +60,9 @@ export function installSplitBrainMerge(
             const batch = list.slice(i, i + MERGE_BATCH);
             const op: MapOp = [Op.MERGE, map, '', batch];
             try {
-              merged += await invoker.invoke<number>(MAP_SERVICE, p, op, MERGE_DEADLINE_MS);
+              // Not `merged += await ...`: that reads `merged` before the await and loses the other partitions' counts.
+              const n = await invoker.invoke<number>(MAP_SERVICE, p, op, MERGE_DEADLINE_MS);
+              merged += n;
             } catch (err) {
               failed += batch.length;
               logger.warn(`split-brain merge of ${batch.length} entries of map ${map} (partition ${p}) failed: ${messageOf(err)}`);

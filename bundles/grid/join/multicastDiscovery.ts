@@ -52,6 +52,7 @@ export class MulticastDiscovery implements Discovery {
         resolve();
       });
     }).catch((err: Error) => {
+      socket.close();
       throw new Error(`grid multicast discovery cannot bind port ${o.port}: ${err.message}`);
     });
     try {

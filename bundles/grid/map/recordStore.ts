@@ -139,10 +139,6 @@ export class RecordStores {
     this.containers[p] = undefined;
   }
 
-  has(p: number): boolean {
-    return this.containers[p] !== undefined;
-  }
-
   mapNames(): Set<string> {
     const names = new Set<string>();
     for (const c of this.containers) for (const n of c?.maps.keys() ?? []) names.add(n);

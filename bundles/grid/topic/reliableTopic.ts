@@ -112,6 +112,12 @@ export class GridTopic<T> implements ReliableTopic<T> {
 
   private gap(from: number, to: number): void {
     this.counts.gaps++;
-    for (const l of this.listeners) l.gap?.({ topic: this.name, from, to });
+    for (const l of this.listeners) {
+      try {
+        l.gap?.({ topic: this.name, from, to });
+      } catch (err) {
+        this.ctx.logger.warn(`topic ${this.name}: listener failed on gap ${from}..${to}: ${messageOf(err)}`);
+      }
+    }
   }
 }

@@ -86,11 +86,18 @@ export class TopicRings implements PartitionExecutor, ReplicaParticipant {
     if (from < 0) return ring.read(ring.firstSince(since ?? Number.MAX_SAFE_INTEGER), max);
     if (from < ring.tail) return ring.read(from, max);
     return new Promise<ReadResult>((resolve) => {
-      const timer = setTimeout(done, LONG_POLL_MS);
-      function done() {
+      const done = () => {
         clearTimeout(timer);
         resolve(ring.read(from, max));
-      }
+      };
+      // A poll that times out leaves the list, or a topic without publishes would collect one per poll.
+      const timer = setTimeout(() => {
+        const list = this.waiting.get(topic);
+        const i = list?.indexOf(done) ?? -1;
+        if (i >= 0) list!.splice(i, 1);
+        if (list?.length === 0) this.waiting.delete(topic);
+        done();
+      }, LONG_POLL_MS);
       const list = this.waiting.get(topic) ?? [];
       list.push(done);
       this.waiting.set(topic, list);
