@@ -24,13 +24,17 @@ export async function requireSession(req: HttpRequest, sessiond: SessiondService
   const id = req.query.get('session');
   if (id === null || id === '') throw new HttpError(400, LoginErrors.missingSession, 'the "session" parameter is missing');
   if (!SESSION_ID.test(id)) throw new HttpError(400, LoginErrors.malformedSession, 'the "session" parameter must be 32 hexadecimal digits');
-  const session = await sessiondCall(() => sessiond.get(id));
-  if (!session) throw new HttpError(401, LoginErrors.sessionExpired, 'the session expired or does not exist; log in again');
-  const secret = req.cookies.get(secretCookieName(session.client));
-  if (secret === undefined || !sameText(secret, session.secret)) {
-    throw new HttpError(403, LoginErrors.secretMismatch, 'the session\'s secret cookie is missing or wrong');
-  }
-  return session;
+  // The secret is checked before the session is touched or adopted: its id alone (it travels in URLs)
+  // must not keep a session alive or pull it onto this node.
+  let found = false;
+  const session = await sessiondCall(() => sessiond.get(id, (candidate) => {
+    found = true;
+    const secret = req.cookies.get(secretCookieName(candidate.client));
+    return secret !== undefined && sameText(secret, candidate.secret);
+  }));
+  if (session) return session;
+  if (found) throw new HttpError(403, LoginErrors.secretMismatch, 'the session\'s secret cookie is missing or wrong');
+  throw new HttpError(401, LoginErrors.sessionExpired, 'the session expired or does not exist; log in again');
 }
 
 function sameText(a: string, b: string): boolean {

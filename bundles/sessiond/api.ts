@@ -54,8 +54,10 @@ export interface SessiondService {
   /**
    * The session with this id, from this node or else adopted from the session storage; touches it.
    * Undefined when unknown or expired. Throws SessiondError when the storage does not answer.
+   * `accept` (e.g. the secret-cookie check) sees the session first: when it refuses, the session is
+   * neither touched nor adopted and the result is undefined.
    */
-  get(id: string): Promise<Session | undefined>;
+  get(id: string, accept?: (session: Session) => boolean): Promise<Session | undefined>;
   /** Removes the session here and from the storage (so from every node); false when unknown. */
   logout(id: string): Promise<boolean>;
   /** Sessions this node holds. */

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'eventemitter3';
 import type { Logger } from 'winston';
-import { type RemovalReason, type Session, SessiondError, type SessiondEventMap, type SessiondService, type SessionStorage } from './api.js';
+import { type RemovalReason, type Session, SessiondError, type SessiondEventMap, type SessiondService, type SessionStorage, type StoredSession } from './api.js';
 import { SessionContainers } from './containers.js';
 import { LocalSession } from './localSession.js';
 import { TokenStore } from './tokens.js';
@@ -29,7 +29,7 @@ const CHECK_INTERVAL_MS = 2000;
 export class Sessiond implements SessiondService {
   readonly events = new EventEmitter<SessiondEventMap>();
   private readonly containers = new SessionContainers();
-  private readonly adopting = new Map<string, Promise<LocalSession | undefined>>();
+  private readonly adopting = new Map<string, Promise<StoredSession | undefined>>();
   private readonly tokens: TokenStore;
   private readonly now: () => number;
   /** How stale the storage's last-access time may get before a touch writes it. */
@@ -95,22 +95,27 @@ export class Sessiond implements SessiondService {
     return session;
   }
 
-  async get(id: string): Promise<Session | undefined> {
+  async get(id: string, accept?: (session: Session) => boolean): Promise<Session | undefined> {
     const local = this.containers.find(id);
     if (local && this.now() - local.lastAccess <= this.options.limits.longLifeTimeMs) {
+      if (accept && !accept(local)) return undefined;
       this.containers.activate(local);
       this.touch(local);
       return local;
     }
     // Expired here, but another node may have kept it alive in the storage since.
     if (local) await this.expire(local);
-    if (!this.options.storage) return undefined;
+    const { storage } = this.options;
+    if (!storage) return undefined;
     let pending = this.adopting.get(id);
     if (!pending) {
-      pending = this.adopt(id, this.options.storage).finally(() => this.adopting.delete(id));
+      pending = this.readStored(id, storage).finally(() => this.adopting.delete(id));
       this.adopting.set(id, pending);
     }
-    return pending;
+    const stored = await pending;
+    if (!stored) return undefined;
+    const candidate = LocalSession.from(stored);
+    return accept && !accept(candidate) ? undefined : this.adopt(candidate, storage);
   }
 
   async logout(id: string): Promise<boolean> {
@@ -152,7 +157,8 @@ export class Sessiond implements SessiondService {
     this.tokens.sweep();
   }
 
-  private async adopt(id: string, storage: SessionStorage): Promise<LocalSession | undefined> {
+  /** The stored session, or undefined when unknown or expired (an expired one is removed). */
+  private async readStored(id: string, storage: SessionStorage): Promise<StoredSession | undefined> {
     let stored;
     try {
       stored = await storage.get(id);
@@ -160,16 +166,19 @@ export class Sessiond implements SessiondService {
       throw new SessiondError('SES-0300', 'storageUnavailable', `session ${shortId(id)} could not be read from ${storage.description}: ${(err as Error).message}`);
     }
     if (!stored) return undefined;
-    const now = this.now();
-    if (now - stored.lastAccess > this.options.limits.longLifeTimeMs) {
+    if (this.now() - stored.lastAccess > this.options.limits.longLifeTimeMs) {
       storage.remove(id).catch((err: Error) => this.options.logger.debug(`expired session ${shortId(id)} not removed from ${storage.description}: ${err.message}`));
       return undefined;
     }
-    const existing = this.containers.find(id);
+    return stored;
+  }
+
+  /** Takes a session from the storage into this node's containers (once, however many requests race). */
+  private adopt(session: LocalSession, storage: SessionStorage): LocalSession {
+    const existing = this.containers.find(session.id);
     if (existing) return existing;
-    const session = LocalSession.from(stored);
     this.containers.add(session);
-    this.options.logger.info(`adopted session ${shortId(id)} of ${session.user} (logged in on ${session.origin}) from ${storage.description}`);
+    this.options.logger.info(`adopted session ${shortId(session.id)} of ${session.user} (logged in on ${session.origin}) from ${storage.description}`);
     this.events.emit('added', session, 'adopted');
     this.touch(session);
     return session;

@@ -125,6 +125,20 @@ describe('sessiond', () => {
     assert.deepEqual(ox2.counts(), { shortTerm: 1, longTerm: 0 });
   });
 
+  it('a session that `accept` refuses (wrong secret) is neither touched nor adopted', async () => {
+    const ox1 = node('OX1');
+    const ox2 = node('OX2');
+    const s = await ox1.create('alice', 'web');
+    const created = s.lastAccess;
+    clock += 1000;
+    assert.equal(await ox1.get(s.id, (x) => x.secret === 'wrong'), undefined);
+    assert.equal(s.lastAccess, created, 'not touched here');
+    assert.equal(await ox2.get(s.id, (x) => x.secret === 'wrong'), undefined);
+    assert.deepEqual(ox2.counts(), { shortTerm: 0, longTerm: 0 }, 'not adopted there');
+    assert.equal((await ox2.get(s.id, (x) => x.secret === s.secret))?.id, s.id);
+    assert.deepEqual(ox2.counts(), { shortTerm: 1, longTerm: 0 });
+  });
+
   it('concurrent requests for the same unknown session adopt it once', async () => {
     const s = await node('OX1').create('alice', 'web');
     const ox2 = node('OX2');
