@@ -1,19 +1,12 @@
 import { join } from 'node:path';
+import type { RegionStats } from '../../bundles/cache-jcs/api.js';
 import { repoRoot } from './paths.js';
 
 /** Folder for `kernel.bundles.path` holding the `cache-driver` test bundle (`/test/cache/...` routes). */
 export const cacheDriverBundlesPath = join(repoRoot, 'test', 'fixtures', 'cache-bundles');
 
-export interface RegionStatsJson {
-  size: number;
-  hits: number;
-  misses: number;
-  evictions: number;
-  expirations: number;
-  invalidationsSent: number;
-  invalidationsReceived: number;
-  gapClears: number;
-}
+/** A region's stats as the cache-driver bundle returns them (JSON of the service's `RegionStats`). */
+export type RegionStatsJson = Omit<RegionStats, 'region'>;
 
 /** Talks to one node's cache through the cache-driver bundle. */
 export class CacheClient {
