@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { CacheCluster } from '../support/cacheCluster.js';
 import { CacheClient, cacheDriverBundlesPath } from '../support/cacheDriver.js';
 import { killAll, NodeProcess } from '../support/nodeProcess.js';
 import { defaultConfigDir } from '../support/paths.js';
@@ -47,22 +48,8 @@ async function meshed(i: number): Promise<void> {
   }
 }
 
-/** Puts and checks that the node holds the value, so a later miss proves an invalidation. */
-async function put(i: number, region: string, key: string, value: string): Promise<void> {
-  await clients[i]!.put(region, key, value);
-  assert.equal(await clients[i]!.get(region, key), value, `${ROUTES[i]} holds ${region}/${key}`);
-}
-
-/**
- * Sends a marker remove from `from` and waits until `to` applied it: LTCP delivers one peer's
- * events in order, so everything `from` sent before has reached `to` by then.
- */
-async function flush(from: number, to: number, region: string): Promise<void> {
-  const marker = `marker-${Date.now()}-${Math.random()}`;
-  await put(to, region, marker, 'm');
-  await clients[from]!.remove(region, marker);
-  await waitFor(`marker ${marker} removed on ${ROUTES[to]}`, async () => (await clients[to]!.get(region, marker)) === undefined, 10_000);
-}
+const cluster = new CacheCluster(clients, ROUTES, 10_000);
+const put = (i: number, region: string, key: string, value: string) => cluster.put(i, region, key, value);
 
 describe('cache invalidation over LTCP (three real nodes)', { timeout: 120_000 }, () => {
   before(async () => {
@@ -83,28 +70,7 @@ describe('cache invalidation over LTCP (three real nodes)', { timeout: 120_000 }
     assert.doesNotMatch(nodes[0]!.output(), /cache\.ccf:\d+/, 'no warning about a cache.ccf line');
   });
 
-  it('drops a removed or updated entry on the other nodes; a put of a new key and local regions do not propagate', async () => {
-    for (const [i, c] of clients.entries()) {
-      await put(i, 'User', 'u1', `old-${c.host}`);
-      await put(i, 'User', 'u2', `old-${c.host}`);
-      await put(i, 'OXMessageCache', 'm1', `old-${c.host}`);
-    }
-    await clients[0]!.remove('User', 'u1');
-    for (const i of [1, 2]) await waitFor(`u1 gone on ${ROUTES[i]}`, async () => (await clients[i]!.get('User', 'u1')) === undefined, 10_000);
-
-    await put(0, 'User', 'u2', 'new');
-    for (const i of [1, 2]) await waitFor(`updated u2 gone on ${ROUTES[i]}`, async () => (await clients[i]!.get('User', 'u2')) === undefined, 10_000);
-    assert.equal(await clients[0]!.get('User', 'u2'), 'new');
-
-    await put(1, 'User', 'fresh', 'on-22');
-    await put(0, 'User', 'fresh', 'on-21');
-    await clients[0]!.remove('OXMessageCache', 'm1');
-    await flush(0, 1, 'User');
-    assert.equal(await clients[1]!.get('User', 'fresh'), 'on-22', 'a put of a key new on OX21 was not propagated');
-    assert.equal(await clients[1]!.get('OXMessageCache', 'm1'), `old-${HOSTS[1]}`, 'OXMessageCache is not marked LTCP');
-    assert.ok((await clients[0]!.stats('User')).invalidationsSent >= 2);
-    assert.ok((await clients[2]!.stats('User')).invalidationsReceived >= 2);
-  });
+  it('drops a removed or updated entry on the other nodes; a put of a new key and local regions do not propagate', () => cluster.checkPropagation());
 
   it('a peer sending garbage or vanishing mid-frame is dropped and logged; the node keeps serving', async () => {
     await put(1, 'User', 'served', 'v');
