@@ -7,6 +7,7 @@ import { tempConfig } from '../support/tempConfig.js';
 import { waitFor } from '../support/waitFor.js';
 import { load, verify } from './support/dataCluster.js';
 import { type LiteMember, liteMember, waitClusterSafe } from './support/liteMember.js';
+import { startThree } from './support/threeNodes.js';
 
 // Addresses 127.0.4.31-.33 for the nodes, 127.0.4.39 for the test's lite member (this file only).
 const addrs = ['127.0.4.31', '127.0.4.32', '127.0.4.33'];
@@ -23,10 +24,7 @@ afterEach(async () => {
 });
 
 test('with backupCount 0 a SIGKILL loses exactly the dead member\'s share; with backup 1 nothing; unknown map keys are warned about', async () => {
-  const nodes = [gridNode({ configDir: config.dir, address: addrs[0], route: 'OX1', staticNodes: addrs })];
-  await nodes[0].ready();
-  nodes.push(...[1, 2].map((i) => gridNode({ configDir: config.dir, address: addrs[i], route: `OX${i + 1}`, staticNodes: addrs })));
-  await Promise.all(nodes.map((n) => n.ready()));
+  const nodes = await startThree((i) => gridNode({ configDir: config.dir, address: addrs[i], route: `OX${i + 1}`, staticNodes: addrs }));
   await nodes[0].waitForLine(/WARN .*hazelcast\/nobackup\.properties:4 unknown map property com\.openexchange\.hazelcast\.configuration\.map\.evictionPolicy/);
   client = await liteMember('127.0.4.39', addrs);
   await waitClusterSafe(addrs, 4);

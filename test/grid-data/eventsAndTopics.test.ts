@@ -9,6 +9,7 @@ import { repoRoot } from '../support/paths.js';
 import { tempConfig } from '../support/tempConfig.js';
 import { waitFor } from '../support/waitFor.js';
 import { type LiteMember, liteMember, waitClusterSafe } from './support/liteMember.js';
+import { startThree } from './support/threeNodes.js';
 
 // Addresses 127.0.5.11-.13 for the nodes; lite members 127.0.5.17 (subscriber process), .18 and .19 (this file only).
 const addrs = ['127.0.5.11', '127.0.5.12', '127.0.5.13'];
@@ -23,10 +24,7 @@ before(async () => {
     configDir: config.dir, address: addrs[i], route: `OX${i + 1}`, staticNodes: addrs,
     set: { 'com.openexchange.hazelcast.topic.capacity': 16 },
   });
-  nodes = [start(0)];
-  await nodes[0].ready();
-  nodes.push(start(1), start(2));
-  await Promise.all(nodes.map((n) => n.ready()));
+  nodes = await startThree(start);
   watcher = await liteMember('127.0.5.18', addrs);
   writer = await liteMember('127.0.5.19', addrs);
   await waitClusterSafe(addrs, 5);

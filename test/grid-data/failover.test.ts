@@ -5,6 +5,7 @@ import { killAll, type NodeProcess } from '../support/nodeProcess.js';
 import { runOxk } from '../support/runCli.js';
 import { tempConfig } from '../support/tempConfig.js';
 import { waitClusterSafe } from './support/liteMember.js';
+import { startThree } from './support/threeNodes.js';
 
 // Addresses 127.0.4.11-.13 (this file only); `oxk map` binds next to the node it connects to.
 const addrs = ['127.0.4.11', '127.0.4.12', '127.0.4.13'];
@@ -16,10 +17,7 @@ const start = (i: number): NodeProcess => gridNode({ configDir: config.dir, addr
 const map = (connect: string, ...args: string[]) => runOxk(['map', '--connect', connect, '--group', 'grid-cluster-test', '--password', 'test-secret', ...args], { timeoutMs: 60_000 });
 
 test('three nodes, backup 1: 20k entries survive a SIGKILL, and another one after the cluster is safe again', async () => {
-  const nodes = [start(0)];
-  await nodes[0].ready();
-  nodes.push(start(1), start(2));
-  await Promise.all(nodes.map((n) => n.ready()));
+  const nodes = await startThree(start);
   await waitClusterSafe(addrs, 3);
 
   const load = await map(addrs[0], 'data', 'load', '--count', '20000');

@@ -6,6 +6,7 @@ import { tempConfig } from '../support/tempConfig.js';
 import { waitFor } from '../support/waitFor.js';
 import { load, verify } from './support/dataCluster.js';
 import { type LiteMember, liteMember, waitClusterSafe } from './support/liteMember.js';
+import { startThree } from './support/threeNodes.js';
 
 // Addresses 127.0.4.41-.43 for the nodes, 127.0.4.49 for the test's lite member (this file only).
 const addrs = ['127.0.4.41', '127.0.4.42', '127.0.4.43'];
@@ -29,10 +30,7 @@ afterEach(async () => {
 });
 
 test('custom partition groups: two data members hold everything, the member outside every group holds nothing', async () => {
-  const nodes = [gridNode({ configDir: config.dir, address: addrs[0], route: 'OX1', staticNodes: addrs })];
-  await nodes[0].ready();
-  nodes.push(...[1, 2].map((i) => gridNode({ configDir: config.dir, address: addrs[i], route: `OX${i + 1}`, staticNodes: addrs })));
-  await Promise.all(nodes.map((n) => n.ready()));
+  const nodes = await startThree((i) => gridNode({ configDir: config.dir, address: addrs[i], route: `OX${i + 1}`, staticNodes: addrs }));
   await nodes[0].waitForLine(/custom partition groups from hazelcast\/hazelcast\.xml: \[127\.0\.4\.41\] \[127\.0\.4\.42\]/);
   client = await liteMember('127.0.4.49', addrs);
   await waitClusterSafe(addrs, 4);

@@ -6,6 +6,7 @@ import { tempConfig } from '../support/tempConfig.js';
 import { waitFor } from '../support/waitFor.js';
 import { load, verify } from './support/dataCluster.js';
 import { type LiteMember, liteMember, waitClusterSafe } from './support/liteMember.js';
+import { startThree } from './support/threeNodes.js';
 
 // Addresses 127.0.4.21-.23 for the nodes, 127.0.4.29 for the test's lite member (this file only).
 const addrs = ['127.0.4.21', '127.0.4.22', '127.0.4.23'];
@@ -21,10 +22,7 @@ afterEach(async () => {
 const start = (i: number): NodeProcess => gridNode({ configDir: config.dir, address: addrs[i], route: `OX${i + 1}`, staticNodes: addrs });
 
 test('a graceful rolling restart of all three nodes keeps every entry, verified between the steps', async () => {
-  const nodes = [start(0)];
-  await nodes[0].ready();
-  nodes.push(start(1), start(2));
-  await Promise.all(nodes.map((n) => n.ready()));
+  const nodes = await startThree(start);
   client = await liteMember('127.0.4.29', addrs);
   await waitClusterSafe(addrs, 4);
   await load(client.layer, 'rolling', 10_000);
@@ -42,10 +40,7 @@ test('a graceful rolling restart of all three nodes keeps every entry, verified 
 });
 
 test('writes in flight while a node is SIGKILLed: every acknowledged write survives', async () => {
-  const nodes = [start(0)];
-  await nodes[0].ready();
-  nodes.push(start(1), start(2));
-  await Promise.all(nodes.map((n) => n.ready()));
+  const nodes = await startThree(start);
   client = await liteMember('127.0.4.29', addrs);
   await waitClusterSafe(addrs, 4);
   const m = client.layer.getMap<number>('inflight');

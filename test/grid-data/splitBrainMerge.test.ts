@@ -7,6 +7,7 @@ import { oxkBin } from '../support/paths.js';
 import { PrivateNetwork } from '../support/privateNetwork.js';
 import { tempConfig } from '../support/tempConfig.js';
 import { waitFor } from '../support/waitFor.js';
+import { startThree } from './support/threeNodes.js';
 
 // Addresses 127.0.5.21-.23, inside a private network namespace whose iptables rules split the cluster.
 const addrs = ['127.0.5.21', '127.0.5.22', '127.0.5.23'];
@@ -46,10 +47,7 @@ test('split brain: both sides write; after the heal the smaller side\'s entries 
     configDir: config.dir, address: addrs[i], route: `OX${i + 1}`, staticNodes: addrs, wrap: net.wrap,
     set: { 'com.openexchange.hazelcast.mergeFirstRunDelay': '2s', 'com.openexchange.hazelcast.mergeRunDelay': '2s' },
   });
-  const nodes = [start(0)];
-  await nodes[0].ready();
-  nodes.push(start(1), start(2));
-  await Promise.all(nodes.map((n) => n.ready()));
+  const nodes = await startThree(start);
   await safe(addrs, 3);
   assert.equal((await map(addrs[0], 'merged', 'load', '--count', '3000')).code, 0);
 
