@@ -1,39 +1,25 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { ApacheProcess } from '../support/apache.js';
-import { killAll, type NodeProcess } from '../support/nodeProcess.js';
+import type { ApacheProcess } from '../support/apache.js';
+import { ApacheCluster } from '../support/apacheCluster.js';
 import { runOxk } from '../support/runCli.js';
 import { expectOk, mapLimit, SessionClient, usersFile } from '../support/sessionClient.js';
-import { sessionNode, waitForCluster } from '../support/sessionNodes.js';
-import { tempConfig } from '../support/tempConfig.js';
+import { waitForCluster } from '../support/sessionNodes.js';
 import { waitFor } from '../support/waitFor.js';
 
 // Addresses of this file: Apache on 127.0.6.41, nodes OX42..OX44 on 127.0.6.42..44.
 const APACHE = '127.0.6.41:8080';
 const ADDRESSES: Record<string, string> = { OX42: '127.0.6.42', OX43: '127.0.6.43', OX44: '127.0.6.44' };
-const GRID = Object.values(ADDRESSES).map((a) => `${a}:5701`);
-
+const cluster = new ApacheCluster(APACHE, ADDRESSES, { 'com.openexchange.sessiond.maxSessionPerUser': 0 });
+const nodes = cluster.nodes;
+const start = (route: string) => cluster.start(route);
 let apache: ApacheProcess;
-let config: { dir: string; remove(): void };
-const nodes = new Map<string, NodeProcess>();
-const start = (route: string) => {
-  const n = sessionNode({ configDir: config.dir, address: ADDRESSES[route], route, cluster: GRID, set: { 'com.openexchange.sessiond.maxSessionPerUser': 0 } });
-  nodes.set(route, n);
-  return n;
-};
 
 before(async () => {
-  config = tempConfig({ 'users.properties': await usersFile({ alice: 'alice-pw', bob: 'bob-pw' }) });
-  await Promise.all(Object.keys(ADDRESSES).map((r) => start(r).ready(30_000)));
-  await waitForCluster(Object.values(ADDRESSES), 3);
-  apache = await ApacheProcess.start({ listen: APACHE, nodes: Object.fromEntries(Object.entries(ADDRESSES).map(([r, a]) => [r, `${a}:8009`])) });
+  apache = await cluster.up(await usersFile({ alice: 'alice-pw', bob: 'bob-pw' }));
 });
 
-after(async () => {
-  await apache?.stop();
-  await killAll();
-  config?.remove();
-});
+after(() => cluster.down());
 
 /** whoami calls through Apache, round-robin over the clients, until stopped; keeps every failure. */
 function traffic(clients: SessionClient[], parallel = 3) {

@@ -1,35 +1,23 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { ApacheProcess } from '../support/apache.js';
-import { killAll, type NodeProcess } from '../support/nodeProcess.js';
+import type { ApacheProcess } from '../support/apache.js';
+import { ApacheCluster } from '../support/apacheCluster.js';
 import { expectOk, SessionClient, usersFile } from '../support/sessionClient.js';
-import { sessionNode, waitForCluster } from '../support/sessionNodes.js';
-import { tempConfig } from '../support/tempConfig.js';
 import { waitFor } from '../support/waitFor.js';
 
 // Addresses of this file: Apache on 127.0.6.31, nodes OX32..OX34 on 127.0.6.32..34.
 const APACHE = '127.0.6.31:8080';
 const ADDRESSES: Record<string, string> = { OX32: '127.0.6.32', OX33: '127.0.6.33', OX34: '127.0.6.34' };
-const GRID = Object.values(ADDRESSES).map((a) => `${a}:5701`);
 const direct = (route: string) => `http://${ADDRESSES[route]}:8009`;
-
+const cluster = new ApacheCluster(APACHE, ADDRESSES);
+const nodes = cluster.nodes;
 let apache: ApacheProcess;
-let config: { dir: string; remove(): void };
-const nodes = new Map<string, NodeProcess>();
 
 before(async () => {
-  config = tempConfig({ 'users.properties': await usersFile({ alice: 'alice-pw', bob: 'bob-pw' }) });
-  for (const [route, address] of Object.entries(ADDRESSES)) nodes.set(route, sessionNode({ configDir: config.dir, address, route, cluster: GRID }));
-  await Promise.all([...nodes.values()].map((n) => n.ready(30_000)));
-  await waitForCluster(Object.values(ADDRESSES), 3);
-  apache = await ApacheProcess.start({ listen: APACHE, nodes: Object.fromEntries(Object.entries(ADDRESSES).map(([r, a]) => [r, `${a}:8009`])) });
+  apache = await cluster.up(await usersFile({ alice: 'alice-pw', bob: 'bob-pw' }));
 });
 
-after(async () => {
-  await apache?.stop();
-  await killAll();
-  config?.remove();
-});
+after(() => cluster.down());
 
 describe('sessions across three nodes through Apache', () => {
   it('a login sticks to one route: 100 whoami calls all reach that node', async () => {
