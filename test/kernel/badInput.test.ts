@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:net';
 import { after, afterEach, describe, it } from 'node:test';
 import { customBundleFolder, esmPackage } from '../support/customBundles.js';
+import { health, on } from '../support/kernelNode.js';
 import { killAll, NodeProcess } from '../support/nodeProcess.js';
 import { runOxk } from '../support/runCli.js';
 import { tempConfig } from '../support/tempConfig.js';
@@ -9,17 +10,6 @@ import { tempConfig } from '../support/tempConfig.js';
 const cleanups: (() => void)[] = [];
 afterEach(async () => killAll());
 after(() => cleanups.forEach((c) => c()));
-
-const on = (host: string, route: string) => ({
-  'com.openexchange.server.backendRoute': route,
-  'com.openexchange.connector.networkListenerHost': host,
-  'com.openexchange.hazelcast.network.interfaces': host,
-});
-
-async function healthJson(host: string): Promise<{ status: number; body: { status: string; bundles: Record<string, string> } }> {
-  const res = await fetch(`http://${host}:8009/health`);
-  return { status: res.status, body: (await res.json()) as { status: string; bundles: Record<string, string> } };
-}
 
 describe('bad input on the command line and in config', () => {
   it('an unknown CLI option is refused with one line naming it', async () => {
@@ -77,7 +67,7 @@ describe('bad input on the command line and in config', () => {
     assert.match(out, /bundle name "greeter" is defined twice \(\S*greeter and \S*zz-duplicate\)/);
     assert.match(out, /bundle thrower FAILED to start: database unreachable/);
     assert.match(out, /bundle hanger FAILED to start: start\(\) did not return within 1500 ms/);
-    const h = await healthJson('127.0.1.21');
+    const h = await health('127.0.1.21');
     assert.equal(h.status, 503);
     assert.equal(h.body.status, 'DOWN');
     assert.equal(h.body.bundles.thrower, 'FAILED');

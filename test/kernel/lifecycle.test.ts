@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, describe, it } from 'node:test';
 import { customBundleFolder } from '../support/customBundles.js';
+import { health, on } from '../support/kernelNode.js';
 import { killAll, NodeProcess } from '../support/nodeProcess.js';
 import { tempConfig } from '../support/tempConfig.js';
 import { waitFor } from '../support/waitFor.js';
@@ -8,20 +9,6 @@ import { waitFor } from '../support/waitFor.js';
 const cleanups: (() => void)[] = [];
 afterEach(async () => killAll());
 after(() => cleanups.forEach((c) => c()));
-
-/** Settings that put a node on its own loopback address. */
-function on(host: string, route: string): Record<string, string> {
-  return {
-    'com.openexchange.server.backendRoute': route,
-    'com.openexchange.connector.networkListenerHost': host,
-    'com.openexchange.hazelcast.network.interfaces': host,
-  };
-}
-
-async function health(host: string): Promise<{ status: number; body: { status: string; bundles: Record<string, string> } }> {
-  const res = await fetch(`http://${host}:8009/health`);
-  return { status: res.status, body: (await res.json()) as { status: string; bundles: Record<string, string> } };
-}
 
 describe('a node started with oxk start', () => {
   it('becomes healthy, and on SIGTERM stops its bundles in reverse start order and exits 0', async () => {
