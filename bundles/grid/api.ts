@@ -62,6 +62,8 @@ export interface DistributedMap<V = unknown> {
   get(key: string): Promise<V | undefined>;
   /** Returns the previous value. */
   put(key: string, value: V, options?: PutOptions): Promise<V | undefined>;
+  /** As `put`, without fetching the previous value (Hazelcast's `IMap.set`): less to send back. */
+  set(key: string, value: V, options?: PutOptions): Promise<void>;
   /** Stores only when absent; returns the existing value, or undefined when it stored. */
   putIfAbsent(key: string, value: V, options?: PutOptions): Promise<V | undefined>;
   /** Replaces only when present; returns the previous value. */

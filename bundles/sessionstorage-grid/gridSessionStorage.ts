@@ -24,7 +24,7 @@ export class GridSessionStorage implements SessionStorage {
 
   put(session: StoredSession): Promise<void> {
     return this.retry(`put of session ${session.id.slice(0, 8)}…`, async () => {
-      await this.map.put(session.id, session);
+      await this.map.set(session.id, session);
     });
   }
 

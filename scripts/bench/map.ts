@@ -56,8 +56,10 @@ async function drive(count: number, op: (i: number) => Promise<unknown>): Promis
   return { opsPerSec: count / ((performance.now() - start) / 1000), latencies };
 }
 
-function rows(what: 'put' | 'get', grid: { opsPerSec: number; latencies: number[] }, redis: { opsPerSec: number; latencies: number[] }): BenchRow[] {
-  const peer = 'redis 7 via ioredis';
+interface Measured { opsPerSec: number; latencies: number[] }
+
+/** Three rows (ops/s, p50, p99) of one grid operation against the Redis command that does the same. */
+function rows(what: string, grid: Measured, peer: string, redis: Measured): BenchRow[] {
   const note = `3 nodes, backup 1, 300-byte values, ${IN_FLIGHT} in flight, client is a lite member`;
   return [
     { name: `map ${what}`, value: grid.opsPerSec, unit: 'ops/s', peer, peerValue: redis.opsPerSec, note },
@@ -124,11 +126,18 @@ export async function run(): Promise<BenchRow[]> {
     }
     await drive(OPS, (i) => map.get(`warm${i}`));
     await drive(OPS, (i) => redis.get(`warm${i}`));
+    // set and SET store without answering the old value; put and SET ... GET also return it.
+    const gridSet = await drive(OPS, (i) => map.set(`k${i}`, VALUE));
+    const redisSet = await drive(OPS, (i) => redis.set(`k${i}`, VALUE));
     const gridPut = await drive(OPS, (i) => map.put(`k${i}`, VALUE));
-    const redisPut = await drive(OPS, (i) => redis.set(`k${i}`, VALUE));
+    const redisPut = await drive(OPS, (i) => redis.set(`k${i}`, VALUE, 'GET'));
     const gridGet = await drive(OPS, (i) => map.get(`k${i}`));
     const redisGet = await drive(OPS, (i) => redis.get(`k${i}`));
-    const out = [...rows('put', gridPut, redisPut), ...rows('get', gridGet, redisGet)];
+    const out = [
+      ...rows('set', gridSet, 'redis 7 SET via ioredis', redisSet),
+      ...rows('put (returns old value)', gridPut, 'redis 7 SET ... GET', redisPut),
+      ...rows('get', gridGet, 'redis 7 GET', redisGet),
+    ];
 
     // Memory: RSS growth of the three nodes per stored entry copy (owner + backup) vs Redis used_memory per key.
     await redis.flushall();

@@ -78,12 +78,15 @@ test('map operations, TTL, max idle and listeners across members', async () => {
   assert.equal(await m.replace('nope', { n: 4 }), undefined);
   assert.equal(await m.containsKey('nope'), false);
   assert.deepEqual(await m.remove('x'), { n: 2 });
+  assert.equal(await m.set('s', { n: 6 }), undefined);
+  assert.equal(await m.set('s', { n: 7 }), undefined, 'set answers no old value');
+  assert.deepEqual(await b.layer.getMap('ops').get('s'), { n: 7 });
   await m.put('t', { n: 5 }, { ttlSeconds: 1 });
   assert.deepEqual(await b.layer.getMap('ops').get('t'), { n: 5 });
   await waitFor('TTL expiry', async () => (await m.get('t')) === undefined, 5000);
-  await waitFor('all events', () => events.length >= 5, 5000);
-  assert.deepEqual(events, ['added x 1', 'updated x 1->2', 'removed x 2', 'added t 5', 'expired t']);
-  assert.deepEqual((await m.keys()).sort(), ['probe']);
+  await waitFor('all events', () => events.length >= 7, 5000);
+  assert.deepEqual(events, ['added x 1', 'updated x 1->2', 'removed x 2', 'added s 6', 'updated s 6->7', 'added t 5', 'expired t']);
+  assert.deepEqual((await m.keys()).sort(), ['probe', 's']);
 
   const idle = a.layer.getMap<string>('idle');
   await idle.put('kept', 'k');

@@ -91,7 +91,7 @@ class FlakyMap {
   }
 
   get(key: string) { return this.op(() => this.data.get(key)); }
-  put(key: string, value: unknown) { return this.op(() => { const old = this.data.get(key); this.data.set(key, value); return old; }); }
+  set(key: string, value: unknown) { return this.op(() => { this.data.set(key, value); }); }
   replace(key: string, value: unknown) { return this.op(() => { const old = this.data.get(key); if (old !== undefined) this.data.set(key, value); return old; }); }
   remove(key: string) {
     return this.op(() => {

@@ -44,7 +44,7 @@ export async function runMapCommand(map: DistributedMap<unknown>, command: strin
     case 'load': {
       const count = countOf(o);
       const start = performance.now();
-      await forEachIndex(count, (i) => map.put(`${o.prefix}${i}`, `value-${i}`));
+      await forEachIndex(count, (i) => map.set(`${o.prefix}${i}`, `value-${i}`));
       const ms = performance.now() - start;
       print(`loaded ${count} entries in ${Math.round(ms)} ms (${Math.round(count / (ms / 1000))} ops/s)`);
       return 0;

@@ -42,6 +42,10 @@ export class GridMap<V> implements DistributedMap<V> {
     return this.write(Op.PUT, key, value, options);
   }
 
+  async set(key: string, value: V, options?: PutOptions): Promise<void> {
+    await this.write(Op.SET, key, value, options);
+  }
+
   putIfAbsent(key: string, value: V, options?: PutOptions): Promise<V | undefined> {
     return this.write(Op.PUT_IF_ABSENT, key, value, options);
   }
@@ -93,7 +97,7 @@ export class GridMap<V> implements DistributedMap<V> {
     return this.ctx.stats.stats(this.name);
   }
 
-  private async write(code: typeof Op.PUT | typeof Op.PUT_IF_ABSENT | typeof Op.REPLACE, key: string, value: V, options?: PutOptions): Promise<V | undefined> {
+  private async write(code: typeof Op.PUT | typeof Op.SET | typeof Op.PUT_IF_ABSENT | typeof Op.REPLACE, key: string, value: V, options?: PutOptions): Promise<V | undefined> {
     const start = performance.now();
     const p = this.partition(key);
     const buf = pack(value);

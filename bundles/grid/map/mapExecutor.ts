@@ -42,6 +42,7 @@ export class MapExecutor implements PartitionExecutor {
         return r !== undefined;
       }
       case Op.PUT:
+      case Op.SET:
       case Op.PUT_IF_ABSENT:
       case Op.REPLACE:
         return this.write(p, o[0], map, o[2], o[3], o[4], now);
@@ -82,7 +83,9 @@ export class MapExecutor implements PartitionExecutor {
     const ttl = ttlMs > 0 ? ttlMs : this.config(map).timeToLiveSeconds * 1000;
     const expires = ttl > 0 ? now + ttl : 0;
     if (expires > 0) this.stores.mapsWithTtl.add(map);
-    const old = existing?.value;
+    const listened = this.events.wanted(map);
+    // The old bytes are copied out of the record only when someone gets them: not for set or put-if-absent.
+    const old = existing && (listened || code === Op.PUT || code === Op.REPLACE) ? existing.value : undefined;
     let record = existing;
     if (record) {
       record.value = value;
@@ -94,8 +97,9 @@ export class MapExecutor implements PartitionExecutor {
       this.stores.container(p).store(map).set(key, record);
     }
     this.stats.of(map).lastUpdate = now;
-    if (this.events.wanted(map)) this.events.emit(map, old ? 'updated' : 'added', key, record.value, old);
-    return after(this.backup(p, map, setOp(map, key, record)), code === Op.PUT_IF_ABSENT ? undefined : old);
+    if (listened) this.events.emit(map, existing ? 'updated' : 'added', key, value, old);
+    // The incoming bytes go to the backups as they are: no copy back out of the record.
+    return after(this.backup(p, map, setOp(map, key, record, value)), code === Op.PUT || code === Op.REPLACE ? old : undefined);
   }
 
   private async merge(p: number, map: string, policyName: MergePolicyName | '', records: WireRecord[], now: number): Promise<number> {
@@ -111,7 +115,7 @@ export class MapExecutor implements PartitionExecutor {
       if (record.expires) this.stores.mapsWithTtl.add(map);
       merged++;
       this.events.emit(map, existing ? 'updated' : 'added', w[0], record.value, existing?.value);
-      const wait = this.backup(p, map, setOp(map, w[0], record));
+      const wait = this.backup(p, map, setOp(map, w[0], record, w[1]));
       if (wait) backups.push(wait);
     }
     await Promise.all(backups);
@@ -199,6 +203,6 @@ function after<T>(wait: Promise<void> | undefined, value: T): T | Promise<T> {
   return wait ? wait.then(() => value) : value;
 }
 
-function setOp(map: string, key: string, r: MapRecord): BackupOp {
-  return ['s', map, key, r.value, r.created, r.updated, r.accessed, r.hits, r.expires];
+function setOp(map: string, key: string, r: MapRecord, value: Buffer): BackupOp {
+  return ['s', map, key, value, r.created, r.updated, r.accessed, r.hits, r.expires];
 }

@@ -15,11 +15,12 @@ export const Op = {
   CLEAR: 10,
   TOUCH: 11,
   MERGE: 12,
+  SET: 13,
 } as const;
 
 export type MapOp =
   | [typeof Op.GET | typeof Op.REMOVE | typeof Op.DELETE | typeof Op.CONTAINS | typeof Op.TOUCH, string, string]
-  | [typeof Op.PUT | typeof Op.PUT_IF_ABSENT | typeof Op.REPLACE, string, string, Buffer, number]
+  | [typeof Op.PUT | typeof Op.SET | typeof Op.PUT_IF_ABSENT | typeof Op.REPLACE, string, string, Buffer, number]
   | [typeof Op.SIZE | typeof Op.ENTRIES | typeof Op.KEYS | typeof Op.CLEAR, string]
   | [typeof Op.MERGE, string, string, WireRecord[]];
 

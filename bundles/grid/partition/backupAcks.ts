@@ -24,9 +24,13 @@ export class BackupAcks {
   private seq = 0;
   private readonly waits = new Map<number, Wait>();
   private readonly sweeper: NodeJS.Timeout;
+  /** Ids of the current members, kept up to date here: `wait` checks them for every operation. */
+  private alive: Set<string>;
 
-  constructor(private readonly spi: ClusterSpi, private readonly timeoutMs: number) {
+  constructor(spi: ClusterSpi, private readonly timeoutMs: number) {
+    this.alive = new Set(spi.view().members.map((m) => m.id));
     spi.onMembershipChange((change) => {
+      this.alive = new Set(change.view.members.map((m) => m.id));
       const gone = new Set(change.removed.map((m) => m.id));
       for (const [id, w] of this.waits) {
         if (!w.from || !w.owner) continue;
@@ -72,15 +76,14 @@ export class BackupAcks {
   wait(id: number, owner: string, from: string[]): Promise<void> {
     const w = this.waits.get(id);
     if (!w) return Promise.resolve();
-    const members = this.spi.view().members;
-    const alive = (id: string) => members.some((m) => m.id === id);
-    w.from = from.every(alive) ? from : from.filter(alive);
+    const alive = this.alive;
+    w.from = from.length === 1 && alive.has(from[0]) ? from : from.filter((m) => alive.has(m));
     w.owner = owner;
     if (w.got >= w.from.length) {
       this.waits.delete(id);
       return Promise.resolve();
     }
-    if (!alive(owner)) {
+    if (!alive.has(owner)) {
       this.waits.delete(id);
       return Promise.reject(retryError(`owner ${owner} was lost before its backups acknowledged`));
     }

@@ -1,4 +1,5 @@
 import type { ClusterSpi } from '../spi/clusterSpi.js';
+import { atTurnEnd, TurnStage } from '../spi/turnEnd.js';
 import { messageOf } from './participants.js';
 
 interface Waiting {
@@ -12,9 +13,10 @@ interface Waiting {
 export type BatchResult = [ok: 0 | 1, value: unknown];
 
 /**
- * Coalesces the requests (and fire-and-forget messages) to one member made before the next tick
- * (one callback plus the promise continuations it triggers) into a single message: with many
- * operations in flight this cuts the frames, encodes and handler calls per operation several times.
+ * Coalesces the requests (and fire-and-forget messages) to one member made during one event-loop
+ * turn (every I/O callback of the turn and the promise continuations they trigger) into a single
+ * message: with many operations in flight this cuts the frames, encodes and handler calls per
+ * operation several times.
  */
 export class Batcher {
   private readonly requests = new Map<string, Waiting[]>();
@@ -27,7 +29,7 @@ export class Batcher {
       let list = this.requests.get(member);
       if (!list) {
         this.requests.set(member, (list = []));
-        process.nextTick(() => this.flushRequests(member));
+        atTurnEnd(TurnStage.BATCH, () => this.flushRequests(member));
       }
       list.push({ item, timeoutMs, resolve: resolve as (v: unknown) => void, reject });
     });
@@ -37,7 +39,7 @@ export class Batcher {
     let list = this.messages.get(member);
     if (!list) {
       this.messages.set(member, (list = []));
-      process.nextTick(() => {
+      atTurnEnd(TurnStage.BATCH, () => {
         const items = this.messages.get(member)!;
         this.messages.delete(member);
         this.spi.send(member, this.messageService, items);

@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net';
 import type { GridMember } from '../api.js';
+import { atTurnEnd, TurnStage } from '../spi/turnEnd.js';
 import { encodeFrame, type Frame, FrameDecoder, FrameError, type FrameKind } from './frame.js';
 
 export interface ConnectionOptions {
@@ -9,9 +10,9 @@ export interface ConnectionOptions {
 }
 
 /**
- * One TCP (or TLS) connection to a peer: frames in, frames out. Frames written during one tick are
- * sent with a single socket write. A peer that stops reading is dropped once `maxBufferedBytes` are
- * queued, so no node buffers without bound.
+ * One TCP (or TLS) connection to a peer: frames in, frames out. Frames written during one event-loop
+ * turn are sent with a single socket write at its end. A peer that stops reading is dropped once
+ * `maxBufferedBytes` are queued, so no node buffers without bound.
  */
 export class Connection {
   /** The peer as it introduced itself in the handshake; undefined until then. */
@@ -63,7 +64,7 @@ export class Connection {
     }
     if (!this.flushScheduled) {
       this.flushScheduled = true;
-      process.nextTick(() => this.flush());
+      atTurnEnd(TurnStage.WRITE, () => this.flush());
     }
     return true;
   }

@@ -67,6 +67,6 @@ export async function load(layer: DataLayer, map: string, count: number, prefix 
   const m = layer.getMap<string>(map);
   const batch = 200;
   for (let i = 0; i < count; i += batch) {
-    await Promise.all(Array.from({ length: Math.min(batch, count - i) }, (_, j) => m.put(`${prefix}${i + j}`, `value-${i + j}`)));
+    await Promise.all(Array.from({ length: Math.min(batch, count - i) }, (_, j) => m.set(`${prefix}${i + j}`, `value-${i + j}`)));
   }
 }
