@@ -10,8 +10,8 @@ import { DefaultMBeanServer } from '../../bundles/management/server/mbeanServer.
 import { waitFor } from '../support/waitFor.js';
 import { counterMBean } from './counterMBean.js';
 
-// In-process: the handler with hand-made requests, so a non-loopback client address can be
-// simulated (the test machine must not send traffic to non-loopback addresses).
+// In-process: the handler with hand-made requests, client addresses of every kind included
+// (jolokiaRemote.test.ts refuses a real non-loopback client).
 const logs: string[] = [];
 class Capture extends Transport {
   override log(info: { message: string }, done: () => void): void {

@@ -17,6 +17,8 @@ export interface ManagementNodeOptions {
   /** Jolokia credentials; the node's Jolokia stays off when null. */
   credentials?: { user: string; password: string } | null;
   set?: Record<string, string | number | boolean>;
+  /** Command prefix to run the node elsewhere (a private network namespace). */
+  wrap?: string[];
 }
 
 /** A node with Jolokia switched on (unless `credentials` is null), HTTP on `address:8009`, grid on `address:5701`. */
@@ -35,6 +37,7 @@ export function managementNode(o: ManagementNodeOptions): NodeProcess {
   return new NodeProcess({
     configDir: o.configDir,
     label: o.route,
+    wrap: o.wrap,
     set: {
       'com.openexchange.server.backendRoute': o.route,
       'com.openexchange.connector.networkListenerHost': o.address,
