@@ -11,9 +11,11 @@ import { tempConfig } from '../../test/support/tempConfig.js';
 import { waitFor } from '../../test/support/waitFor.js';
 import { type BenchRow, percentile } from './benchRow.js';
 
-// Grid nodes on 127.0.9.41-.44, the benchmark's lite member on 127.0.9.48, Redis on 127.0.9.49.
+// Grid nodes on 127.0.9.41-.44, the benchmark's lite member on 127.0.9.48, Redis on 127.0.9.49;
+// the embedded-member cluster on 127.0.9.51-.53 (the benchmark's own data member on .53).
 const NODES = ['127.0.9.41', '127.0.9.42', '127.0.9.43', '127.0.9.44'];
 const CLIENT = '127.0.9.48';
+const EMBEDDED = ['127.0.9.51', '127.0.9.52', '127.0.9.53'];
 const REDIS = { host: '127.0.9.49', port: 6379 };
 const IN_FLIGHT = 64;
 const OPS = 60_000;
@@ -23,18 +25,19 @@ const GROUP = { name: 'bench-map', password: 'bench-map-secret' };
 
 const logger = winston.createLogger({ level: 'error', transports: [new winston.transports.Console()] });
 
-function node(i: number, configDir: string): NodeProcess {
+/** An `oxk start` node on `members[i]`, joining the others statically. */
+function node(members: string[], i: number, configDir: string): NodeProcess {
   return new NodeProcess({
     configDir,
-    label: `map${i + 1}`,
+    label: `map-${members[i]}`,
     set: {
-      'com.openexchange.server.backendRoute': `OXM${i + 1}`,
-      'com.openexchange.connector.networkListenerHost': NODES[i],
-      'com.openexchange.hazelcast.network.interfaces': NODES[i],
+      'com.openexchange.server.backendRoute': `OXM${members[i].split('.')[3]}`,
+      'com.openexchange.connector.networkListenerHost': members[i],
+      'com.openexchange.hazelcast.network.interfaces': members[i],
       'com.openexchange.hazelcast.group.name': GROUP.name,
       'com.openexchange.hazelcast.group.password': GROUP.password,
       'com.openexchange.hazelcast.network.join': 'static',
-      'com.openexchange.hazelcast.network.join.static.nodes': NODES.join(','),
+      'com.openexchange.hazelcast.network.join.static.nodes': members.join(','),
       'com.openexchange.hazelcast.network.join.probeInterval': '500ms',
     },
   });
@@ -59,13 +62,45 @@ async function drive(count: number, op: (i: number) => Promise<unknown>): Promis
 interface Measured { opsPerSec: number; latencies: number[] }
 
 /** Three rows (ops/s, p50, p99) of one grid operation against the Redis command that does the same. */
-function rows(what: string, grid: Measured, peer: string, redis: Measured): BenchRow[] {
-  const note = `3 nodes, backup 1, 300-byte values, ${IN_FLIGHT} in flight, client is a lite member`;
+function rows(what: string, grid: Measured, peer: string, redis: Measured, note: string): BenchRow[] {
   return [
     { name: `map ${what}`, value: grid.opsPerSec, unit: 'ops/s', peer, peerValue: redis.opsPerSec, note },
     { name: `map ${what} p50`, value: percentile(grid.latencies, 50), unit: 'ms', peer, peerValue: percentile(redis.latencies, 50) },
     { name: `map ${what} p99`, value: percentile(grid.latencies, 99), unit: 'ms', peer, peerValue: percentile(redis.latencies, 99) },
   ];
+}
+
+/** The three operations measured on the grid and on Redis: set and SET store without answering the old value, put and SET ... GET also return it. */
+interface Store {
+  set(key: string, value: string): Promise<unknown>;
+  put(key: string, value: string): Promise<unknown>;
+  get(key: string): Promise<unknown>;
+}
+
+interface Measurements { set: Measured; put: Measured; get: Measured }
+
+/** Warms up (JIT, connections, allocators) the same way for every store, then measures set, put and get. */
+async function measure(store: Store): Promise<Measurements> {
+  for (const prefix of ['warm', 'k']) await drive(OPS, (i) => store.put(`${prefix}${i}`, VALUE));
+  await drive(OPS, (i) => store.get(`warm${i}`));
+  const set = await drive(OPS, (i) => store.set(`k${i}`, VALUE));
+  const put = await drive(OPS, (i) => store.put(`k${i}`, VALUE));
+  const get = await drive(OPS, (i) => store.get(`k${i}`));
+  return { set, put, get };
+}
+
+function comparison(grid: Measurements, redis: Measurements, where: string, label = ''): BenchRow[] {
+  const note = `3 nodes, backup 1, 300-byte values, ${IN_FLIGHT} in flight, ${where}`;
+  return [
+    ...rows(`set${label}`, grid.set, 'redis 7 SET via ioredis', redis.set, note),
+    ...rows(`put${label} (returns old value)`, grid.put, 'redis 7 SET ... GET', redis.put, note),
+    ...rows(`get${label}`, grid.get, 'redis 7 GET', redis.get, note),
+  ];
+}
+
+function gridStore(layer: DataLayer, name: string): Store {
+  const map = layer.getMap<string>(name);
+  return { set: (k, v) => map.set(k, v), put: (k, v) => map.put(k, v), get: (k) => map.get(k) };
 }
 
 function rssBytes(pid: number): number {
@@ -95,50 +130,50 @@ async function startRedis(): Promise<ChildProcess> {
   return child;
 }
 
-async function liteClient(): Promise<{ layer: DataLayer; stop(): Promise<void>; safe(): boolean }> {
+/** A member inside this process: a lite one (holds nothing, like `oxk map`) or a data member (as an OX node is). */
+async function benchMember(address: string, members: string[], lite: boolean): Promise<{ layer: DataLayer; stop(): Promise<void>; safe(): boolean }> {
   const member = await createClusterNode({
-    join: 'static', staticNodes: NODES.join(','), interfaces: CLIENT, lite: true, route: 'BENCH',
+    join: 'static', staticNodes: members.join(','), interfaces: address, lite, route: 'BENCH',
     groupName: GROUP.name, password: GROUP.password, probeIntervalMs: 500,
   }, logger);
   const layer = createDataLayer(member, { ...defaultDataOptions, operationTimeoutMs: 30_000 }, logger);
   return { layer, safe: () => layer.isClusterSafe(), stop: async () => { await layer.stop(); await member.stop(); } };
 }
 
+/** Two nodes plus this process as the third data member: how an OX node uses the grid for its sessions. */
+async function embeddedMember(configDir: string, redis: Store): Promise<BenchRow[]> {
+  const nodes = [node(EMBEDDED, 0, configDir)];
+  await nodes[0].ready(30_000);
+  nodes.push(node(EMBEDDED, 1, configDir));
+  await nodes[1].ready(30_000);
+  const member = await benchMember(EMBEDDED[2], EMBEDDED, false);
+  try {
+    await waitFor('a safe 3-member cluster', () => member.safe() && member.layer.partitions().every((p) => p.owner && p.backups.length === 1), 30_000, 50);
+    const peer = await measure(redis);
+    return comparison(await measure(gridStore(member.layer, 'bench')), peer, 'client is one of the 3 data members (as an OX node)', ', embedded');
+  } finally {
+    await member.stop();
+    await Promise.all(nodes.map((n) => n.kill()));
+  }
+}
+
 export async function run(): Promise<BenchRow[]> {
   const config = tempConfig();
   const redisProcess = await startRedis();
   const redis = new Redis(REDIS);
-  let client: Awaited<ReturnType<typeof liteClient>> | undefined;
+  let client: Awaited<ReturnType<typeof benchMember>> | undefined;
   try {
-    const nodes = [node(0, config.dir)];
+    // Redis is measured right before each grid measurement, with the same cluster processes up (idle).
+    const redisStore: Store = { set: (k, v) => redis.set(k, v), put: (k, v) => redis.set(k, v, 'GET'), get: (k) => redis.get(k) };
+    const nodes = [node(NODES, 0, config.dir)];
     await nodes[0].ready(30_000);
-    nodes.push(node(1, config.dir), node(2, config.dir));
+    nodes.push(node(NODES, 1, config.dir), node(NODES, 2, config.dir));
     await Promise.all(nodes.map((n) => n.ready(30_000)));
-    client = await liteClient();
+    client = await benchMember(CLIENT, NODES.slice(0, 3), true);
     const c = client;
     await waitFor('a safe 3-node cluster', () => c.safe() && c.layer.partitions().every((p) => p.owner), 30_000, 50);
-    const map = c.layer.getMap<string>('bench');
-
-    // Warm-up (JIT, connections, Redis allocator): the same for both.
-    for (const prefix of ['warm', 'k']) {
-      await drive(OPS, (i) => map.put(`${prefix}${i}`, VALUE));
-      await drive(OPS, (i) => redis.set(`${prefix}${i}`, VALUE));
-    }
-    await drive(OPS, (i) => map.get(`warm${i}`));
-    await drive(OPS, (i) => redis.get(`warm${i}`));
-    // set and SET store without answering the old value; put and SET ... GET also return it.
-    const gridSet = await drive(OPS, (i) => map.set(`k${i}`, VALUE));
-    const redisSet = await drive(OPS, (i) => redis.set(`k${i}`, VALUE));
-    const gridPut = await drive(OPS, (i) => map.put(`k${i}`, VALUE));
-    const redisPut = await drive(OPS, (i) => redis.set(`k${i}`, VALUE, 'GET'));
-    const gridGet = await drive(OPS, (i) => map.get(`k${i}`));
-    const redisGet = await drive(OPS, (i) => redis.get(`k${i}`));
-    const out = [
-      ...rows('set', gridSet, 'redis 7 SET via ioredis', redisSet),
-      ...rows('put (returns old value)', gridPut, 'redis 7 SET ... GET', redisPut),
-      ...rows('get', gridGet, 'redis 7 GET', redisGet),
-    ];
-
+    const peer = await measure(redisStore);
+    const out = comparison(await measure(gridStore(c.layer, 'bench')), peer, 'client is a lite member');
     // Memory: RSS growth of the three nodes per stored entry copy (owner + backup) vs Redis used_memory per key.
     await redis.flushall();
     const usedBefore = Number(/used_memory:(\d+)/.exec(await redis.info('memory'))![1]);
@@ -159,7 +194,7 @@ export async function run(): Promise<BenchRow[]> {
     const perPartition = new Array<number>(before.length).fill(0);
     for (let i = 0; i < MIGRATION_ENTRIES; i++) perPartition[partitionOf(`m${i}`, before.length)]++;
     const t0 = performance.now();
-    nodes.push(node(3, config.dir));
+    nodes.push(node(NODES, 3, config.dir));
     await waitFor('the fourth node to join', () => c.layer.partitions().some((p) => p.owner && !before.some((b) => b.owner === p.owner || b.backups.includes(p.owner!))), 60_000, 20);
     await waitFor('the cluster to be safe with four nodes', () => c.safe(), 120_000, 20);
     const seconds = (performance.now() - t0) / 1000;
@@ -173,7 +208,10 @@ export async function run(): Promise<BenchRow[]> {
       name: 'migration to a joining 4th node', value: copies / seconds, unit: 'entries/s',
       note: `${copies} entry copies of ${MIGRATION_ENTRIES} entries moved in ${seconds.toFixed(1)} s (start of the 4th process to cluster safe)`,
     });
-    return out;
+    await client.stop();
+    client = undefined;
+    await Promise.all(nodes.map((n) => n.kill()));
+    return [...out, ...await embeddedMember(config.dir, redisStore)];
   } finally {
     await client?.stop();
     redis.disconnect();
