@@ -68,9 +68,12 @@ export class Invoker {
       return (payload as unknown[]).map(() => [1, true]);
     });
     spi.handle(ASYNC_BACKUPS_SERVICE, (_from, payload) => {
+      const me = spi.local.id;
       for (const [service, p, op, caller, callId] of payload as [string, number, unknown, string?, number?][]) {
         this.executor(service).applyBackup(p, op);
-        if (caller !== undefined && caller !== null) this.acksOut.send(caller, callId);
+        // The caller is this member (it backs up its own write): count the ack here, no message to itself.
+        if (caller === me) this.acks.acked(callId!);
+        else if (caller !== undefined && caller !== null) this.acksOut.send(caller, callId);
       }
     });
     spi.handle(ACKS_SERVICE, (_from, payload) => {
