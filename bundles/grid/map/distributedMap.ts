@@ -42,8 +42,9 @@ export class GridMap<V> implements DistributedMap<V> {
     return this.write(Op.PUT, key, value, options);
   }
 
-  async set(key: string, value: V, options?: PutOptions): Promise<void> {
-    await this.write(Op.SET, key, value, options);
+  set(key: string, value: V, options?: PutOptions): Promise<void> {
+    // The owner answers nothing for a set: the promise resolves to undefined without another wrapper.
+    return this.write(Op.SET, key, value, options) as Promise<unknown> as Promise<void>;
   }
 
   putIfAbsent(key: string, value: V, options?: PutOptions): Promise<V | undefined> {
