@@ -24,6 +24,7 @@ const MEMORY_SESSIONS = 30_000;
 const MEMORY_WARMUP = 5_000;
 const REDIS = { host: '127.0.9.65', port: 6379 };
 const UNLIMITED = { 'com.openexchange.sessiond.maxSessionPerUser': 0, 'com.openexchange.sessiond.maxSession': 0 };
+const JOLOKIA = { user: 'bench', password: 'bench-jolokia-pw' };
 
 /** Latencies (ms) and wall time of calls, accumulated over rounds. */
 class Load {
@@ -55,7 +56,18 @@ function rows(what: string, unit: string, direct: Load, apache: Load, note: stri
 }
 
 function startCluster(configDir: string, env?: Record<string, string>): NodeProcess[] {
-  return Object.entries(ADDRESSES).map(([route, address]) => sessionNode({ configDir, address, route, cluster: GRID, set: UNLIMITED, env }));
+  const set = { ...UNLIMITED, 'com.openexchange.jolokia.user': JOLOKIA.user, 'com.openexchange.jolokia.password': JOLOKIA.password };
+  return Object.entries(ADDRESSES).map(([route, address]) => sessionNode({ configDir, address, route, cluster: GRID, set, env }));
+}
+
+/** A full garbage collection on every node (Jolokia exec of java.lang:type=Memory gc), so RSS shows live data. */
+async function collectGarbage(): Promise<void> {
+  const authorization = `Basic ${Buffer.from(`${JOLOKIA.user}:${JOLOKIA.password}`).toString('base64')}`;
+  await Promise.all(Object.values(ADDRESSES).map(async (address) => {
+    const res = await fetch(`http://${address}:8009/monitoring/jolokia/exec/java.lang:type=Memory/gc`, { headers: { authorization } });
+    const body = await res.json() as { status: number; error?: string };
+    if (body.status !== 200) throw new Error(`gc on ${address} failed: ${body.error}`);
+  }));
 }
 
 /** Login and whoami through Apache and directly, in alternating rounds so that both see the same machine load. */
@@ -129,8 +141,9 @@ function rssMb(pid: number): number {
 
 /** MB per million sessions: what three fresh nodes grow by, and what Redis grows by for the same sessions as JSON values. */
 async function memory(configDir: string): Promise<BenchRow[]> {
-  // A 1 MB young generation, so that RSS follows live data rather than not-yet-collected garbage.
-  const nodes = startCluster(configDir, { NODE_OPTIONS: '--max-semi-space-size=1' });
+  // A 1 MB young generation and a full collection before each reading, so that RSS follows live
+  // data rather than garbage not collected yet.
+  const nodes = startCluster(configDir, { NODE_OPTIONS: '--max-semi-space-size=1 --expose-gc' });
   let redis: ChildProcess | undefined;
   let client: Redis | undefined;
   try {
@@ -145,9 +158,11 @@ async function memory(configDir: string): Promise<BenchRow[]> {
     });
     // Warm up first: code, buffers and heap pages that any traffic brings are not per-session memory.
     await login(MEMORY_WARMUP);
+    await collectGarbage();
     const before = rss();
     const sessions = await login(MEMORY_SESSIONS);
     await waitForCluster(Object.values(ADDRESSES), 3);
+    await collectGarbage();
     const nodesPerMillion = ((rss() - before) / MEMORY_SESSIONS) * 1_000_000;
 
     redis = spawn('redis-server', ['--bind', REDIS.host, '--port', String(REDIS.port), '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'ignore'] });
@@ -174,7 +189,7 @@ async function memory(configDir: string): Promise<BenchRow[]> {
     const perMillion = (mb: number) => (mb / MEMORY_SESSIONS) * 1_000_000;
     return [{
       name: 'memory per 1M sessions, 3 nodes, backup 1 (RSS)', value: nodesPerMillion, unit: 'MB', peer: 'redis-server 7, JSON values, no replica (RSS)', peerValue: perMillion(redisAfter.rss - redisBefore.rss),
-      note: `extrapolated from ${MEMORY_SESSIONS} logins after ${MEMORY_WARMUP} warm-up logins; each session in its node's container plus owner and backup in the grid; Redis used_memory ${perMillion(redisAfter.used - redisBefore.used).toFixed(0)} MB; Open-Xchange documents ~2 GB per 1M for its Redis session storage`,
+      note: `extrapolated from ${MEMORY_SESSIONS} logins after ${MEMORY_WARMUP} warm-up logins, RSS read after a full GC (Jolokia exec java.lang:type=Memory gc); each session in its node's container plus owner and backup in the grid; Redis used_memory ${perMillion(redisAfter.used - redisBefore.used).toFixed(0)} MB; Open-Xchange documents ~2 GB per 1M for its Redis session storage`,
     }];
   } finally {
     client?.disconnect();

@@ -7,7 +7,7 @@ import { tempConfig } from '../support/tempConfig.js';
 import { waitFor } from '../support/waitFor.js';
 import { CREDENTIALS, GET, jolokiaClient, jolokiaUrl, managementNode } from './managementNode.js';
 
-// Real nodes: 127.0.8.11 (Jolokia on), 127.0.8.12 (no credentials: Jolokia off), 127.0.8.13 (hazelcast.jmx=false).
+// Real nodes: 127.0.8.11 (Jolokia on, --expose-gc), 127.0.8.12 (no credentials: Jolokia off), 127.0.8.13 (hazelcast.jmx=false).
 const MAIN = '127.0.8.11';
 const NO_CREDS = '127.0.8.12';
 const NO_JMX = '127.0.8.13';
@@ -22,7 +22,7 @@ describe('Jolokia on a running node, through jolokia.js', () => {
   let j: IJolokiaSimple;
 
   before(async () => {
-    main = managementNode({ configDir: config.dir, address: MAIN, route: 'OX11' });
+    main = managementNode({ configDir: config.dir, address: MAIN, route: 'OX11', env: { NODE_OPTIONS: '--expose-gc' } });
     noCreds = managementNode({ configDir: config.dir, address: NO_CREDS, route: 'OX12', credentials: null });
     noJmx = managementNode({ configDir: config.dir, address: NO_JMX, route: 'OX13', set: { 'com.openexchange.hazelcast.jmx': false } });
     await Promise.all([main.ready(30_000), noCreds.ready(30_000), noJmx.ready(30_000)]);
@@ -98,6 +98,14 @@ describe('Jolokia on a running node, through jolokia.js', () => {
     assert.ok(sessions, `the sessions map: ${Object.keys(maps).join(', ')}`);
     for (const attr of ['localOwnedEntryCount', 'localBackupEntryCount', 'localHits', 'localPutOperationCount']) assert.equal(typeof sessions[attr], 'number', attr);
     assert.equal(await j.execute('com.hazelcast:instance=OX11,name=sessions,type=IMap', 'size'), sessions.localOwnedEntryCount);
+  });
+
+  it('runs a full garbage collection (MemoryMXBean.gc) on a node started with --expose-gc, and says so on one without', async () => {
+    assert.equal(await j.execute('java.lang:type=Memory', 'gc'), null);
+    const without = await jolokiaClient(NO_JMX).request({ type: 'exec', mbean: 'java.lang:type=Memory', operation: 'gc' }) as unknown as Failure;
+    assert.equal(without.status, 400);
+    assert.equal(without.error_type, 'java.lang.UnsupportedOperationException');
+    assert.match(without.error, /--expose-gc/);
   });
 
   it('answers bad requests with Jolokia error JSON and the right status', async () => {

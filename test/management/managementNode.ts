@@ -19,6 +19,7 @@ export interface ManagementNodeOptions {
   set?: Record<string, string | number | boolean>;
   /** Command prefix to run the node elsewhere (a private network namespace). */
   wrap?: string[];
+  env?: Record<string, string>;
 }
 
 /** A node with Jolokia switched on (unless `credentials` is null), HTTP on `address:8009`, grid on `address:5701`. */
@@ -38,6 +39,7 @@ export function managementNode(o: ManagementNodeOptions): NodeProcess {
     configDir: o.configDir,
     label: o.route,
     wrap: o.wrap,
+    env: o.env,
     set: {
       'com.openexchange.server.backendRoute': o.route,
       'com.openexchange.connector.networkListenerHost': o.address,

@@ -1,5 +1,13 @@
 import { hostname } from 'node:os';
 import type { MBean } from '../api.js';
+import { JmxError } from '../server/jmxErrors.js';
+
+/** `MemoryMXBean.gc()`: a full collection, e.g. before reading the resident set of a node. */
+function fullGc(): void {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) throw new JmxError('java.lang.UnsupportedOperationException', 400, 'gc needs the node started with --expose-gc (NODE_OPTIONS=--expose-gc)');
+  gc();
+}
 
 /** `java.lang:type=Runtime` and `java.lang:type=Memory`, the MBeans every JMX console looks for first. */
 export function runtimeMBeans(node: { startedAt: number }): [string, MBean][] {
@@ -28,6 +36,9 @@ export function runtimeMBeans(node: { startedAt: number }): [string, MBean][] {
       attributes: [
         { name: 'HeapMemoryUsage', type: 'java.util.Map', description: 'V8 heap: used, committed', get: usage(true) },
         { name: 'NonHeapMemoryUsage', type: 'java.util.Map', description: 'Resident set outside the V8 heap', get: usage(false) },
+      ],
+      operations: [
+        { name: 'gc', description: 'Runs a full garbage collection (needs --expose-gc)', params: [], returnType: 'void', invoke: fullGc },
       ],
     }],
   ];
