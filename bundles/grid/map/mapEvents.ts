@@ -9,76 +9,106 @@ const EVENT_SERVICE = 'grid.mapEvent';
 
 type EventType = EntryEvent<unknown>['type'];
 type WireEvent = [map: string, type: EventType, key: string, value: Buffer | undefined, old: Buffer | undefined, member: string];
+/** One member's interest in a map's events, as it announces it: empty `types` withdraws it. */
+type WireInterest = [map: string, types: EventType[], values: boolean];
+
+const EVENT_TYPES: readonly EventType[] = ['added', 'updated', 'removed', 'evicted', 'expired'];
 
 interface LocalListener {
   listener: EntryListener<unknown>;
   includeValue: boolean;
 }
 
+interface Interest {
+  types: ReadonlySet<EventType>;
+  values: boolean;
+}
+
+/** How much of an event the listening members want: nothing, the event, or the event with values. */
+export const Wanted = { NONE: 0, EVENT: 1, VALUES: 2 } as const;
+export type Wanted = (typeof Wanted)[keyof typeof Wanted];
+
 /**
- * Cluster-wide entry listeners. Each member tells every other member which maps it listens to;
- * a partition owner sends each change only to the members listening to that map.
+ * Cluster-wide entry listeners. Each member tells every other member which maps it listens to,
+ * for which event types and whether with values; a partition owner sends each change only to the
+ * members that want its type, with values only where a listener asked for them. A listener's
+ * handlers are read when it is added.
  */
 export class MapEvents {
-  /** Map name -> members with listeners on it (this member included). */
-  private readonly registrants = new Map<string, Set<string>>();
+  /** Map name -> members with listeners on it (this member included) -> what they want. */
+  private readonly registrants = new Map<string, Map<string, Interest>>();
   private readonly local = new Map<string, Set<LocalListener>>();
 
   constructor(private readonly spi: ClusterSpi, private readonly logger: Logger) {
     spi.handle(LISTEN_SERVICE, (from, payload) => {
-      const [maps, on] = payload as [string[], boolean];
-      for (const map of maps) this.setRegistrant(map, from.id, on);
+      for (const interest of payload as WireInterest[]) this.setRegistrant(from.id, interest);
     });
     spi.handle(EVENT_SERVICE, (_from, payload) => this.deliver(payload as WireEvent));
     spi.onMembershipChange((change) => {
-      for (const m of change.removed) for (const set of this.registrants.values()) set.delete(m.id);
-      const mine = [...this.local.keys()];
-      if (mine.length > 0) for (const m of change.added) spi.send(m.id, LISTEN_SERVICE, [mine, true]);
+      for (const m of change.removed) for (const members of this.registrants.values()) members.delete(m.id);
+      const mine = [...this.local.keys()].map((map) => this.localInterest(map));
+      if (mine.length > 0) for (const m of change.added) spi.send(m.id, LISTEN_SERVICE, mine);
     });
   }
 
   add(map: string, listener: EntryListener<unknown>, includeValue: boolean): () => void {
     let set = this.local.get(map);
-    if (!set) {
-      this.local.set(map, (set = new Set()));
-      this.setRegistrant(map, this.spi.local.id, true);
-      this.broadcast([map], true);
-    }
+    if (!set) this.local.set(map, (set = new Set()));
     const entry = { listener, includeValue };
     set.add(entry);
+    this.announce(map);
     return () => {
       const s = this.local.get(map);
-      if (!s?.delete(entry) || s.size > 0) return;
-      this.local.delete(map);
-      this.setRegistrant(map, this.spi.local.id, false);
-      this.broadcast([map], false);
+      if (!s?.delete(entry)) return;
+      if (s.size === 0) this.local.delete(map);
+      this.announce(map);
     };
   }
 
-  /** True when some member listens to `map`: the owner skips building events otherwise. */
-  wanted(map: string): boolean {
-    return (this.registrants.get(map)?.size ?? 0) > 0;
+  /** What the members listening to `map` want of a `type` event: the owner builds no more than that. */
+  wanted(map: string, type: EventType): Wanted {
+    let wanted: Wanted = Wanted.NONE;
+    for (const interest of this.registrants.get(map)?.values() ?? []) {
+      if (!interest.types.has(type)) continue;
+      if (interest.values) return Wanted.VALUES;
+      wanted = Wanted.EVENT;
+    }
+    return wanted;
   }
 
   emit(map: string, type: EventType, key: string, value: Buffer | undefined, old: Buffer | undefined): void {
     const members = this.registrants.get(map);
-    if (!members || members.size === 0) return;
-    const event: WireEvent = [map, type, key, value, old, this.spi.local.id];
-    for (const id of members) {
-      if (id === this.spi.local.id) this.deliver(event);
+    if (!members) return;
+    const me = this.spi.local.id;
+    let full: WireEvent | undefined;
+    let bare: WireEvent | undefined;
+    for (const [id, interest] of members) {
+      if (!interest.types.has(type)) continue;
+      const event = interest.values ? (full ??= [map, type, key, value, old, me]) : (bare ??= [map, type, key, undefined, undefined, me]);
+      if (id === me) this.deliver(event);
       else this.spi.send(id, EVENT_SERVICE, event);
     }
   }
 
-  private broadcast(maps: string[], on: boolean): void {
-    for (const m of this.spi.view().members) if (m.id !== this.spi.local.id) this.spi.send(m.id, LISTEN_SERVICE, [maps, on]);
+  /** This member's interest in `map`, from its local listeners' handlers. */
+  private localInterest(map: string): WireInterest {
+    const listeners = [...this.local.get(map) ?? []];
+    const types = EVENT_TYPES.filter((t) => listeners.some((l) => typeof l.listener[t] === 'function'));
+    return [map, types, listeners.some((l) => l.includeValue)];
   }
 
-  private setRegistrant(map: string, member: string, on: boolean): void {
-    let set = this.registrants.get(map);
-    if (!set) this.registrants.set(map, (set = new Set()));
-    if (on) set.add(member);
-    else set.delete(member);
+  /** Records and broadcasts this member's (possibly withdrawn) interest in `map`. */
+  private announce(map: string): void {
+    const interest = this.localInterest(map);
+    this.setRegistrant(this.spi.local.id, interest);
+    for (const m of this.spi.view().members) if (m.id !== this.spi.local.id) this.spi.send(m.id, LISTEN_SERVICE, [interest]);
+  }
+
+  private setRegistrant(member: string, [map, types, values]: WireInterest): void {
+    let members = this.registrants.get(map);
+    if (!members) this.registrants.set(map, (members = new Map()));
+    if (types.length > 0) members.set(member, { types: new Set(types), values });
+    else members.delete(member);
   }
 
   private deliver([map, type, key, value, old, member]: WireEvent): void {

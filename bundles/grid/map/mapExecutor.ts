@@ -4,7 +4,7 @@ import { mergeWins } from '../data/mergePolicies.js';
 import type { Invoker, PartitionExecutor } from '../partition/invoker.js';
 import type { PartitionService } from '../partition/partitionService.js';
 import type { MapConfig } from './mapConfig.js';
-import type { MapEvents } from './mapEvents.js';
+import { type MapEvents, Wanted } from './mapEvents.js';
 import { type BackupOp, MAP_SERVICE, Op, type MapOp } from './mapOps.js';
 import type { MapStatsRegistry } from './mapStats.js';
 import { expiryOf, fromWireRecord, MapRecord, type RecordStores, type WireRecord } from './recordStore.js';
@@ -52,7 +52,7 @@ export class MapExecutor implements PartitionExecutor {
         if (!r) return undefined;
         this.stores.peek(p, map)?.delete(o[2]);
         this.stats.of(map).lastUpdate = now;
-        this.events.emit(map, 'removed', o[2], undefined, r.value);
+        this.emitGone(map, 'removed', o[2], r);
         return after(this.backup(p, map, ['d', map, o[2]]), o[0] === Op.REMOVE ? r.value : undefined);
       }
       case Op.SIZE:
@@ -83,9 +83,10 @@ export class MapExecutor implements PartitionExecutor {
     const ttl = ttlMs > 0 ? ttlMs : this.config(map).timeToLiveSeconds * 1000;
     const expires = ttl > 0 ? now + ttl : 0;
     if (expires > 0) this.stores.mapsWithTtl.add(map);
-    const listened = this.events.wanted(map);
+    const type = existing ? 'updated' : 'added';
+    const wanted = this.events.wanted(map, type);
     // The old bytes are copied out of the record only when someone gets them: not for set or put-if-absent.
-    const old = existing && (listened || code === Op.PUT || code === Op.REPLACE) ? existing.value : undefined;
+    const old = existing && (wanted === Wanted.VALUES || code === Op.PUT || code === Op.REPLACE) ? existing.value : undefined;
     let record = existing;
     if (record) {
       record.value = value;
@@ -97,7 +98,7 @@ export class MapExecutor implements PartitionExecutor {
       this.stores.container(p).store(map).set(key, record);
     }
     this.stats.of(map).lastUpdate = now;
-    if (listened) this.events.emit(map, existing ? 'updated' : 'added', key, value, old);
+    if (wanted !== Wanted.NONE) this.events.emit(map, type, key, value, old);
     // The incoming bytes go to the backups as they are: no copy back out of the record.
     return after(this.backup(p, map, setOp(map, key, record, value)), code === Op.PUT || code === Op.REPLACE ? old : undefined);
   }
@@ -152,6 +153,12 @@ export class MapExecutor implements PartitionExecutor {
     }
   }
 
+  /** The event of an entry that is gone; its old value is copied out only when a listener wants it. */
+  private emitGone(map: string, type: 'removed' | 'evicted' | 'expired', key: string, r: MapRecord): void {
+    const wanted = this.events.wanted(map, type);
+    if (wanted !== Wanted.NONE) this.events.emit(map, type, key, undefined, wanted === Wanted.VALUES ? r.value : undefined);
+  }
+
   /** Removes entries past their TTL or idle time from the partitions this member owns. */
   sweep(): void {
     const now = Date.now();
@@ -174,7 +181,7 @@ export class MapExecutor implements PartitionExecutor {
     const why = expiryOf(r, now, this.config(map).maxIdleSeconds * 1000);
     if (!why) return r;
     store!.delete(key);
-    this.events.emit(map, why, key, undefined, r.value);
+    this.emitGone(map, why, key, r);
     this.backup(p, map, ['d', map, key])?.catch((err: Error) => this.logger.debug(`expiry backup of ${map}/${key}: ${err.message}`));
     return undefined;
   }
