@@ -1,5 +1,4 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import winston from 'winston';
 import { createClusterNode } from '../../bundles/grid/cluster/createClusterNode.js';
@@ -10,6 +9,7 @@ import { killAll, NodeProcess } from '../../test/support/nodeProcess.js';
 import { tempConfig } from '../../test/support/tempConfig.js';
 import { waitFor } from '../../test/support/waitFor.js';
 import { type BenchRow, percentile } from './benchRow.js';
+import { collectGarbage, EXPOSE_GC, jolokiaSettings, rssBytes } from './nodeMemory.js';
 
 // Grid nodes on 127.0.9.41-.44, the benchmark's lite member on 127.0.9.48, Redis on 127.0.9.49;
 // the embedded-member cluster on 127.0.9.51-.53 (the benchmark's own data member on .53).
@@ -31,7 +31,9 @@ function node(members: string[], i: number, configDir: string): NodeProcess {
   return new NodeProcess({
     configDir,
     label: `map-${members[i]}`,
+    env: { NODE_OPTIONS: EXPOSE_GC },
     set: {
+      ...jolokiaSettings,
       'com.openexchange.server.backendRoute': `OXM${members[i].split('.')[3]}`,
       'com.openexchange.connector.networkListenerHost': members[i],
       'com.openexchange.hazelcast.network.interfaces': members[i],
@@ -121,11 +123,6 @@ function gridStore(layer: DataLayer, name: string): Store {
   return { set: (k, v) => map.set(k, v), put: (k, v) => map.put(k, v), get: (k) => map.get(k) };
 }
 
-function rssBytes(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) * 1024 : 0;
-}
-
 async function startRedis(): Promise<ChildProcess> {
   try {
     execFileSync('redis-server', ['--version']);
@@ -196,17 +193,19 @@ export async function run(): Promise<BenchRow[]> {
     const store = gridStore(c.layer, 'bench');
     await measure(store);
     const usedBefore = Number(/used_memory:(\d+)/.exec(await redis.info('memory'))![1]);
+    await collectGarbage(NODES.slice(0, 3));
     const rssBefore = nodes.reduce((s, n) => s + rssBytes(n.pid), 0);
     const big = c.layer.getMap<string>('migration');
     await drive(MIGRATION_ENTRIES, (i) => big.put(`m${i}`, VALUE));
     await drive(MIGRATION_ENTRIES, (i) => redis.set(`m${i}`, VALUE));
+    await collectGarbage(NODES.slice(0, 3));
     const rssAfter = nodes.reduce((s, n) => s + rssBytes(n.pid), 0);
     const usedAfter = Number(/used_memory:(\d+)/.exec(await redis.info('memory'))![1]);
     const out = await compare(store, redisStore, 'client is a lite member');
     out.push({
       name: 'memory per entry copy', value: (rssAfter - rssBefore) / (2 * MIGRATION_ENTRIES), unit: 'bytes',
       peer: 'redis used_memory per key', peerValue: (usedAfter - usedBefore) / MIGRATION_ENTRIES,
-      note: `RSS growth of 3 warmed-up nodes for ${MIGRATION_ENTRIES} entries x 2 copies, 300-byte values`,
+      note: `RSS growth of 3 warmed-up nodes for ${MIGRATION_ENTRIES} entries x 2 copies, 300-byte values, read after a full GC`,
     });
 
     // Migration: a fourth node joins three holding the 300k entries; time until the cluster is safe again.

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import { type BenchRow, percentile } from './benchRow.js';
+import { collectGarbage, EXPOSE_GC, jolokiaSettings, rssBytes } from './nodeMemory.js';
 import { ApacheProcess } from '../../test/support/apache.js';
 import { killAll, type NodeProcess } from '../../test/support/nodeProcess.js';
 import { expectOk, mapLimit, SessionClient, usersFile } from '../../test/support/sessionClient.js';
@@ -24,7 +24,6 @@ const MEMORY_SESSIONS = 30_000;
 const MEMORY_WARMUP = 5_000;
 const REDIS = { host: '127.0.9.65', port: 6379 };
 const UNLIMITED = { 'com.openexchange.sessiond.maxSessionPerUser': 0, 'com.openexchange.sessiond.maxSession': 0 };
-const JOLOKIA = { user: 'bench', password: 'bench-jolokia-pw' };
 
 /** Latencies (ms) and wall time of calls, accumulated over rounds. */
 class Load {
@@ -56,18 +55,8 @@ function rows(what: string, unit: string, direct: Load, apache: Load, note: stri
 }
 
 function startCluster(configDir: string, env?: Record<string, string>): NodeProcess[] {
-  const set = { ...UNLIMITED, 'com.openexchange.jolokia.user': JOLOKIA.user, 'com.openexchange.jolokia.password': JOLOKIA.password };
+  const set = { ...UNLIMITED, ...jolokiaSettings };
   return Object.entries(ADDRESSES).map(([route, address]) => sessionNode({ configDir, address, route, cluster: GRID, set, env }));
-}
-
-/** A full garbage collection on every node (Jolokia exec of java.lang:type=Memory gc), so RSS shows live data. */
-async function collectGarbage(): Promise<void> {
-  const authorization = `Basic ${Buffer.from(`${JOLOKIA.user}:${JOLOKIA.password}`).toString('base64')}`;
-  await Promise.all(Object.values(ADDRESSES).map(async (address) => {
-    const res = await fetch(`http://${address}:8009/monitoring/jolokia/exec/java.lang:type=Memory/gc`, { headers: { authorization } });
-    const body = await res.json() as { status: number; error?: string };
-    if (body.status !== 200) throw new Error(`gc on ${address} failed: ${body.error}`);
-  }));
 }
 
 /** Login and whoami through Apache and directly, in alternating rounds so that both see the same machine load. */
@@ -133,23 +122,18 @@ async function throughput(configDir: string): Promise<BenchRow[]> {
 }
 
 /** Resident set size of a process in MB. */
-function rssMb(pid: number): number {
-  const kb = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
-  if (!kb) throw new Error(`no VmRSS for process ${pid}`);
-  return Number(kb) / 1024;
-}
 
 /** MB per million sessions: what three fresh nodes grow by, and what Redis grows by for the same sessions as JSON values. */
 async function memory(configDir: string): Promise<BenchRow[]> {
   // A 1 MB young generation and a full collection before each reading, so that RSS follows live
   // data rather than garbage not collected yet.
-  const nodes = startCluster(configDir, { NODE_OPTIONS: '--max-semi-space-size=1 --expose-gc' });
+  const nodes = startCluster(configDir, { NODE_OPTIONS: `--max-semi-space-size=1 ${EXPOSE_GC}` });
   let redis: ChildProcess | undefined;
   let client: Redis | undefined;
   try {
     await Promise.all(nodes.map((n) => n.ready(30_000)));
     await waitForCluster(Object.values(ADDRESSES), 3);
-    const rss = () => nodes.reduce((sum, n) => sum + rssMb(n.pid), 0);
+    const rss = () => nodes.reduce((sum, n) => sum + rssBytes(n.pid) / 2 ** 20, 0);
     const bases = Object.values(ADDRESSES).map((a) => `http://${a}:8009`);
     const login = (count: number) => mapLimit(Array.from({ length: count }, (_, i) => i), 24, async (i) => {
       const c = new SessionClient(bases[i % bases.length]);
@@ -158,11 +142,11 @@ async function memory(configDir: string): Promise<BenchRow[]> {
     });
     // Warm up first: code, buffers and heap pages that any traffic brings are not per-session memory.
     await login(MEMORY_WARMUP);
-    await collectGarbage();
+    await collectGarbage(Object.values(ADDRESSES));
     const before = rss();
     const sessions = await login(MEMORY_SESSIONS);
     await waitForCluster(Object.values(ADDRESSES), 3);
-    await collectGarbage();
+    await collectGarbage(Object.values(ADDRESSES));
     const nodesPerMillion = ((rss() - before) / MEMORY_SESSIONS) * 1_000_000;
 
     redis = spawn('redis-server', ['--bind', REDIS.host, '--port', String(REDIS.port), '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'ignore'] });
