@@ -1,45 +1,31 @@
 import assert from 'node:assert/strict';
-import { after, afterEach, before, describe, it } from 'node:test';
-import { type GridHealth, gridNode, waitForMembers } from '../support/gridNodes.js';
-import { killAll } from '../support/nodeProcess.js';
-import { PrivateNetwork } from '../support/privateNetwork.js';
-import { tempConfig } from '../support/tempConfig.js';
+import { describe, it } from 'node:test';
+import { gridHealthIn, gridNode, waitForMembers } from '../support/gridNodes.js';
+import { privateNetworkFixture } from '../support/privateNetwork.js';
 
 // Addresses 127.0.3.21-.25, inside a private network namespace whose iptables rules cut the cluster.
-const config = tempConfig();
-let net: PrivateNetwork;
-before(async () => {
-  net = await PrivateNetwork.create();
-});
-after(() => {
-  net?.close();
-  config.remove();
-});
-afterEach(() => killAll());
+const fx = privateNetworkFixture();
 
 describe('grid split brain', () => {
   it('a network partition splits the cluster in two; after healing, the smaller side merges into the larger', async () => {
     const addrs = [1, 2, 3, 4, 5].map((i) => `127.0.3.2${i}`);
     const nodes = addrs.map((address, i) => gridNode({
-      configDir: config.dir, address, route: `OXS${i + 1}`, staticNodes: addrs, wrap: net.wrap,
+      configDir: fx.config.dir, address, route: `OXS${i + 1}`, staticNodes: addrs, wrap: fx.net.wrap,
       set: { 'com.openexchange.hazelcast.mergeFirstRunDelay': '2s', 'com.openexchange.hazelcast.mergeRunDelay': '2s' },
     }));
     await Promise.all(nodes.map((n) => n.ready()));
-    const health = async (a: string) => {
-      const body = await net.get(`http://${a}:8009/health`);
-      return body ? JSON.parse(body) as GridHealth : undefined;
-    };
+    const health = (a: string) => gridHealthIn(fx.net, a);
     await waitForMembers(addrs, 5, 20_000, health);
 
     const big = addrs.slice(0, 3);
     const small = addrs.slice(3);
-    await net.cut(big, small);
+    await fx.net.cut(big, small);
     const bigSide = await waitForMembers(big, 3, 20_000, health);
     const smallSide = await waitForMembers(small, 2, 20_000, health);
     assert.equal(bigSide.filter((h) => h.grid!.master).length, 1, 'one master on the larger side');
     assert.equal(smallSide.filter((h) => h.grid!.master).length, 1, 'one master on the smaller side');
 
-    await net.heal();
+    await fx.net.heal();
     const healed = await waitForMembers(addrs, 5, 30_000, health);
     assert.equal(healed.filter((h) => h.grid!.master).length, 1, 'one master after the merge');
     assert.ok(big.some((a) => `${a}:5701` === healed[0]!.grid!.memberAddresses[0]), 'the larger side\'s master stays master');

@@ -6,7 +6,7 @@ import { killAll } from '../support/nodeProcess.js';
 import { tempConfig } from '../support/tempConfig.js';
 import { waitFor } from '../support/waitFor.js';
 import { load, verify } from './support/dataCluster.js';
-import { type LiteMember, liteMember, waitClusterSafe } from './support/liteMember.js';
+import { liteMember, stopLiteMembers, waitClusterSafe } from './support/liteMember.js';
 import { startThree } from './support/threeNodes.js';
 
 // Addresses 127.0.4.31-.33 for the nodes, 127.0.4.39 for the test's lite member (this file only).
@@ -15,18 +15,16 @@ const P = 'com.openexchange.hazelcast.configuration.map.';
 const config = tempConfig({
   'hazelcast/nobackup.properties': `${P}name=nobackup\n${P}backupCount=0\n${P}asyncBackupCount=0\n${P}evictionPolicy=LRU\n`,
 });
-let client: LiteMember | undefined;
 after(() => config.remove());
 afterEach(async () => {
-  await client?.stop();
-  client = undefined;
+  await stopLiteMembers();
   await killAll();
 });
 
 test('with backupCount 0 a SIGKILL loses exactly the dead member\'s share; with backup 1 nothing; unknown map keys are warned about', async () => {
   const nodes = await startThree((i) => gridNode({ configDir: config.dir, address: addrs[i], route: `OX${i + 1}`, staticNodes: addrs }));
   await nodes[0].waitForLine(/WARN .*hazelcast\/nobackup\.properties:4 unknown map property com\.openexchange\.hazelcast\.configuration\.map\.evictionPolicy/);
-  client = await liteMember('127.0.4.39', addrs);
+  const client = await liteMember('127.0.4.39', addrs);
   await waitClusterSafe(addrs, 4);
   const count = 3000;
   await load(client.layer, 'nobackup', count);

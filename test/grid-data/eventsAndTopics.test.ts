@@ -8,7 +8,7 @@ import { killAll, type NodeProcess } from '../support/nodeProcess.js';
 import { repoRoot } from '../support/paths.js';
 import { tempConfig } from '../support/tempConfig.js';
 import { waitFor } from '../support/waitFor.js';
-import { type LiteMember, liteMember, waitClusterSafe } from './support/liteMember.js';
+import { type LiteMember, liteMember, stopLiteMembers, waitClusterSafe } from './support/liteMember.js';
 import { startThree } from './support/threeNodes.js';
 
 // Addresses 127.0.5.11-.13 for the nodes; lite members 127.0.5.17 (subscriber process), .18 and .19 (this file only).
@@ -30,8 +30,7 @@ before(async () => {
   await waitClusterSafe(addrs, 5);
 });
 after(async () => {
-  await watcher?.stop();
-  await writer?.stop();
+  await stopLiteMembers();
   await killAll();
   config.remove();
 });

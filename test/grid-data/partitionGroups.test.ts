@@ -5,7 +5,7 @@ import { killAll } from '../support/nodeProcess.js';
 import { tempConfig } from '../support/tempConfig.js';
 import { waitFor } from '../support/waitFor.js';
 import { load, verify } from './support/dataCluster.js';
-import { type LiteMember, liteMember, waitClusterSafe } from './support/liteMember.js';
+import { liteMember, stopLiteMembers, waitClusterSafe } from './support/liteMember.js';
 import { startThree } from './support/threeNodes.js';
 
 // Addresses 127.0.4.41-.43 for the nodes, 127.0.4.49 for the test's lite member (this file only).
@@ -21,18 +21,16 @@ const config = tempConfig({
 </hazelcast>
 `,
 });
-let client: LiteMember | undefined;
 after(() => config.remove());
 afterEach(async () => {
-  await client?.stop();
-  client = undefined;
+  await stopLiteMembers();
   await killAll();
 });
 
 test('custom partition groups: two data members hold everything, the member outside every group holds nothing', async () => {
   const nodes = await startThree((i) => gridNode({ configDir: config.dir, address: addrs[i], route: `OX${i + 1}`, staticNodes: addrs }));
   await nodes[0].waitForLine(/custom partition groups from hazelcast\/hazelcast\.xml: \[127\.0\.4\.41\] \[127\.0\.4\.42\]/);
-  client = await liteMember('127.0.4.49', addrs);
+  const client = await liteMember('127.0.4.49', addrs);
   await waitClusterSafe(addrs, 4);
   await load(client.layer, 'grouped', 2000);
   const [a, b, outside] = await Promise.all(nodes.map((n) => memberId(n)));

@@ -5,17 +5,15 @@ import { killAll, type NodeProcess } from '../support/nodeProcess.js';
 import { tempConfig } from '../support/tempConfig.js';
 import { waitFor } from '../support/waitFor.js';
 import { load, verify } from './support/dataCluster.js';
-import { type LiteMember, liteMember, waitClusterSafe } from './support/liteMember.js';
+import { liteMember, stopLiteMembers, waitClusterSafe } from './support/liteMember.js';
 import { startThree } from './support/threeNodes.js';
 
 // Addresses 127.0.4.21-.23 for the nodes, 127.0.4.29 for the test's lite member (this file only).
 const addrs = ['127.0.4.21', '127.0.4.22', '127.0.4.23'];
 const config = tempConfig();
-let client: LiteMember | undefined;
 after(() => config.remove());
 afterEach(async () => {
-  await client?.stop();
-  client = undefined;
+  await stopLiteMembers();
   await killAll();
 });
 
@@ -23,7 +21,7 @@ const start = (i: number): NodeProcess => gridNode({ configDir: config.dir, addr
 
 test('a graceful rolling restart of all three nodes keeps every entry, verified between the steps', async () => {
   const nodes = await startThree(start);
-  client = await liteMember('127.0.4.29', addrs);
+  const client = await liteMember('127.0.4.29', addrs);
   await waitClusterSafe(addrs, 4);
   await load(client.layer, 'rolling', 10_000);
   for (let i = 0; i < 3; i++) {
@@ -41,7 +39,7 @@ test('a graceful rolling restart of all three nodes keeps every entry, verified 
 
 test('writes in flight while a node is SIGKILLed: every acknowledged write survives', async () => {
   const nodes = await startThree(start);
-  client = await liteMember('127.0.4.29', addrs);
+  const client = await liteMember('127.0.4.29', addrs);
   await waitClusterSafe(addrs, 4);
   const m = client.layer.getMap<number>('inflight');
   const acked = new Map<string, number>();

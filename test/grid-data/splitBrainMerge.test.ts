@@ -1,30 +1,20 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { after, afterEach, before, test } from 'node:test';
-import { type GridHealth, gridNode, waitForMembers } from '../support/gridNodes.js';
-import { killAll, type NodeProcess } from '../support/nodeProcess.js';
+import { test } from 'node:test';
+import { gridHealthIn, gridNode, waitForMembers } from '../support/gridNodes.js';
+import type { NodeProcess } from '../support/nodeProcess.js';
 import { oxkBin } from '../support/paths.js';
-import { PrivateNetwork } from '../support/privateNetwork.js';
-import { tempConfig } from '../support/tempConfig.js';
+import { privateNetworkFixture } from '../support/privateNetwork.js';
 import { waitFor } from '../support/waitFor.js';
 import { startThree } from './support/threeNodes.js';
 
 // Addresses 127.0.5.21-.23, inside a private network namespace whose iptables rules split the cluster.
 const addrs = ['127.0.5.21', '127.0.5.22', '127.0.5.23'];
-const config = tempConfig();
-let net: PrivateNetwork;
-before(async () => {
-  net = await PrivateNetwork.create();
-});
-after(() => {
-  net?.close();
-  config.remove();
-});
-afterEach(() => killAll());
+const fx = privateNetworkFixture();
 
 /** `oxk map` inside the namespace, connected to `address`. */
 function map(address: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const [cmd, ...pre] = net.wrap;
+  const [cmd, ...pre] = fx.net.wrap;
   const argv = [...pre, process.execPath, oxkBin, 'map', '--connect', address, '--group', 'grid-cluster-test', '--password', 'test-secret', ...args];
   return new Promise((resolve) => {
     execFile(cmd, argv, { timeout: 60_000 }, (err, stdout, stderr) => {
@@ -33,10 +23,7 @@ function map(address: string, ...args: string[]): Promise<{ code: number; stdout
   });
 }
 
-const health = async (a: string) => {
-  const body = await net.get(`http://${a}:8009/health`);
-  return body ? JSON.parse(body) as GridHealth : undefined;
-};
+const health = (a: string) => gridHealthIn(fx.net, a);
 const safe = (list: string[], members: number) => waitFor(`cluster safe with ${members} members on ${list.join(', ')}`, async () => {
   const all = await Promise.all(list.map(health));
   return all.every((h) => h?.grid?.members === members && h.grid.clusterSafe);
@@ -44,7 +31,7 @@ const safe = (list: string[], members: number) => waitFor(`cluster safe with ${m
 
 test('split brain: both sides write; after the heal the smaller side\'s entries merge by latest update', async () => {
   const start = (i: number): NodeProcess => gridNode({
-    configDir: config.dir, address: addrs[i], route: `OX${i + 1}`, staticNodes: addrs, wrap: net.wrap,
+    configDir: fx.config.dir, address: addrs[i], route: `OX${i + 1}`, staticNodes: addrs, wrap: fx.net.wrap,
     set: { 'com.openexchange.hazelcast.mergeFirstRunDelay': '2s', 'com.openexchange.hazelcast.mergeRunDelay': '2s' },
   });
   const nodes = await startThree(start);
@@ -53,7 +40,7 @@ test('split brain: both sides write; after the heal the smaller side\'s entries 
 
   const big = addrs.slice(0, 2);
   const small = addrs.slice(2);
-  await net.cut(big, small);
+  await fx.net.cut(big, small);
   await waitForMembers(big, 2, 20_000, health);
   await safe(small, 1);
   const bigWrites = await Promise.all([map(big[0], 'merged', 'put', 'both', 'big-older'), map(big[1], 'merged', 'put', 'only-big', 'big')]);
@@ -65,7 +52,7 @@ test('split brain: both sides write; after the heal the smaller side\'s entries 
   ]);
   assert.deepEqual(smallWrites.map((r) => r.code), [0, 0, 0]);
 
-  await net.heal();
+  await fx.net.heal();
   await safe(addrs, 3);
   await nodes[2].waitForLine(/split-brain merge: \d+ entries of \d+ maps from this member, \d+ merged into the larger cluster/, 20_000);
   const [both, onlySmall, onlyBig, all] = await Promise.all([

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { killAll, type NodeProcess } from '../support/nodeProcess.js';
-import { PrivateNetwork } from '../support/privateNetwork.js';
-import { tempConfig } from '../support/tempConfig.js';
+import { before, describe, it } from 'node:test';
+import type { NodeProcess } from '../support/nodeProcess.js';
+import { privateNetworkFixture } from '../support/privateNetwork.js';
 import { CREDENTIALS, managementNode } from './managementNode.js';
 
 // A real client that is not on loopback: inside a private network namespace, lo also carries
@@ -10,30 +9,23 @@ import { CREDENTIALS, managementNode } from './managementNode.js';
 // 10.77.0.1, and none of its packets leave the namespace.
 const REMOTE = '10.77.0.1';
 
+const fx = privateNetworkFixture();
+
 describe('Jolokia restricted to localhost, against a real non-loopback client', () => {
-  const config = tempConfig();
-  let net: PrivateNetwork;
   let node: NodeProcess;
 
   before(async () => {
-    net = await PrivateNetwork.create();
-    await net.exec(['ip', 'addr', 'add', `${REMOTE}/32`, 'dev', 'lo']);
+    await fx.net.exec(['ip', 'addr', 'add', `${REMOTE}/32`, 'dev', 'lo']);
     node = managementNode({
-      configDir: config.dir, address: '0.0.0.0', route: 'OX21', wrap: net.wrap,
+      configDir: fx.config.dir, address: '0.0.0.0', route: 'OX21', wrap: fx.net.wrap,
       set: { 'com.openexchange.hazelcast.network.interfaces': '127.0.0.1' },
     });
     await node.ready(30_000);
   });
 
-  after(async () => {
-    await killAll();
-    net?.close();
-    config.remove();
-  });
-
   /** HTTP status of an authenticated Jolokia version request, sent from inside the namespace. */
   async function status(host: string): Promise<string> {
-    const { stdout } = await net.exec([
+    const { stdout } = await fx.net.exec([
       'curl', '-s', '-o', '/dev/null', '-w', '%{http_code}', '--max-time', '5',
       '-u', `${CREDENTIALS.user}:${CREDENTIALS.password}`, `http://${host}:8009/monitoring/jolokia/version`,
     ]);

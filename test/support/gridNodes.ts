@@ -1,4 +1,5 @@
 import { NodeProcess } from './nodeProcess.js';
+import type { PrivateNetwork } from './privateNetwork.js';
 import { waitFor } from './waitFor.js';
 
 export interface GridNodeOptions {
@@ -48,6 +49,12 @@ export async function gridHealth(address: string): Promise<GridHealth | undefine
   } catch {
     return undefined;
   }
+}
+
+/** `gridHealth` of a node inside a private network namespace, read from inside it. */
+export async function gridHealthIn(net: PrivateNetwork, address: string): Promise<GridHealth | undefined> {
+  const body = await net.get(`http://${address}:8009/health`);
+  return body ? (JSON.parse(body) as GridHealth) : undefined;
 }
 
 /** The member id `node` logged in its "grid member ... (id X) starting" line. */

@@ -1,5 +1,8 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { after, afterEach, before } from 'node:test';
 import { promisify } from 'node:util';
+import { killAll } from './nodeProcess.js';
+import { tempConfig } from './tempConfig.js';
 import { waitFor } from './waitFor.js';
 
 const run = promisify(execFile);
@@ -59,4 +62,28 @@ export class PrivateNetwork {
   close(): void {
     this.holder.kill('SIGKILL');
   }
+}
+
+/**
+ * The hooks of a test file whose nodes run in a private network namespace: the namespace and a
+ * config folder for the file, every node killed after each test, both removed at the end.
+ */
+export function privateNetworkFixture(): { readonly net: PrivateNetwork; readonly config: ReturnType<typeof tempConfig> } {
+  const config = tempConfig();
+  let net: PrivateNetwork | undefined;
+  before(async () => {
+    net = await PrivateNetwork.create();
+  });
+  afterEach(() => killAll());
+  after(() => {
+    net?.close();
+    config.remove();
+  });
+  return {
+    config,
+    get net(): PrivateNetwork {
+      if (!net) throw new Error('the private network namespace is created in the file\'s before hook');
+      return net;
+    },
+  };
 }

@@ -1,3 +1,4 @@
+import { gridHealth } from './gridNodes.js';
 import { NodeProcess } from './nodeProcess.js';
 import { waitFor } from './waitFor.js';
 
@@ -38,25 +39,10 @@ export function sessionNode(o: SessionNodeOptions): NodeProcess {
   });
 }
 
-interface Health {
-  status: string;
-  grid?: { members: number; clusterSafe: boolean };
-}
-
-/** GET /health of a node (any status). */
-export async function health(address: string): Promise<Health | undefined> {
-  try {
-    const res = await fetch(`http://${address}:8009/health`, { signal: AbortSignal.timeout(5000) });
-    return (await res.json()) as Health;
-  } catch {
-    return undefined;
-  }
-}
-
 /** Waits until every listed node reports `members` grid members and a cluster-safe grid. */
 export async function waitForCluster(addresses: string[], members: number, timeoutMs = 30_000): Promise<void> {
   await waitFor(`${members} members, cluster safe, on ${addresses.join(', ')}`, async () => {
-    const all = await Promise.all(addresses.map(health));
+    const all = await Promise.all(addresses.map(gridHealth));
     return all.every((h) => h?.status === 'UP' && h.grid?.members === members && h.grid.clusterSafe);
   }, timeoutMs, 100);
 }

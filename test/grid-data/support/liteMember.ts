@@ -13,6 +13,8 @@ export interface LiteMember {
   stop(): Promise<void>;
 }
 
+const running = new Set<LiteMember>();
+
 export async function liteMember(address: string, staticNodes: string[], options: Partial<DataLayerOptions> = {}): Promise<LiteMember> {
   const node = await createClusterNode({
     join: 'static',
@@ -27,14 +29,22 @@ export async function liteMember(address: string, staticNodes: string[], options
     probeIntervalMs: 500,
   }, quietLogger);
   const layer = createDataLayer(node, { ...defaultDataOptions, operationTimeoutMs: 15_000, ...options }, quietLogger);
-  return {
+  const member: LiteMember = {
     node,
     layer,
     async stop() {
+      running.delete(member);
       await layer.stop();
       await node.stop();
     },
   };
+  running.add(member);
+  return member;
+}
+
+/** Stops every lite member this process started and has not stopped yet (test teardown, like `killAll`). */
+export async function stopLiteMembers(): Promise<void> {
+  await Promise.all([...running].map((m) => m.stop()));
 }
 
 /** Waits until every node at `addresses` sees `members` members and says cluster safe. */
