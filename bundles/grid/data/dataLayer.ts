@@ -98,6 +98,8 @@ export function createDataLayer(spi: ClusterSpi, options: DataLayerOptions, logg
       invoker.stop();
       for (const t of topics.values()) t.stop();
       rings.wakeAll();
+      // Values live in the process-wide arena, not on the heap: give their slots back.
+      for (let p = 0; p < options.partitionCount; p++) stores.drop(p);
     },
   };
 }

@@ -50,10 +50,12 @@ export class MapExecutor implements PartitionExecutor {
       case Op.DELETE: {
         const r = this.live(p, map, o[2], now);
         if (!r) return undefined;
+        // Read before the delete, which releases the record's value.
+        const old = o[0] === Op.REMOVE ? r.value : undefined;
+        this.emitGone(map, 'removed', o[2], r);
         this.stores.peek(p, map)?.delete(o[2]);
         this.stats.of(map).lastUpdate = now;
-        this.emitGone(map, 'removed', o[2], r);
-        return after(this.backup(p, map, ['d', map, o[2]]), o[0] === Op.REMOVE ? r.value : undefined);
+        return after(this.backup(p, map, ['d', map, o[2]]), old);
       }
       case Op.SIZE:
         return this.liveEntries(p, map, now).length;
@@ -111,11 +113,12 @@ export class MapExecutor implements PartitionExecutor {
     for (const w of records) {
       const existing = this.live(p, map, w[0], now);
       if (!mergeWins(policy, existing, w)) continue;
+      const old = existing?.value;
       const record = fromWireRecord(w);
       store.set(w[0], record);
       if (record.expires) this.stores.mapsWithTtl.add(map);
       merged++;
-      this.events.emit(map, existing ? 'updated' : 'added', w[0], record.value, existing?.value);
+      this.events.emit(map, existing ? 'updated' : 'added', w[0], w[1], old);
       const wait = this.backup(p, map, setOp(map, w[0], record, w[1]));
       if (wait) backups.push(wait);
     }
@@ -180,8 +183,8 @@ export class MapExecutor implements PartitionExecutor {
     if (!r) return undefined;
     const why = expiryOf(r, now, this.config(map).maxIdleSeconds * 1000);
     if (!why) return r;
-    store!.delete(key);
     this.emitGone(map, why, key, r);
+    store!.delete(key);
     this.backup(p, map, ['d', map, key])?.catch((err: Error) => this.logger.debug(`expiry backup of ${map}/${key}: ${err.message}`));
     return undefined;
   }

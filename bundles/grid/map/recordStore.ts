@@ -3,6 +3,8 @@
  * record itself (Smi) instead of a 12-byte boxed number per field, 48 bytes less per record. That
  * holds for about 12 days of process life; later times are plain (boxed) numbers again, still exact.
  */
+import { RELEASED, type ValueRef, valueArena } from './valueArena.js';
+
 const BASE = Date.now();
 /** `expires` of a record without TTL; no real expiry is that far before the process started. */
 const NO_EXPIRY = -(2 ** 30);
@@ -13,12 +15,12 @@ function offset(ms: number): number {
 }
 
 /**
- * One stored entry; the value stays serialized (msgpack) to keep memory low. Its bytes are kept as a
- * latin1 string (one char per byte, lossless): a string lives on V8's heap and takes about 100 bytes
- * less than a Buffer (a typed-array object plus its slice of a pool). `value` copies it back out.
+ * One stored entry; the value stays serialized (msgpack) to keep memory low. Its bytes live in the
+ * value arena (off V8's heap, rewritten in place on update); `value` copies them out. A record
+ * removed from its store is released, and its value must not be read after that.
  */
 export class MapRecord {
-  private v: string;
+  private v: ValueRef;
   private c: number;
   private u: number;
   private a: number;
@@ -26,7 +28,7 @@ export class MapRecord {
 
   /** `value` is copied: a decoded Buffer may be a view into a whole network frame. */
   constructor(value: Buffer, created: number, updated: number, accessed: number, public hits: number, expires: number) {
-    this.v = value.toString('latin1');
+    this.v = valueArena.store(value);
     this.c = offset(created);
     this.u = offset(updated);
     this.a = offset(accessed);
@@ -35,15 +37,21 @@ export class MapRecord {
   }
 
   get value(): Buffer {
-    return Buffer.from(this.v, 'latin1');
+    return valueArena.read(this.v);
   }
 
   set value(bytes: Buffer) {
-    this.v = bytes.toString('latin1');
+    this.v = valueArena.replace(this.v, bytes);
   }
 
   get valueLength(): number {
-    return this.v.length;
+    return valueArena.length(this.v);
+  }
+
+  /** Gives the value's slot back to the arena; done by the store that removes this record. */
+  release(): void {
+    valueArena.release(this.v);
+    this.v = RELEASED;
   }
 
   get created(): number {
@@ -100,13 +108,34 @@ export function expiryOf(r: MapRecord, now: number, maxIdleMs: number): 'expired
   return undefined;
 }
 
+/** One map's records in one partition; a record that is replaced, deleted or cleared is released. */
+export class RecordMap extends Map<string, MapRecord> {
+  override set(key: string, record: MapRecord): this {
+    const old = super.get(key);
+    if (old !== undefined && old !== record) old.release();
+    return super.set(key, record);
+  }
+
+  override delete(key: string): boolean {
+    const old = super.get(key);
+    if (old === undefined) return false;
+    old.release();
+    return super.delete(key);
+  }
+
+  override clear(): void {
+    for (const r of super.values()) r.release();
+    super.clear();
+  }
+}
+
 /** All data one member keeps for one partition: its map entries per map name. */
 export class PartitionContainer {
-  readonly maps = new Map<string, Map<string, MapRecord>>();
+  readonly maps = new Map<string, RecordMap>();
 
-  store(map: string): Map<string, MapRecord> {
+  store(map: string): RecordMap {
     let s = this.maps.get(map);
-    if (!s) this.maps.set(map, (s = new Map()));
+    if (!s) this.maps.set(map, (s = new RecordMap()));
     return s;
   }
 }
@@ -131,11 +160,12 @@ export class RecordStores {
     return this.containers[p];
   }
 
-  peek(p: number, map: string): Map<string, MapRecord> | undefined {
+  peek(p: number, map: string): RecordMap | undefined {
     return this.containers[p]?.maps.get(map);
   }
 
   drop(p: number): void {
+    for (const store of this.containers[p]?.maps.values() ?? []) store.clear();
     this.containers[p] = undefined;
   }
 
