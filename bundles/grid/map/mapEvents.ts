@@ -46,6 +46,7 @@ export class MapEvents {
     spi.handle(EVENT_SERVICE, (_from, payload) => this.deliver(payload as WireEvent));
     spi.onMembershipChange((change) => {
       for (const m of change.removed) for (const members of this.registrants.values()) members.delete(m.id);
+      for (const [map, members] of this.registrants) if (members.size === 0) this.registrants.delete(map);
       const mine = [...this.local.keys()].map((map) => this.localInterest(map));
       if (mine.length > 0) for (const m of change.added) spi.send(m.id, LISTEN_SERVICE, mine);
     });
@@ -67,6 +68,7 @@ export class MapEvents {
 
   /** What the members listening to `map` want of a `type` event: the owner builds no more than that. */
   wanted(map: string, type: EventType): Wanted {
+    if (this.registrants.size === 0) return Wanted.NONE;
     let wanted: Wanted = Wanted.NONE;
     for (const interest of this.registrants.get(map)?.values() ?? []) {
       if (!interest.types.has(type)) continue;
@@ -109,6 +111,8 @@ export class MapEvents {
     if (!members) this.registrants.set(map, (members = new Map()));
     if (types.length > 0) members.set(member, { types: new Set(types), values });
     else members.delete(member);
+    // No entry for a map nobody listens to: `wanted` then answers without a lookup when none has listeners.
+    if (members.size === 0) this.registrants.delete(map);
   }
 
   private deliver([map, type, key, value, old, member]: WireEvent): void {

@@ -6,11 +6,20 @@ import type { PartitionService } from '../partition/partitionService.js';
 import type { MapConfig } from './mapConfig.js';
 import { type MapEvents, Wanted } from './mapEvents.js';
 import { type BackupOp, MAP_SERVICE, Op, type MapOp } from './mapOps.js';
-import type { MapStatsRegistry } from './mapStats.js';
+import type { MapCounters, MapStatsRegistry } from './mapStats.js';
 import { expiryOf, fromWireRecord, MapRecord, type RecordStores, type WireRecord } from './recordStore.js';
+
+/** What operations need of their map, found with one lookup per operation. */
+interface MapState {
+  config: MapConfig;
+  idleMs: number;
+  counters: MapCounters;
+}
 
 /** Map operations as the partition owner runs them, and the backups it sends and receives. */
 export class MapExecutor implements PartitionExecutor {
+  private readonly states = new Map<string, MapState>();
+
   constructor(
     private readonly stores: RecordStores,
     private readonly partitions: PartitionService,
@@ -25,19 +34,20 @@ export class MapExecutor implements PartitionExecutor {
   execute(p: number, op: unknown): unknown {
     const o = op as MapOp;
     const map = o[1];
+    const s = this.state(map);
     const now = Date.now();
     switch (o[0]) {
       case Op.GET: {
-        const r = this.live(p, map, o[2], now);
+        const r = this.live(p, map, o[2], now, s);
         if (!r) return undefined;
         r.hits++;
         r.accessed = now;
-        this.stats.of(map).hits++;
+        s.counters.hits++;
         return r.value;
       }
       case Op.CONTAINS:
       case Op.TOUCH: {
-        const r = this.live(p, map, o[2], now);
+        const r = this.live(p, map, o[2], now, s);
         if (r) r.accessed = now;
         return r !== undefined;
       }
@@ -45,44 +55,44 @@ export class MapExecutor implements PartitionExecutor {
       case Op.SET:
       case Op.PUT_IF_ABSENT:
       case Op.REPLACE:
-        return this.write(p, o[0], map, o[2], o[3], o[4], now);
+        return this.write(p, o[0], map, o[2], o[3], o[4], now, s);
       case Op.REMOVE:
       case Op.DELETE: {
-        const r = this.live(p, map, o[2], now);
+        const r = this.live(p, map, o[2], now, s);
         if (!r) return undefined;
         // Read before the delete, which releases the record's value.
         const old = o[0] === Op.REMOVE ? r.value : undefined;
         this.emitGone(map, 'removed', o[2], r);
         this.stores.peek(p, map)?.delete(o[2]);
-        this.stats.of(map).lastUpdate = now;
-        return after(this.backup(p, map, ['d', map, o[2]]), old);
+        s.counters.lastUpdate = now;
+        return after(this.backup(p, ['d', map, o[2]], s), old);
       }
       case Op.SIZE:
-        return this.liveEntries(p, map, now).length;
+        return this.liveEntries(p, map, now, s).length;
       case Op.KEYS:
-        return this.liveEntries(p, map, now).map(([k]) => k);
+        return this.liveEntries(p, map, now, s).map(([k]) => k);
       case Op.ENTRIES:
-        return this.liveEntries(p, map, now).map(([k, r]) => [k, r.value]);
+        return this.liveEntries(p, map, now, s).map(([k, r]) => [k, r.value]);
       case Op.CLEAR: {
         const store = this.stores.peek(p, map);
         if (!store || store.size === 0) return 0;
         const n = store.size;
         store.clear();
-        return after(this.backup(p, map, ['c', map]), n);
+        return after(this.backup(p, ['c', map], s), n);
       }
       case Op.MERGE:
-        return this.merge(p, map, o[2] as MergePolicyName | '', o[3], now);
+        return this.merge(p, map, o[2] as MergePolicyName | '', o[3], now, s);
     }
   }
 
-  private write(p: number, code: number, map: string, key: string, value: Buffer, ttlMs: number, now: number): Buffer | undefined | Promise<Buffer | undefined> {
-    const existing = this.live(p, map, key, now);
+  private write(p: number, code: number, map: string, key: string, value: Buffer, ttlMs: number, now: number, s: MapState): Buffer | undefined | Promise<Buffer | undefined> {
+    const existing = this.live(p, map, key, now, s);
     if (code === Op.PUT_IF_ABSENT && existing) {
       existing.accessed = now;
       return existing.value;
     }
     if (code === Op.REPLACE && !existing) return undefined;
-    const ttl = ttlMs > 0 ? ttlMs : this.config(map).timeToLiveSeconds * 1000;
+    const ttl = ttlMs > 0 ? ttlMs : s.config.timeToLiveSeconds * 1000;
     const expires = ttl > 0 ? now + ttl : 0;
     if (expires > 0) this.stores.mapsWithTtl.add(map);
     const type = existing ? 'updated' : 'added';
@@ -99,19 +109,19 @@ export class MapExecutor implements PartitionExecutor {
       record = new MapRecord(value, now, now, now, 0, expires);
       this.stores.container(p).store(map).set(key, record);
     }
-    this.stats.of(map).lastUpdate = now;
+    s.counters.lastUpdate = now;
     if (wanted !== Wanted.NONE) this.events.emit(map, type, key, value, old);
     // The incoming bytes go to the backups as they are: no copy back out of the record.
-    return after(this.backup(p, map, setOp(map, key, record, value)), code === Op.PUT || code === Op.REPLACE ? old : undefined);
+    return after(this.backup(p, setOp(map, key, record, value), s), code === Op.PUT || code === Op.REPLACE ? old : undefined);
   }
 
-  private async merge(p: number, map: string, policyName: MergePolicyName | '', records: WireRecord[], now: number): Promise<number> {
-    const policy = policyName || this.config(map).mergePolicy || this.defaultMergePolicy;
+  private async merge(p: number, map: string, policyName: MergePolicyName | '', records: WireRecord[], now: number, s: MapState): Promise<number> {
+    const policy = policyName || s.config.mergePolicy || this.defaultMergePolicy;
     const store = this.stores.container(p).store(map);
     let merged = 0;
     const backups: Promise<void>[] = [];
     for (const w of records) {
-      const existing = this.live(p, map, w[0], now);
+      const existing = this.live(p, map, w[0], now, s);
       if (!mergeWins(policy, existing, w)) continue;
       const old = existing?.value;
       const record = fromWireRecord(w);
@@ -119,7 +129,7 @@ export class MapExecutor implements PartitionExecutor {
       if (record.expires) this.stores.mapsWithTtl.add(map);
       merged++;
       this.events.emit(map, existing ? 'updated' : 'added', w[0], w[1], old);
-      const wait = this.backup(p, map, setOp(map, w[0], record, w[1]));
+      const wait = this.backup(p, setOp(map, w[0], record, w[1]), s);
       if (wait) backups.push(wait);
     }
     await Promise.all(backups);
@@ -169,40 +179,49 @@ export class MapExecutor implements PartitionExecutor {
     for (let p = 0; p < this.partitions.partitionCount; p++) {
       if (this.partitions.ownerOf(p) !== me) continue;
       for (const [map, store] of this.stores.peekContainer(p)?.maps ?? []) {
-        const idleMs = this.config(map).maxIdleSeconds * 1000;
-        if (idleMs === 0 && !this.stores.mapsWithTtl.has(map)) continue;
-        for (const [key, r] of store) if (expiryOf(r, now, idleMs)) this.live(p, map, key, now);
+        const s = this.state(map);
+        if (s.idleMs === 0 && !this.stores.mapsWithTtl.has(map)) continue;
+        for (const [key, r] of store) if (expiryOf(r, now, s.idleMs)) this.live(p, map, key, now, s);
       }
     }
   }
 
   /** The record when it is alive; an expired one is removed here (owner only) with its event and backup. */
-  private live(p: number, map: string, key: string, now: number): MapRecord | undefined {
+  private live(p: number, map: string, key: string, now: number, s: MapState): MapRecord | undefined {
     const store = this.stores.peek(p, map);
     const r = store?.get(key);
     if (!r) return undefined;
-    const why = expiryOf(r, now, this.config(map).maxIdleSeconds * 1000);
+    const why = expiryOf(r, now, s.idleMs);
     if (!why) return r;
     this.emitGone(map, why, key, r);
     store!.delete(key);
-    this.backup(p, map, ['d', map, key])?.catch((err: Error) => this.logger.debug(`expiry backup of ${map}/${key}: ${err.message}`));
+    this.backup(p, ['d', map, key], s)?.catch((err: Error) => this.logger.debug(`expiry backup of ${map}/${key}: ${err.message}`));
     return undefined;
   }
 
-  private liveEntries(p: number, map: string, now: number): [string, MapRecord][] {
+  private liveEntries(p: number, map: string, now: number, s: MapState): [string, MapRecord][] {
     const store = this.stores.peek(p, map);
     if (!store) return [];
     const out: [string, MapRecord][] = [];
     for (const key of [...store.keys()]) {
-      const r = this.live(p, map, key, now);
+      const r = this.live(p, map, key, now, s);
       if (r) out.push([key, r]);
     }
     return out;
   }
 
+  private state(map: string): MapState {
+    let s = this.states.get(map);
+    if (!s) {
+      const config = this.config(map);
+      this.states.set(map, (s = { config, idleMs: config.maxIdleSeconds * 1000, counters: this.stats.of(map) }));
+    }
+    return s;
+  }
+
   /** Undefined when no backup needs waiting for (none configured, or acked to a remote caller directly). */
-  private backup(p: number, map: string, op: BackupOp): Promise<void> | undefined {
-    const c = this.config(map);
+  private backup(p: number, op: BackupOp, s: MapState): Promise<void> | undefined {
+    const c = s.config;
     if (c.backupCount + c.asyncBackupCount === 0) return undefined;
     return this.invoker.backupNow(MAP_SERVICE, p, op, c.backupCount, c.asyncBackupCount);
   }

@@ -9,6 +9,8 @@ const OP_ALL_SERVICE = 'grid.opAll';
 const BACKUPS_SERVICE = 'grid.backups';
 const ASYNC_BACKUPS_SERVICE = 'grid.asyncBackups';
 const ACKS_SERVICE = 'grid.backupAcks';
+/** A backup's outcome: failures are not the caller's (the master re-creates missing replicas). */
+const ignore = (): void => undefined;
 /** Hazelcast's default backup ack timeout: a caller waits at most this long for a missing ack. */
 const BACKUP_ACK_TIMEOUT_MS = 5000;
 
@@ -38,6 +40,8 @@ export class Invoker {
   private readonly acksOut: Batcher;
   private readonly acks: BackupAcks;
   private context: CallContext | undefined;
+  private lastService = '';
+  private lastExecutor: PartitionExecutor | undefined;
 
   constructor(
     private readonly spi: ClusterSpi,
@@ -90,8 +94,12 @@ export class Invoker {
   }
 
   private executor(service: string): PartitionExecutor {
+    // Nearly every operation is for the same service as the one before: no lookup then.
+    if (service === this.lastService) return this.lastExecutor!;
     const e = this.executors.get(service);
     if (!e) throw new Error(`no executor for ${service} on member ${this.spi.local.id}`);
+    this.lastService = service;
+    this.lastExecutor = e;
     return e;
   }
 
@@ -119,16 +127,15 @@ export class Invoker {
         if (this.partitions.canExecute(p)) return (await this.executor(service).execute(p, op)) as R;
         lastError = `partition ${p} is migrating`;
       } else if (owner !== undefined) {
+        const callId = this.acks.open();
         try {
-          const callId = this.acks.open();
-          try {
-            const [value, ackFrom] = await this.ops.request<[R, string[]]>(owner, [service, p, op, callId], this.attemptTimeout(deadline));
-            if (ackFrom.length > 0) await this.acks.wait(callId, owner, ackFrom);
-            return value;
-          } finally {
-            this.acks.cancel(callId);
-          }
+          const [value, ackFrom] = await this.ops.request<[R, string[]]>(owner, [service, p, op, callId], this.attemptTimeout(deadline));
+          // A wait forgets the call id however it ends.
+          if (ackFrom.length > 0) await this.acks.wait(callId, owner, ackFrom);
+          else this.acks.cancel(callId);
+          return value;
         } catch (err) {
+          this.acks.cancel(callId);
           lastError = messageOf(err);
         }
       }
@@ -200,9 +207,11 @@ export class Invoker {
       }
       return undefined;
     }
+    if (syncEnd === 1) return undefined;
+    if (syncEnd === 2) return this.backups.request(replicas[1], [service, p, op], this.timeoutMs).then(ignore, ignore);
     const acks: Promise<unknown>[] = [];
-    for (let i = 1; i < syncEnd; i++) acks.push(this.backups.request(replicas[i], [service, p, op], this.timeoutMs).catch(() => undefined));
-    return acks.length === 0 ? undefined : Promise.all(acks).then(() => undefined);
+    for (let i = 1; i < syncEnd; i++) acks.push(this.backups.request(replicas[i], [service, p, op], this.timeoutMs).catch(ignore));
+    return Promise.all(acks).then(ignore);
   }
 
   private deadlineError(service: string, what: string, lastError: string, timeoutMs: number): Error {

@@ -75,6 +75,7 @@ export class PartitionService {
   /** True when this member owns p and p is not being copied away right now. */
   canExecute(p: number): boolean {
     if (this.table.replicas[p]?.[0] !== this.spi.local.id) return false;
+    if (this.migratingOut.size === 0) return true;
     const m = this.migratingOut.get(p);
     if (!m) return true;
     if (m.until > Date.now()) return false;
