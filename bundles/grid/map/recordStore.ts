@@ -132,10 +132,23 @@ export class RecordMap extends Map<string, MapRecord> {
 /** All data one member keeps for one partition: its map entries per map name. */
 export class PartitionContainer {
   readonly maps = new Map<string, RecordMap>();
+  // Most partitions hold one map: comparing a short name is cheaper than hashing it for a lookup.
+  private lastName = '';
+  private lastStore: RecordMap | undefined;
 
   store(map: string): RecordMap {
-    let s = this.maps.get(map);
+    let s = this.peek(map);
     if (!s) this.maps.set(map, (s = new RecordMap()));
+    return s;
+  }
+
+  peek(map: string): RecordMap | undefined {
+    if (map === this.lastName) return this.lastStore;
+    const s = this.maps.get(map);
+    if (s) {
+      this.lastName = map;
+      this.lastStore = s;
+    }
     return s;
   }
 }
@@ -161,7 +174,7 @@ export class RecordStores {
   }
 
   peek(p: number, map: string): RecordMap | undefined {
-    return this.containers[p]?.maps.get(map);
+    return this.containers[p]?.peek(map);
   }
 
   drop(p: number): void {

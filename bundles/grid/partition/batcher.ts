@@ -21,6 +21,9 @@ export type BatchResult = [ok: 0 | 1, value: unknown];
 export class Batcher {
   private readonly requests = new Map<string, Waiting[]>();
   private readonly messages = new Map<string, unknown[]>();
+  // Consecutive items mostly go to the same member: comparing its id is cheaper than a lookup.
+  private lastMember: string | undefined;
+  private lastMessages: unknown[] | undefined;
 
   constructor(private readonly spi: ClusterSpi, private readonly requestService: string, private readonly messageService: string) {}
 
@@ -36,15 +39,18 @@ export class Batcher {
   }
 
   send(member: string, item: unknown): void {
-    let list = this.messages.get(member);
+    let list = member === this.lastMember ? this.lastMessages : this.messages.get(member);
     if (!list) {
       this.messages.set(member, (list = []));
       atTurnEnd(TurnStage.BATCH, () => {
         const items = this.messages.get(member)!;
         this.messages.delete(member);
+        if (member === this.lastMember) this.lastMember = this.lastMessages = undefined;
         this.spi.send(member, this.messageService, items);
       });
     }
+    this.lastMember = member;
+    this.lastMessages = list;
     list.push(item);
   }
 
