@@ -3,15 +3,19 @@ import { retryError } from './participants.js';
 
 const SWEEP_MS = 100;
 
-interface Wait {
-  got: number;
+/** A call whose backups acknowledge to this member, its caller. */
+export interface AckWaiter {
+  /** Acks counted so far: they may come before the owner's answer. */
+  acks: number;
   /** The owner that answered: when it is lost before the acks came, its backups may lack the change. */
-  owner?: string;
+  owner: string | undefined;
   /** Members whose ack is still expected; unknown until the owner's answer arrives. */
-  from?: string[];
-  deadline: number;
-  resolve?: () => void;
-  reject?: (err: Error) => void;
+  ackFrom: string[] | undefined;
+  ackDeadline: number;
+  /** Every expected ack came, or the wait gave up on the missing ones (their member left, or the timeout passed). */
+  backedUp(): void;
+  /** The owner was lost before its backups acknowledged (the operation is then run again). */
+  ownerLost(err: Error): void;
 }
 
 /**
@@ -22,9 +26,9 @@ interface Wait {
  */
 export class BackupAcks {
   private seq = 0;
-  private readonly waits = new Map<number, Wait>();
+  private readonly waits = new Map<number, AckWaiter>();
   private readonly sweeper: NodeJS.Timeout;
-  /** Ids of the current members, kept up to date here: `wait` checks them for every operation. */
+  /** Ids of the current members, kept up to date here: `expect` checks them for every operation. */
   private alive: Set<string>;
 
   constructor(spi: ClusterSpi, private readonly timeoutMs: number) {
@@ -33,31 +37,33 @@ export class BackupAcks {
       this.alive = new Set(change.view.members.map((m) => m.id));
       const gone = new Set(change.removed.map((m) => m.id));
       for (const [id, w] of this.waits) {
-        if (!w.from || !w.owner) continue;
-        if (gone.has(w.owner) && w.got < w.from.length) {
+        if (!w.ackFrom || !w.owner) continue;
+        if (gone.has(w.owner) && w.acks < w.ackFrom.length) {
           this.waits.delete(id);
-          w.reject?.(retryError(`owner ${w.owner} was lost before its backups acknowledged`));
+          w.ownerLost(retryError(`owner ${w.owner} was lost before its backups acknowledged`));
           continue;
         }
-        w.from = w.from.filter((m) => !gone.has(m));
+        w.ackFrom = w.ackFrom.filter((m) => !gone.has(m));
         this.check(id, w);
       }
     });
     this.sweeper = setInterval(() => {
       const now = Date.now();
-      for (const [id, w] of this.waits) if (w.resolve && w.deadline <= now) this.finish(id, w);
+      for (const [id, w] of this.waits) if (w.ackFrom && w.ackDeadline <= now) this.finish(id, w);
     }, SWEEP_MS);
     this.sweeper.unref();
   }
 
   /** A new call id whose acks are counted from now on. */
-  open(): number {
+  open(w: AckWaiter): number {
     const id = ++this.seq;
-    this.waits.set(id, { got: 0, deadline: Number.POSITIVE_INFINITY });
+    w.acks = 0;
+    w.ackFrom = undefined;
+    this.waits.set(id, w);
     return id;
   }
 
-  /** The call failed (it will be retried under a new id). */
+  /** The call failed or needs no acks. */
   cancel(id: number): void {
     this.waits.delete(id);
   }
@@ -65,46 +71,47 @@ export class BackupAcks {
   acked(id: number): void {
     const w = this.waits.get(id);
     if (!w) return;
-    w.got++;
+    w.acks++;
     this.check(id, w);
   }
 
   /**
-   * Resolves once every member in `from` acked call `id` (or left, or the timeout passed); rejects
-   * with a retry error when the owner is lost first (the operation is then run again).
+   * Waits for the acks of call `id` from the members in `from`, announced by `owner`'s answer.
+   * True when they are all in already (the call is forgotten); otherwise `backedUp` or `ownerLost`
+   * follows. Throws a retry error when the owner is gone already.
    */
-  wait(id: number, owner: string, from: string[]): Promise<void> {
+  expect(id: number, owner: string, from: string[]): boolean {
     const w = this.waits.get(id);
-    if (!w) return Promise.resolve();
+    if (!w) return true;
     const alive = this.alive;
-    w.from = from.length === 1 && alive.has(from[0]) ? from : from.filter((m) => alive.has(m));
+    w.ackFrom = from.length === 1 && alive.has(from[0]) ? from : from.filter((m) => alive.has(m));
     w.owner = owner;
-    if (w.got >= w.from.length) {
+    if (w.acks >= w.ackFrom.length) {
       this.waits.delete(id);
-      return Promise.resolve();
+      return true;
     }
     if (!alive.has(owner)) {
       this.waits.delete(id);
-      return Promise.reject(retryError(`owner ${owner} was lost before its backups acknowledged`));
+      throw retryError(`owner ${owner} was lost before its backups acknowledged`);
     }
-    w.deadline = Date.now() + this.timeoutMs;
-    return new Promise((resolve, reject) => {
-      w.resolve = resolve;
-      w.reject = reject;
-    });
+    w.ackDeadline = Date.now() + this.timeoutMs;
+    return false;
   }
 
   stop(): void {
     clearInterval(this.sweeper);
-    for (const [id, w] of this.waits) this.finish(id, w);
+    for (const [id, w] of this.waits) {
+      if (w.ackFrom) this.finish(id, w);
+      else this.waits.delete(id);
+    }
   }
 
-  private check(id: number, w: Wait): void {
-    if (w.from && w.resolve && w.got >= w.from.length) this.finish(id, w);
+  private check(id: number, w: AckWaiter): void {
+    if (w.ackFrom && w.acks >= w.ackFrom.length) this.finish(id, w);
   }
 
-  private finish(id: number, w: Wait): void {
+  private finish(id: number, w: AckWaiter): void {
     this.waits.delete(id);
-    w.resolve?.();
+    w.backedUp();
   }
 }

@@ -2,7 +2,8 @@ import type { ClusterSpi } from '../spi/clusterSpi.js';
 import { atTurnEnd, TurnStage } from '../spi/turnEnd.js';
 import { messageOf } from './participants.js';
 
-interface Waiting {
+/** A request in (or waiting for) a batch: its item, and where its outcome goes. */
+export interface Waiting {
   item: unknown;
   timeoutMs: number;
   resolve(value: unknown): void;
@@ -28,14 +29,17 @@ export class Batcher {
   constructor(private readonly spi: ClusterSpi, private readonly requestService: string, private readonly messageService: string) {}
 
   request<R>(member: string, item: unknown, timeoutMs: number): Promise<R> {
-    return new Promise<R>((resolve, reject) => {
-      let list = this.requests.get(member);
-      if (!list) {
-        this.requests.set(member, (list = []));
-        atTurnEnd(TurnStage.BATCH, () => this.flushRequests(member));
-      }
-      list.push({ item, timeoutMs, resolve: resolve as (v: unknown) => void, reject });
-    });
+    return new Promise<R>((resolve, reject) => this.enqueue(member, { item, timeoutMs, resolve: resolve as (v: unknown) => void, reject }));
+  }
+
+  /** Adds a request whose outcome goes to its own callbacks, so it needs no promise of its own. */
+  enqueue(member: string, waiting: Waiting): void {
+    let list = this.requests.get(member);
+    if (!list) {
+      this.requests.set(member, (list = []));
+      atTurnEnd(TurnStage.BATCH, () => this.flushRequests(member));
+    }
+    list.push(waiting);
   }
 
   send(member: string, item: unknown): void {
@@ -57,8 +61,13 @@ export class Batcher {
   private flushRequests(member: string): void {
     const list = this.requests.get(member)!;
     this.requests.delete(member);
-    const timeout = Math.min(...list.map((w) => w.timeoutMs));
-    this.spi.request<BatchResult[]>(member, this.requestService, list.map((w) => w.item), timeout).then(
+    let timeout = Number.POSITIVE_INFINITY;
+    const items = new Array<unknown>(list.length);
+    for (let i = 0; i < list.length; i++) {
+      items[i] = list[i].item;
+      timeout = Math.min(timeout, list[i].timeoutMs);
+    }
+    this.spi.request<BatchResult[]>(member, this.requestService, items, timeout).then(
       (results) => results.forEach(([ok, value], i) => (ok ? list[i].resolve(value) : list[i].reject(new Error(String(value))))),
       (err: Error) => list.forEach((w) => w.reject(err)),
     );

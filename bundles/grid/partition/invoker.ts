@@ -3,6 +3,7 @@ import { BackupAcks } from './backupAcks.js';
 import { answerBatch, Batcher } from './batcher.js';
 import { messageOf, RETRY, retryError, sleep } from './participants.js';
 import type { PartitionService } from './partitionService.js';
+import { type CallFailure, RemoteCall } from './remoteCall.js';
 
 const OPS_SERVICE = 'grid.ops';
 const OP_ALL_SERVICE = 'grid.opAll';
@@ -11,6 +12,8 @@ const ASYNC_BACKUPS_SERVICE = 'grid.asyncBackups';
 const ACKS_SERVICE = 'grid.backupAcks';
 /** A backup's outcome: failures are not the caller's (the master re-creates missing replicas). */
 const ignore = (): void => undefined;
+/** An attempt inside the retry loop just fails: the loop decides what comes next. */
+const rejectCall: CallFailure = (call, err) => call.rejectCaller(err instanceof Error ? err : new Error(String(err)));
 /** Hazelcast's default backup ack timeout: a caller waits at most this long for a missing ack. */
 const BACKUP_ACK_TIMEOUT_MS = 5000;
 
@@ -116,33 +119,56 @@ export class Invoker {
     return done;
   }
 
-  /** One operation on partition p's owner. */
-  async invoke<R>(service: string, p: number, op: unknown, timeoutMs = this.timeoutMs): Promise<R> {
-    const me = this.spi.local.id;
+  /**
+   * One operation on partition p's owner. A remote owner gets it in this turn's batch without the
+   * retry loop's async frame (its one promise settles when the answer and the backup acks are in);
+   * a failed attempt, a local owner or an unknown one go through the loop.
+   */
+  invoke<R>(service: string, p: number, op: unknown, timeoutMs = this.timeoutMs): Promise<R> {
     const deadline = Date.now() + timeoutMs;
-    let lastError = 'no owner known yet';
-    for (let attempt = 0; ; attempt++) {
+    const owner = this.partitions.ownerOf(p);
+    if (owner === undefined || owner === this.spi.local.id) return this.invokeLoop<R>(service, p, op, deadline, timeoutMs, 0, 'no owner known yet');
+    return new Promise<R>((resolve, reject) => {
+      this.send(new RemoteCall(this.acks, service, p, op, deadline, timeoutMs, resolve as (v: unknown) => void, reject, this.retryCall), owner);
+    });
+  }
+
+  /** Attempts from `attempt` on (the first without waiting), until one succeeds or the deadline passes. */
+  private async invokeLoop<R>(service: string, p: number, op: unknown, deadline: number, timeoutMs: number, attempt: number, lastError: string): Promise<R> {
+    const me = this.spi.local.id;
+    for (; ; attempt++) {
+      if (attempt > 0) {
+        if (Date.now() >= deadline) throw this.deadlineError(service, `partition ${p}`, lastError, timeoutMs);
+        await sleep(Math.min(2 ** (attempt - 1), 100));
+      }
       const owner = this.partitions.ownerOf(p);
       if (owner === me) {
         if (this.partitions.canExecute(p)) return (await this.executor(service).execute(p, op)) as R;
         lastError = `partition ${p} is migrating`;
       } else if (owner !== undefined) {
-        const callId = this.acks.open();
         try {
-          const [value, ackFrom] = await this.ops.request<[R, string[]]>(owner, [service, p, op, callId], this.attemptTimeout(deadline));
-          // A wait forgets the call id however it ends.
-          if (ackFrom.length > 0) await this.acks.wait(callId, owner, ackFrom);
-          else this.acks.cancel(callId);
-          return value;
+          return await new Promise<R>((resolve, reject) => {
+            this.send(new RemoteCall(this.acks, service, p, op, deadline, timeoutMs, resolve as (v: unknown) => void, reject, rejectCall), owner);
+          });
         } catch (err) {
-          this.acks.cancel(callId);
           lastError = messageOf(err);
         }
       }
-      if (Date.now() >= deadline) throw this.deadlineError(service, `partition ${p}`, lastError, timeoutMs);
-      await sleep(Math.min(2 ** attempt, 100));
     }
   }
+
+  private send(call: RemoteCall, owner: string): void {
+    call.owner = owner;
+    call.id = this.acks.open(call);
+    call.item = [call.service, call.p, call.op, call.id];
+    call.timeoutMs = this.attemptTimeout(call.deadline);
+    this.ops.enqueue(owner, call);
+  }
+
+  /** A failed first attempt continues in the retry loop, which settles the caller's promise. */
+  private readonly retryCall: CallFailure = (call, err) => {
+    this.invokeLoop(call.service, call.p, call.op, call.deadline, call.operationTimeoutMs, 1, messageOf(err)).then(call.settle, call.rejectCaller);
+  };
 
   /** The same operation on every partition's owner, one request per owner; results by partition. */
   async invokeAll<R>(service: string, op: unknown): Promise<R[]> {
