@@ -3,6 +3,7 @@ import { BackupAcks } from './backupAcks.js';
 import { answerBatch, Batcher } from './batcher.js';
 import { messageOf, RETRY, retryError, sleep } from './participants.js';
 import type { PartitionService } from './partitionService.js';
+import { LocalRun } from './localRun.js';
 import { type CallFailure, RemoteCall } from './remoteCall.js';
 
 const OPS_SERVICE = 'grid.ops';
@@ -43,6 +44,8 @@ export class Invoker {
   private readonly acksOut: Batcher;
   private readonly acks: BackupAcks;
   private context: CallContext | undefined;
+  /** The operation this member runs as owner for a local caller: its sync backups answer to it. */
+  private localRun: LocalRun | undefined;
   private lastService = '';
   private lastExecutor: PartitionExecutor | undefined;
 
@@ -127,6 +130,7 @@ export class Invoker {
   invoke<R>(service: string, p: number, op: unknown, timeoutMs = this.timeoutMs): Promise<R> {
     const deadline = Date.now() + timeoutMs;
     const owner = this.partitions.ownerOf(p);
+    if (owner === this.spi.local.id && this.partitions.canExecute(p)) return this.runLocal(service, p, op) as Promise<R>;
     if (owner === undefined || owner === this.spi.local.id) return this.invokeLoop<R>(service, p, op, deadline, timeoutMs, 0, 'no owner known yet');
     return new Promise<R>((resolve, reject) => {
       this.send(new RemoteCall(this.acks, service, p, op, deadline, timeoutMs, resolve as (v: unknown) => void, reject, this.retryCall), owner);
@@ -143,7 +147,7 @@ export class Invoker {
       }
       const owner = this.partitions.ownerOf(p);
       if (owner === me) {
-        if (this.partitions.canExecute(p)) return (await this.executor(service).execute(p, op)) as R;
+        if (this.partitions.canExecute(p)) return (await this.runLocal(service, p, op)) as R;
         lastError = `partition ${p} is migrating`;
       } else if (owner !== undefined) {
         try {
@@ -155,6 +159,26 @@ export class Invoker {
         }
       }
     }
+  }
+
+  /** Runs an operation on a partition owned here; its sync backups answer to one LocalRun. */
+  private runLocal(service: string, p: number, op: unknown): Promise<unknown> {
+    const run = new LocalRun();
+    // A listener called during the operation may run operations of its own: their backups are theirs.
+    const outerRun = this.localRun;
+    const outerContext = this.context;
+    this.localRun = run;
+    this.context = undefined;
+    let r: unknown;
+    try {
+      r = this.executor(service).execute(p, op);
+    } catch (err) {
+      return Promise.reject(err);
+    } finally {
+      this.localRun = outerRun;
+      this.context = outerContext;
+    }
+    return r instanceof Promise ? r.then((v) => run.result(v)) : run.result(r);
   }
 
   private send(call: RemoteCall, owner: string): void {
@@ -234,6 +258,12 @@ export class Invoker {
       return undefined;
     }
     if (syncEnd === 1) return undefined;
+    const run = this.localRun;
+    if (run) {
+      const item = [service, p, op];
+      for (let i = 1; i < syncEnd; i++) this.backups.enqueue(replicas[i], run.backup(item, this.timeoutMs));
+      return undefined;
+    }
     if (syncEnd === 2) return this.backups.request(replicas[1], [service, p, op], this.timeoutMs).then(ignore, ignore);
     const acks: Promise<unknown>[] = [];
     for (let i = 1; i < syncEnd; i++) acks.push(this.backups.request(replicas[i], [service, p, op], this.timeoutMs).catch(ignore));

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { GridMember } from '../../bundles/grid/api.js';
 import { BackupAcks } from '../../bundles/grid/partition/backupAcks.js';
+import { LocalRun } from '../../bundles/grid/partition/localRun.js';
 import { RemoteCall } from '../../bundles/grid/partition/remoteCall.js';
 import type { ClusterSpi, MembershipChange } from '../../bundles/grid/spi/clusterSpi.js';
 
@@ -76,4 +77,19 @@ test('losing the owner before the acks fails the attempt; losing a backup does n
   acks.acked(failed.c.id);
   assert.deepEqual(failed.outcome.failures, ['request timed out']);
   assert.deepEqual(failed.outcome.settled, [], 'a late ack of a failed attempt settles nothing');
+});
+
+test('a local run answers once every backup answered, failed ones included', async () => {
+  const run = new LocalRun();
+  const first = run.backup(['map', 1, 'a'], 1000);
+  const second = run.backup(['map', 1, 'b'], 1000);
+  let settled: unknown;
+  const result = run.result('value').then((v) => (settled = v));
+  first.resolve(true);
+  await Promise.resolve();
+  assert.equal(settled, undefined, 'not before the second backup answered');
+  second.reject(new Error('backup member left'));
+  await result;
+  assert.equal(settled, 'value');
+  assert.equal(await new LocalRun().result('at once'), 'at once');
 });
