@@ -1,9 +1,9 @@
 import type { ClusterSpi } from '../spi/clusterSpi.js';
 import { BackupAcks } from './backupAcks.js';
 import { answerBatch, Batcher } from './batcher.js';
+import { LocalRun } from './localRun.js';
 import { messageOf, RETRY, retryError, sleep } from './participants.js';
 import type { PartitionService } from './partitionService.js';
-import { LocalRun } from './localRun.js';
 import { type CallFailure, RemoteCall } from './remoteCall.js';
 
 const OPS_SERVICE = 'grid.ops';
