@@ -68,6 +68,42 @@ describe('grid backpressure', () => {
   });
 });
 
+describe('grid duplicate connections', () => {
+  it('a connection dropped as a duplicate still delivers what the peer sent before it saw the close', async () => {
+    const accepted = new Promise<net.Socket>((resolve) => {
+      const server = net.createServer((s) => {
+        server.close();
+        resolve(s);
+      });
+      server.listen(0, '127.0.2.88', () => {
+        net.connect({ host: '127.0.2.88', port: (server.address() as net.AddressInfo).port }).on('connect', function (this: net.Socket) {
+          peerSocket = this;
+        });
+      });
+    });
+    let peerSocket: net.Socket | undefined;
+    const socket = await accepted;
+    const options = { maxFrameSize: 1 << 20, maxBufferedBytes: 1 << 20 };
+    const dropped = new Connection(socket, false, options);
+    const got: unknown[] = [];
+    dropped.onFrame((f) => got.push(f.body));
+    try {
+      await waitFor('the peer socket', () => peerSocket !== undefined, 5000, 5);
+      const peer = new Connection(peerSocket!, true, options);
+      // The peer sends a request; this end drops the connection before reading it.
+      peer.send(FrameKind.REQUEST, [7, 'grid.ops', ['item']]);
+      await new Promise((resolve) => setImmediate(resolve));
+      dropped.end('duplicate connection', true);
+      await waitFor('the request to be delivered', () => got.length === 1, 5000, 5);
+      assert.deepEqual(got, [[7, 'grid.ops', ['item']]]);
+      assert.equal(dropped.send(FrameKind.MESSAGE, ['x', 1]), false, 'nothing more is sent on it');
+    } finally {
+      socket.destroy();
+      peerSocket?.destroy();
+    }
+  });
+});
+
 describe('grid addresses', () => {
   it('matches interface patterns with * and ranges', () => {
     assert.ok(interfaceMatcher('127.0.0.*')('127.0.0.1'));

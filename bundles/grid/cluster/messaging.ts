@@ -124,16 +124,18 @@ export class Messaging {
   }
 
   private answer(conn: Connection, from: GridMember, id: number, service: string, payload: unknown): void {
+    // A request that came on a connection closed since (a dropped duplicate) is answered on the member's current one.
+    const reply = (body: unknown[]) => (conn.closed ? this.peers.send(from, FrameKind.RESPONSE, body) : conn.send(FrameKind.RESPONSE, body));
     const handler = this.handlers.get(service);
     if (!handler) {
-      conn.send(FrameKind.RESPONSE, [id, false, `no handler for service "${service}"`]);
+      reply([id, false, `no handler for service "${service}"`]);
       return;
     }
-    const fail = (err: unknown) => conn.send(FrameKind.RESPONSE, [id, false, err instanceof Error ? err.message : String(err)]);
+    const fail = (err: unknown) => reply([id, false, err instanceof Error ? err.message : String(err)]);
     try {
       const r = handler(from, payload);
-      if (r instanceof Promise) r.then((value) => conn.send(FrameKind.RESPONSE, [id, true, value]), fail);
-      else conn.send(FrameKind.RESPONSE, [id, true, r]);
+      if (r instanceof Promise) r.then((value) => reply([id, true, value]), fail);
+      else reply([id, true, r]);
     } catch (err) {
       fail(err);
     }

@@ -58,7 +58,7 @@ export class Peers {
       const loser = keepNew ? existing : conn;
       if (keepNew) this.byId.set(peer.id, conn);
       this.wire(conn, result);
-      loser.end('duplicate connection');
+      loser.end('duplicate connection', true);
       if (!keepNew) return;
     } else {
       this.byId.set(peer.id, conn);

@@ -21,6 +21,8 @@ export class Connection {
   nonce = '';
   readonly remote: string;
   closed = false;
+  /** Closed for sending, but still delivering what the peer sent (see `end`). */
+  private draining = false;
   /** Last time any bytes arrived, for heartbeat-based failure detection. */
   lastReceived = Date.now();
 
@@ -76,17 +78,23 @@ export class Connection {
     this.end(reason);
   }
 
-  /** Closes after writing what is queued (the peer still reads it). */
-  end(reason: string): void {
+  /**
+   * Closes after writing what is queued (the peer still reads it). With `keepReading`, frames the
+   * peer sent before it learned of the close are still delivered until it closes its side: a
+   * dropped duplicate connection may carry requests that must still be answered (elsewhere).
+   */
+  end(reason: string, keepReading = false): void {
     if (this.closed) return;
     this.flush();
     this.closed = true;
+    this.draining = keepReading;
     this.socket.end();
     setTimeout(() => this.socket.destroy(), 1000).unref();
     for (const h of this.closeHandlers) h(reason, false);
   }
 
   close(reason: string, error = false): void {
+    this.draining = false;
     if (this.closed) return;
     this.closed = true;
     this.queue = [];
@@ -104,11 +112,11 @@ export class Connection {
   }
 
   private receive(chunk: Buffer): void {
-    if (this.closed) return;
+    if (this.closed && !this.draining) return;
     this.lastReceived = Date.now();
     try {
       this.decoder.push(chunk, (frame) => {
-        if (!this.closed) this.frameHandler(frame);
+        if (!this.closed || this.draining) this.frameHandler(frame);
       });
     } catch (err) {
       if (err instanceof FrameError) this.close(err.reason, true);
