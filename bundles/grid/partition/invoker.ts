@@ -132,9 +132,7 @@ export class Invoker {
     const owner = this.partitions.ownerOf(p);
     if (owner === this.spi.local.id && this.partitions.canExecute(p)) return this.runLocal(service, p, op) as Promise<R>;
     if (owner === undefined || owner === this.spi.local.id) return this.invokeLoop<R>(service, p, op, deadline, timeoutMs, 0, 'no owner known yet');
-    return new Promise<R>((resolve, reject) => {
-      this.send(new RemoteCall(this.acks, service, p, op, deadline, timeoutMs, resolve as (v: unknown) => void, reject, this.retryCall), owner);
-    });
+    return this.callRemote<R>(service, p, op, deadline, timeoutMs, owner, this.retryCall);
   }
 
   /** Attempts from `attempt` on (the first without waiting), until one succeeds or the deadline passes. */
@@ -151,9 +149,7 @@ export class Invoker {
         lastError = `partition ${p} is migrating`;
       } else if (owner !== undefined) {
         try {
-          return await new Promise<R>((resolve, reject) => {
-            this.send(new RemoteCall(this.acks, service, p, op, deadline, timeoutMs, resolve as (v: unknown) => void, reject, rejectCall), owner);
-          });
+          return await this.callRemote<R>(service, p, op, deadline, timeoutMs, owner, rejectCall);
         } catch (err) {
           lastError = messageOf(err);
         }
@@ -181,12 +177,16 @@ export class Invoker {
     return r instanceof Promise ? r.then((v) => run.result(v)) : run.result(r);
   }
 
-  private send(call: RemoteCall, owner: string): void {
-    call.owner = owner;
-    call.id = this.acks.open(call);
-    call.item = [call.service, call.p, call.op, call.id];
-    call.timeoutMs = this.attemptTimeout(call.deadline);
-    this.ops.enqueue(owner, call);
+  /** One attempt at a remote owner, in this turn's batch; `failed` decides what a failure leads to. */
+  private callRemote<R>(service: string, p: number, op: unknown, deadline: number, timeoutMs: number, owner: string, failed: CallFailure): Promise<R> {
+    return new Promise<R>((resolve, reject) => {
+      const call = new RemoteCall(this.acks, service, p, op, deadline, timeoutMs, resolve as (v: unknown) => void, reject, failed);
+      call.owner = owner;
+      call.id = this.acks.open(call);
+      call.item = [service, p, op, call.id];
+      call.timeoutMs = this.attemptTimeout(deadline);
+      this.ops.enqueue(owner, call);
+    });
   }
 
   /** A failed first attempt continues in the retry loop, which settles the caller's promise. */
@@ -264,7 +264,6 @@ export class Invoker {
       for (let i = 1; i < syncEnd; i++) this.backups.enqueue(replicas[i], run.backup(item, this.timeoutMs));
       return undefined;
     }
-    if (syncEnd === 2) return this.backups.request(replicas[1], [service, p, op], this.timeoutMs).then(ignore, ignore);
     const acks: Promise<unknown>[] = [];
     for (let i = 1; i < syncEnd; i++) acks.push(this.backups.request(replicas[i], [service, p, op], this.timeoutMs).catch(ignore));
     return Promise.all(acks).then(ignore);
