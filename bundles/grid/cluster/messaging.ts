@@ -1,5 +1,6 @@
 import type { Logger } from 'winston';
 import type { GridMember } from '../api.js';
+import { CallTable } from '../spi/callTable.js';
 import type { MessageHandler } from '../spi/clusterSpi.js';
 import type { Connection } from '../transport/connection.js';
 import { type Frame, FrameKind } from '../transport/frame.js';
@@ -26,7 +27,7 @@ const SWEEP_MS = 50;
  */
 export class Messaging {
   private readonly handlers = new Map<string, MessageHandler>();
-  private readonly calls = new Map<number, PendingCall>();
+  private readonly calls = new CallTable<PendingCall>();
   private nextCallId = 1;
   private readonly sweeper: NodeJS.Timeout;
   private closed = false;

@@ -1,3 +1,4 @@
+import { CallTable } from '../spi/callTable.js';
 import type { ClusterSpi } from '../spi/clusterSpi.js';
 import { retryError } from './participants.js';
 
@@ -26,7 +27,7 @@ export interface AckWaiter {
  */
 export class BackupAcks {
   private seq = 0;
-  private readonly waits = new Map<number, AckWaiter>();
+  private readonly waits = new CallTable<AckWaiter>();
   private readonly sweeper: NodeJS.Timeout;
   /** Ids of the current members, kept up to date here: `expect` checks them for every operation. */
   private alive: Set<string>;

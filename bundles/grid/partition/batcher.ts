@@ -20,8 +20,10 @@ export type BatchResult = [ok: 0 | 1, value: unknown];
  * operation several times.
  */
 export class Batcher {
-  private readonly requests = new Map<string, Waiting[]>();
-  private readonly messages = new Map<string, unknown[]>();
+  // A flushed member's key stays (its list set to undefined): a Map whose keys come and go keeps
+  // outgrowing its table, which keeps what it held from young-generation collection (see CallTable).
+  private readonly requests = new Map<string, Waiting[] | undefined>();
+  private readonly messages = new Map<string, unknown[] | undefined>();
   // Consecutive items mostly go to the same member: comparing its id is cheaper than a lookup.
   private lastMember: string | undefined;
   private lastMessages: unknown[] | undefined;
@@ -48,7 +50,7 @@ export class Batcher {
       this.messages.set(member, (list = []));
       atTurnEnd(TurnStage.BATCH, () => {
         const items = this.messages.get(member)!;
-        this.messages.delete(member);
+        this.messages.set(member, undefined);
         if (member === this.lastMember) this.lastMember = this.lastMessages = undefined;
         this.spi.send(member, this.messageService, items);
       });
@@ -60,7 +62,7 @@ export class Batcher {
 
   private flushRequests(member: string): void {
     const list = this.requests.get(member)!;
-    this.requests.delete(member);
+    this.requests.set(member, undefined);
     let timeout = Number.POSITIVE_INFINITY;
     const items = new Array<unknown>(list.length);
     for (let i = 0; i < list.length; i++) {
