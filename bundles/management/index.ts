@@ -13,7 +13,7 @@ import { runtimeMBeans } from './mbeans/runtimeMBeans.js';
 import { MBeanSet } from './server/mbeanSet.js';
 import { DefaultMBeanServer } from './server/mbeanServer.js';
 
-export const VERSION = '0.1.0';
+export const VERSION = '0.2.0';
 
 export default defineBundle({
   name: 'management',
