@@ -16,7 +16,7 @@ export const gridConfig = {
     doc: 'Cluster name; only nodes with the same name form a cluster (required unless the join is empty)', format: 'String', default: '',
   }),
   'com.openexchange.hazelcast.group.password': property({
-    doc: 'Shared secret proven by an HMAC challenge-response; never sent', format: 'String', default: DEFAULT_GROUP_PASSWORD, sensitive: true,
+    doc: 'Shared secret: a key derived from it (scrypt) is proven by an HMAC challenge-response; never sent', format: 'String', default: DEFAULT_GROUP_PASSWORD, sensitive: true,
   }),
   'com.openexchange.hazelcast.network.interfaces': property({
     doc: 'Comma-separated addresses to bind, with * wildcards and a-b ranges; empty: all interfaces', format: 'String', default: '127.0.0.1',
@@ -66,6 +66,15 @@ export const gridConfig = {
   }),
   'com.openexchange.hazelcast.network.maxFrameSize': property({
     doc: 'Largest frame in bytes accepted from a peer; larger ones drop the connection', format: 'nat', default: 64 * 1024 * 1024,
+  }),
+  'com.openexchange.hazelcast.network.handshake.timeout': property({
+    doc: 'Deadline from accept (or connect) for the handshake, TLS included; a peer that has not completed it is dropped', format: 'duration', default: 5000,
+  }),
+  'com.openexchange.hazelcast.network.handshake.maxPending': property({
+    doc: 'Inbound grid connections still in handshake at once, in all; more are closed at once', format: 'nat', default: 64,
+  }),
+  'com.openexchange.hazelcast.network.handshake.maxPendingPerAddress': property({
+    doc: 'Inbound grid connections still in handshake at once from one remote address; more are closed at once', format: 'nat', default: 16,
   }),
   'com.openexchange.hazelcast.network.tls.enabled': property({
     doc: 'TLS between members; both sides present and verify certificates', format: 'Boolean', default: false,

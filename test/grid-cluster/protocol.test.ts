@@ -30,7 +30,7 @@ describe('grid frames', () => {
     for (const chunks of [[all], bytewise, [all.subarray(0, 5), all.subarray(5, a.length + 3), all.subarray(a.length + 3)]]) {
       const frames = decode(chunks);
       assert.deepEqual(frames.map((f) => [f.kind, f.body]), [[FrameKind.MESSAGE, ['svc', { n: 1 }]], [FrameKind.REQUEST, [7, 'svc', 'x'.repeat(300)]]]);
-      assert.deepEqual([frames[0]!.major, frames[0]!.minor], [2, 0]);
+      assert.deepEqual([frames[0]!.major, frames[0]!.minor], [3, 0]);
     }
   });
 
@@ -85,11 +85,13 @@ describe('grid duplicate connections', () => {
     const socket = await accepted;
     const options = { maxFrameSize: 1 << 20, maxBufferedBytes: 1 << 20 };
     const dropped = new Connection(socket, false, options);
+    dropped.authenticated();
     const got: unknown[] = [];
     dropped.onFrame((f) => got.push(f.body));
     try {
       await waitFor('the peer socket', () => peerSocket !== undefined, 5000, 5);
       const peer = new Connection(peerSocket!, true, options);
+      peer.authenticated();
       // The peer sends a request; this end drops the connection before reading it.
       peer.send(FrameKind.REQUEST, [7, 'grid.ops', ['item']]);
       await new Promise((resolve) => setImmediate(resolve));
@@ -175,7 +177,7 @@ describe('grid protocol versions and outbound ports', () => {
       });
       const frames: Frame[] = [];
       new FrameDecoder(1 << 20).push(reply, (f) => frames.push(f));
-      assert.deepEqual(frames[0]?.body, { t: 'refuse', reason: 'incompatible protocol version 1.9 (this member speaks 2.0)' });
+      assert.deepEqual(frames[0]?.body, { t: 'refuse', reason: 'incompatible protocol version 1.9 (this member speaks 3.0)' });
       assert.ok(lines.some((l) => /handshake from 127\.0\.2\.83:\d+ failed: refused 127\.0\.2\.83:\d+: incompatible protocol version 1\.9/.test(l)));
     } finally {
       await other.stop();

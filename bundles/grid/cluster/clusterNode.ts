@@ -61,6 +61,8 @@ export class ClusterNode implements ClusterSpi {
       maxFrameSize: options.maxFrameSize,
       maxBufferedBytes: Math.max(options.maxFrameSize * 2, 64 * 1024 * 1024),
       handshakeTimeoutMs: options.handshakeTimeoutMs ?? 5000,
+      maxPendingHandshakes: options.maxPendingHandshakes ?? 64,
+      maxPendingHandshakesPerAddress: options.maxPendingHandshakesPerAddress ?? 16,
       connectTimeoutMs: options.connectTimeoutMs ?? 1000,
     }, {
       clusterName: this.clusterName,
@@ -101,6 +103,7 @@ export class ClusterNode implements ClusterSpi {
       this.logger.warn(`grid: the default group password is in use; set com.openexchange.hazelcast.group.password on every member`);
     }
     this.logger.info(`grid member ${address} (id ${this.id}) starting: cluster "${this.clusterName}", join ${o.join}${o.lite ? ', lite member' : ''}${o.tls ? ', TLS' : ''}`);
+    this.logger.debug(`grid group key derived in ${Math.round(this.transport.keyDerivationMs)} ms (scrypt)`);
     beforeJoin?.();
     await this.discovery.start();
     await this.join.joinCluster('start-up');

@@ -59,6 +59,9 @@ export function clusterOptionsFromConfig(get: (key: string) => unknown, origin: 
     lite: get('com.openexchange.hazelcast.liteMember') === true,
     requestTimeoutMs: n('com.openexchange.hazelcast.maxOperationTimeout'),
     maxFrameSize: n('com.openexchange.hazelcast.network.maxFrameSize'),
+    handshakeTimeoutMs: n('com.openexchange.hazelcast.network.handshake.timeout'),
+    maxPendingHandshakes: n('com.openexchange.hazelcast.network.handshake.maxPending'),
+    maxPendingHandshakesPerAddress: n('com.openexchange.hazelcast.network.handshake.maxPendingPerAddress'),
     ...(tls ? {
       tls: {
         certificate: s('com.openexchange.hazelcast.network.tls.certificate'),

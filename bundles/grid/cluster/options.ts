@@ -34,7 +34,12 @@ export interface ClusterNodeOptions {
   /** How long a starting member waits for other starting members before forming a cluster alone. */
   startupJoinTimeoutMs?: number;
   connectTimeoutMs?: number;
+  /** `network.handshake.timeout`: deadline from accept (or connect) for TLS and grid handshake. */
   handshakeTimeoutMs?: number;
+  /** `network.handshake.maxPending`: inbound connections in handshake at once, in all. */
+  maxPendingHandshakes?: number;
+  /** `network.handshake.maxPendingPerAddress`: the same per remote address. */
+  maxPendingHandshakesPerAddress?: number;
 }
 
 /** Defaults for programmatic use (CLI, benchmarks); the bundle builds its options from properties. */
@@ -59,4 +64,7 @@ export const defaultClusterOptions: ClusterNodeOptions = {
   lite: false,
   requestTimeoutMs: 5000,
   maxFrameSize: 64 * 1024 * 1024,
+  handshakeTimeoutMs: 5000,
+  maxPendingHandshakes: 64,
+  maxPendingHandshakesPerAddress: 16,
 };

@@ -34,7 +34,7 @@ export class Connection {
   private readonly closeHandlers: ((reason: string, error: boolean) => void)[] = [];
 
   constructor(readonly socket: Socket, readonly outbound: boolean, private readonly options: ConnectionOptions) {
-    this.decoder = new FrameDecoder(options.maxFrameSize);
+    this.decoder = new FrameDecoder(options.maxFrameSize, { preAuth: true });
     this.remote = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.receive(chunk));
@@ -44,6 +44,15 @@ export class Connection {
       this.close(`closed by peer${truncated}`, truncated !== '');
     });
     socket.on('close', () => this.close('closed', false));
+  }
+
+  /**
+   * The handshake completed: lift the pre-handshake frame limits (HANDSHAKE frames of at most
+   * PRE_AUTH_MAX_FRAME bytes). Called synchronously from the frame handler of the handshake's last
+   * frame, so frames the peer sent right behind it are decoded with the full limits.
+   */
+  authenticated(): void {
+    this.decoder.authenticated();
   }
 
   onFrame(handler: (frame: Frame) => void): void {

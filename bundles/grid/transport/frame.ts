@@ -1,7 +1,7 @@
 import { Packr, Unpackr } from 'msgpackr';
 
 /** The grid protocol version; members of another major.minor refuse each other. */
-export const PROTOCOL_MAJOR = 2;
+export const PROTOCOL_MAJOR = 3;
 export const PROTOCOL_MINOR = 0;
 export const PROTOCOL_VERSION = `${PROTOCOL_MAJOR}.${PROTOCOL_MINOR}`;
 
@@ -11,6 +11,11 @@ export const PROTOCOL_VERSION = `${PROTOCOL_MAJOR}.${PROTOCOL_MINOR}`;
  * of another version can still read a refusal.
  */
 export const HEADER_SIZE = 10;
+/**
+ * Largest frame body a peer may send before the handshake completed (both directions). Handshake
+ * messages are a few hundred bytes (a refusal's reason is at most 1024 characters).
+ */
+export const PRE_AUTH_MAX_FRAME = 4 * 1024;
 const MAGIC_0 = 0x4f; // 'O'
 const MAGIC_1 = 0x58; // 'X'
 
@@ -60,16 +65,29 @@ export class FrameError extends Error {
 
 const HTTP_START = /^(GET|POST|PUT|HEAD|DELETE|OPTIONS|PATCH|CONNECT|TRACE) /;
 
-/** Splits a byte stream into frames; throws FrameError on anything that is not one. */
+/**
+ * Splits a byte stream into frames; throws FrameError on anything that is not one. Until
+ * `authenticated()` is called only HANDSHAKE frames of at most PRE_AUTH_MAX_FRAME bytes are
+ * accepted, refused from the 10-byte header alone: an announced body is never buffered before it is
+ * known to be small. So before the handshake it holds at most one socket chunk plus one small frame.
+ */
 export class FrameDecoder {
   private chunks: Buffer[] = [];
   private buffered = 0;
+  private preAuth: boolean;
 
-  constructor(private readonly maxFrameSize: number) {}
+  constructor(private readonly maxFrameSize: number, options: { preAuth?: boolean } = {}) {
+    this.preAuth = options.preAuth ?? false;
+  }
 
   /** Bytes received but not yet part of a complete frame. */
   get pending(): number {
     return this.buffered;
+  }
+
+  /** Lifts the pre-handshake limits: any kind, up to `maxFrameSize`. Takes effect at the next frame. */
+  authenticated(): void {
+    this.preAuth = false;
   }
 
   push(chunk: Buffer, onFrame: (frame: Frame) => void): void {
@@ -82,6 +100,10 @@ export class FrameDecoder {
         throw new FrameError(HTTP_START.test(text) ? `an HTTP request (${JSON.stringify(text.split(' ')[0])}), not a grid frame` : 'bad magic bytes, not a grid frame');
       }
       const length = head.readUInt32BE(6);
+      if (this.preAuth) {
+        if (head[4] !== FrameKind.HANDSHAKE) throw new FrameError(`a frame of kind ${head[4]} before the handshake completed`);
+        if (length > PRE_AUTH_MAX_FRAME) throw new FrameError(`frame of ${length} bytes exceeds the maximum of ${PRE_AUTH_MAX_FRAME} before the handshake`);
+      }
       if (length > this.maxFrameSize) throw new FrameError(`frame of ${length} bytes exceeds the maximum of ${this.maxFrameSize}`);
       if (this.buffered < HEADER_SIZE + length) return;
       const all = this.take(HEADER_SIZE + length);

@@ -1,5 +1,7 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import Type from 'typebox';
 import type { GridMember } from '../api.js';
+import { Bytes, GridMemberSchema, wireCheck, WireLimits } from '../spi/wireSchema.js';
 import type { Connection } from './connection.js';
 import { type Frame, FrameKind, PROTOCOL_MAJOR, PROTOCOL_MINOR, PROTOCOL_VERSION } from './frame.js';
 
@@ -13,9 +15,19 @@ export interface ClusterStatus {
   memberIds: string[];
 }
 
+/** Who this member is, as the transport is configured (the password never leaves the transport). */
 export interface LocalIdentity {
   clusterName: string;
   password: string;
+  member: () => GridMember;
+  status: () => ClusterStatus;
+}
+
+/** What the handshake itself uses: the group key (derived once from the password) instead of the password. */
+export interface HandshakeIdentity {
+  clusterName: string;
+  /** `deriveGroupKey(password, clusterName)`. */
+  key: Buffer;
   member: () => GridMember;
   status: () => ClusterStatus;
 }
@@ -34,111 +46,231 @@ export class HandshakeRefused extends Error {
   }
 }
 
-type HandshakeMessage =
+/**
+ * The group key's scrypt parameters, fixed by the protocol (every member must derive the same key):
+ * 64 MiB and ~120 ms of one core per derivation. An attacker who captured a proof pays that for every
+ * password guess; a member pays it once at start.
+ */
+export const GROUP_KEY_SCRYPT = { N: 1 << 16, r: 8, p: 1, keyLength: 32 } as const;
+
+/** The salt: protocol major and effective cluster name, so a key is good for one cluster and protocol only. */
+export function groupKeySalt(clusterName: string): Buffer {
+  return Buffer.from(`oxkernel-grid-${PROTOCOL_MAJOR}\0${clusterName}`, 'utf8');
+}
+
+/** The group key the proofs are keyed with: scrypt(password, protocol major + cluster name). */
+export function deriveGroupKey(password: string, clusterName: string): Promise<Buffer> {
+  const { N, r, p, keyLength } = GROUP_KEY_SCRYPT;
+  return new Promise((resolve, reject) => {
+    scrypt(password, groupKeySalt(clusterName), keyLength, { N, r, p, maxmem: 2 * 128 * N * r }, (err, key) => (err ? reject(err) : resolve(key)));
+  });
+}
+
+/** One side's proof of the group key over both nonces (initiator's first). */
+export function handshakeProof(key: Buffer, role: 'initiator' | 'acceptor', cluster: string, initiatorNonce: Uint8Array, acceptorNonce: Uint8Array): Buffer {
+  return createHmac('sha256', key).update(role).update('\0').update(cluster).update('\0').update(initiatorNonce).update(acceptorNonce).digest();
+}
+
+const NONCE = 16;
+const PROOF = 32;
+/** Longest refusal reason accepted from (or sent to) a peer. */
+const REASON = 1024;
+
+const ClusterStatusSchema = Type.Object({
+  joined: Type.Boolean(),
+  masterId: Type.String({ maxLength: WireLimits.ID }),
+  masterAddress: Type.String({ maxLength: WireLimits.ADDRESS }),
+  viewVersion: Type.Integer({ minimum: 0 }),
+  memberIds: Type.Array(Type.String({ maxLength: WireLimits.ID }), { maxItems: WireLimits.MEMBERS }),
+});
+
+const closed = { additionalProperties: false } as const;
+/**
+ * Protocol 3.0, in this order: hello (initiator: cluster name, nonce) → challenge (acceptor: nonce)
+ * → proof (initiator's proof) → welcome (acceptor's proof, member, status) → member (initiator's
+ * member, status). The acceptor proves only after the initiator has; nothing about either member
+ * goes to a peer that has not proved.
+ */
+const HandshakeSchemas = {
+  hello: Type.Object({ t: Type.Literal('hello'), cluster: Type.String({ minLength: 1, maxLength: WireLimits.NAME }), nonce: Bytes(NONCE, NONCE) }, closed),
+  challenge: Type.Object({ t: Type.Literal('challenge'), nonce: Bytes(NONCE, NONCE) }, closed),
+  proof: Type.Object({ t: Type.Literal('proof'), proof: Bytes(PROOF, PROOF) }, closed),
+  welcome: Type.Object({ t: Type.Literal('welcome'), proof: Bytes(PROOF, PROOF), member: GridMemberSchema, status: ClusterStatusSchema }, closed),
+  member: Type.Object({ t: Type.Literal('member'), member: GridMemberSchema, status: ClusterStatusSchema }, closed),
+  refuse: Type.Object({ t: Type.Literal('refuse'), reason: Type.String({ maxLength: REASON }) }, closed),
+};
+type MessageType = keyof typeof HandshakeSchemas;
+const checks = Object.fromEntries(Object.entries(HandshakeSchemas).map(([t, s]) => [t, wireCheck(s)])) as
+  { [K in MessageType]: ReturnType<typeof wireCheck<(typeof HandshakeSchemas)[K]>> };
+/** Checks refusals of other versions too: only `t` and `reason` are read. */
+const isForeignRefusal = wireCheck(Type.Object({ t: Type.Literal('refuse'), reason: Type.String({ maxLength: REASON }) }));
+
+export type HandshakeMessage =
   | { t: 'hello'; cluster: string; nonce: Buffer }
-  | { t: 'challenge'; nonce: Buffer; proof: Buffer }
-  | { t: 'proof'; proof: Buffer; member: GridMember; status: ClusterStatus }
-  | { t: 'welcome'; member: GridMember; status: ClusterStatus }
+  | { t: 'challenge'; nonce: Buffer }
+  | { t: 'proof'; proof: Buffer }
+  | { t: 'welcome'; proof: Buffer; member: GridMember; status: ClusterStatus }
+  | { t: 'member'; member: GridMember; status: ClusterStatus }
   | { t: 'refuse'; reason: string };
 
-function proof(password: string, role: 'initiator' | 'acceptor', cluster: string, a: Buffer, b: Buffer): Buffer {
-  return createHmac('sha256', password).update(role).update('\0').update(cluster).update('\0').update(a).update(b).digest();
+/** What one received frame makes the handshake do: answer, finish, or both. */
+export interface HandshakeStep {
+  send?: HandshakeMessage;
+  done?: { peer: GridMember; status: ClusterStatus };
 }
 
-function sameProof(expected: Buffer, got: unknown): boolean {
-  return Buffer.isBuffer(got) || got instanceof Uint8Array
-    ? got.length === expected.length && timingSafeEqual(expected, got as Uint8Array)
-    : false;
+function clip(s: string): string {
+  return s.length > 200 ? `${s.slice(0, 200)}…` : s;
 }
 
-/** Reads handshake frames one at a time; a non-handshake frame or a timeout ends it. */
-function reader(conn: Connection, timeoutMs: number): { next(): Promise<HandshakeMessage>; done(): void; backlog(): Frame[] } {
-  const waiting: ((f: Frame | Error) => void)[] = [];
-  const arrived: (Frame | Error)[] = [];
-  const deliver = (f: Frame | Error) => {
-    const w = waiting.shift();
-    if (w) w(f);
-    else arrived.push(f);
-  };
-  conn.onFrame(deliver);
-  conn.onClose((reason) => deliver(new Error(`connection closed during the handshake: ${reason}`)));
-  const timer = setTimeout(() => conn.close(`no handshake within ${timeoutMs} ms`, true), timeoutMs);
-  return {
-    async next() {
-      const f = arrived.shift() ?? await new Promise<Frame | Error>((resolve) => waiting.push(resolve));
-      if (f instanceof Error) throw f;
-      if (f.major !== PROTOCOL_MAJOR || f.minor !== PROTOCOL_MINOR) {
-        const body = f.body as Partial<HandshakeMessage> | undefined;
-        if (body?.t === 'refuse') throw new HandshakeRefused((body as { reason: string }).reason, true);
-        throw new HandshakeRefused(`incompatible protocol version ${f.major}.${f.minor} (this member speaks ${PROTOCOL_VERSION})`, false);
+/**
+ * The handshake of one side as a synchronous state machine: `start` gives the first message (the
+ * initiator's hello), `receive` takes each frame and throws HandshakeRefused on anything wrong. Every
+ * message is checked against its schema before any of its fields is used.
+ */
+export class HandshakeMachine {
+  /** The initiator's nonce (hex): both ends know it, so it can break ties between connections. */
+  nonce = '';
+  private state: 'hello' | 'challenge' | 'proof' | 'welcome' | 'member' | 'done' | 'failed';
+  private initiatorNonce: Buffer | undefined;
+  private acceptorNonce: Buffer | undefined;
+
+  constructor(readonly role: 'initiator' | 'acceptor', private readonly local: HandshakeIdentity) {
+    this.state = role === 'initiator' ? 'challenge' : 'hello';
+  }
+
+  /** The initiator's hello; nothing for the acceptor. */
+  start(): HandshakeMessage | undefined {
+    if (this.role !== 'initiator') return undefined;
+    this.initiatorNonce = randomBytes(NONCE);
+    this.nonce = this.initiatorNonce.toString('hex');
+    return { t: 'hello', cluster: this.local.clusterName, nonce: this.initiatorNonce };
+  }
+
+  receive(frame: Frame): HandshakeStep {
+    try {
+      return this.step(frame);
+    } catch (err) {
+      this.state = 'failed';
+      throw err;
+    }
+  }
+
+  private step(frame: Frame): HandshakeStep {
+    if (this.state === 'done' || this.state === 'failed') throw new HandshakeRefused('a handshake message after the handshake ended', false);
+    const body = frame.body;
+    if (frame.major !== PROTOCOL_MAJOR || frame.minor !== PROTOCOL_MINOR) {
+      if (isForeignRefusal(body)) throw new HandshakeRefused(body.reason, true);
+      throw new HandshakeRefused(`incompatible protocol version ${frame.major}.${frame.minor} (this member speaks ${PROTOCOL_VERSION})`, false);
+    }
+    if (frame.kind !== FrameKind.HANDSHAKE) throw new HandshakeRefused('a data frame before the handshake completed', false);
+    if (checks.refuse(body)) throw new HandshakeRefused(body.reason, true);
+    const expected = this.state;
+    const t = typeof body === 'object' && body !== null && typeof (body as { t?: unknown }).t === 'string' ? (body as { t: string }).t : undefined;
+    if (t !== expected) {
+      throw new HandshakeRefused(t === undefined ? `malformed handshake message (expected a ${expected})` : `unexpected handshake message "${clip(t)}" (expected a ${expected})`, false);
+    }
+    const check = checks[expected];
+    if (!check(body)) throw new HandshakeRefused(`malformed handshake message "${expected}": ${clip(check.explain(body))}`, false);
+    const cluster = this.local.clusterName;
+    switch (expected) {
+      case 'hello': {
+        const hello = body as Extract<HandshakeMessage, { t: 'hello' }>;
+        if (hello.cluster !== cluster) throw new HandshakeRefused(`wrong group name: "${clip(hello.cluster)}" is not this cluster's "${cluster}"`, false);
+        this.initiatorNonce = Buffer.from(hello.nonce);
+        this.nonce = this.initiatorNonce.toString('hex');
+        this.acceptorNonce = randomBytes(NONCE);
+        this.state = 'proof';
+        return { send: { t: 'challenge', nonce: this.acceptorNonce } };
       }
-      if (f.kind !== FrameKind.HANDSHAKE) throw new HandshakeRefused('a data frame before the handshake completed', false);
-      const m = f.body as HandshakeMessage;
-      if (m?.t === 'refuse') throw new HandshakeRefused(String(m.reason), true);
-      return m;
-    },
-    done() {
-      clearTimeout(timer);
-    },
-    backlog() {
-      return arrived.filter((f): f is Frame => !(f instanceof Error));
-    },
-  };
-}
+      case 'challenge': {
+        this.acceptorNonce = Buffer.from((body as { nonce: Uint8Array }).nonce);
+        this.state = 'welcome';
+        return { send: { t: 'proof', proof: this.proof('initiator') } };
+      }
+      case 'proof': {
+        if (!this.matches('initiator', (body as { proof: Uint8Array }).proof)) throw new HandshakeRefused('wrong group password (the peer\'s proof does not match)', false);
+        this.state = 'member';
+        return { send: { t: 'welcome', proof: this.proof('acceptor'), member: this.local.member(), status: this.local.status() } };
+      }
+      case 'welcome': {
+        const welcome = body as Extract<HandshakeMessage, { t: 'welcome' }>;
+        if (!this.matches('acceptor', welcome.proof)) throw new HandshakeRefused('wrong group password (the peer\'s proof does not match)', false);
+        this.state = 'done';
+        return { send: { t: 'member', member: this.local.member(), status: this.local.status() }, done: { peer: welcome.member, status: welcome.status } };
+      }
+      case 'member': {
+        const m = body as Extract<HandshakeMessage, { t: 'member' }>;
+        this.state = 'done';
+        return { done: { peer: m.member, status: m.status } };
+      }
+    }
+  }
 
-async function guarded<T>(conn: Connection, r: { done(): void }, body: () => Promise<T>): Promise<T> {
-  try {
-    return await body();
-  } catch (err) {
-    if (err instanceof HandshakeRefused && !err.byPeer) conn.sendAndClose(FrameKind.HANDSHAKE, { t: 'refuse', reason: err.reason }, `refused: ${err.reason}`);
-    else if (err instanceof HandshakeRefused) conn.close(`refused by peer: ${err.reason}`);
-    throw err;
-  } finally {
-    r.done();
+  private proof(role: 'initiator' | 'acceptor'): Buffer {
+    return handshakeProof(this.local.key, role, this.local.clusterName, this.initiatorNonce!, this.acceptorNonce!);
+  }
+
+  private matches(role: 'initiator' | 'acceptor', got: Uint8Array): boolean {
+    const expected = this.proof(role);
+    return got.length === expected.length && timingSafeEqual(expected, got);
   }
 }
 
-/** The connecting side: hello, check the acceptor's proof, prove ourselves, get welcomed. */
-export function initiateHandshake(conn: Connection, local: LocalIdentity, timeoutMs: number): Promise<HandshakeResult> {
-  const r = reader(conn, timeoutMs);
-  return guarded(conn, r, async () => {
-    const nonce = randomBytes(16);
-    conn.nonce = nonce.toString('hex');
-    conn.send(FrameKind.HANDSHAKE, { t: 'hello', cluster: local.clusterName, nonce });
-    const challenge = await r.next();
-    if (challenge.t !== 'challenge') throw new HandshakeRefused(`unexpected handshake message "${challenge.t}"`, false);
-    const peerNonce = Buffer.from(challenge.nonce);
-    if (!sameProof(proof(local.password, 'acceptor', local.clusterName, nonce, peerNonce), challenge.proof)) {
-      throw new HandshakeRefused('wrong group password (the peer\'s proof does not match)', false);
-    }
-    conn.send(FrameKind.HANDSHAKE, {
-      t: 'proof', proof: proof(local.password, 'initiator', local.clusterName, nonce, peerNonce), member: local.member(), status: local.status(),
+/**
+ * Runs `machine` on `conn`: frames in, answers out, within `timeoutMs`. Finishing is synchronous in
+ * the frame handler of the last handshake frame, so the connection's pre-handshake limits are lifted
+ * before the frames right behind it are decoded; those go to the result's backlog.
+ */
+export function runHandshake(conn: Connection, machine: HandshakeMachine, timeoutMs: number): Promise<HandshakeResult> {
+  return new Promise((resolve, reject) => {
+    let finished = false;
+    const backlog: Frame[] = [];
+    const fail = (err: Error) => {
+      if (finished) return;
+      finished = true;
+      clearTimeout(timer);
+      if (err instanceof HandshakeRefused && !err.byPeer) conn.sendAndClose(FrameKind.HANDSHAKE, { t: 'refuse', reason: clip(err.reason) }, `refused: ${err.reason}`);
+      else if (err instanceof HandshakeRefused) conn.close(`refused by peer: ${err.reason}`);
+      reject(err);
+    };
+    const timer = setTimeout(() => conn.close(`no handshake within ${timeoutMs} ms`, true), timeoutMs);
+    conn.onClose((reason) => fail(new Error(`connection closed during the handshake: ${reason}`)));
+    conn.onFrame((frame) => {
+      if (finished) {
+        backlog.push(frame);
+        return;
+      }
+      let step: HandshakeStep;
+      try {
+        step = machine.receive(frame);
+      } catch (err) {
+        fail(err instanceof Error ? err : new Error(String(err)));
+        return;
+      }
+      if (step.send) conn.send(FrameKind.HANDSHAKE, step.send);
+      if (step.done) {
+        finished = true;
+        clearTimeout(timer);
+        conn.nonce = machine.nonce;
+        conn.authenticated();
+        resolve({ peer: step.done.peer, status: step.done.status, backlog });
+      }
     });
-    const welcome = await r.next();
-    if (welcome.t !== 'welcome') throw new HandshakeRefused(`unexpected handshake message "${welcome.t}"`, false);
-    return { peer: welcome.member, status: welcome.status, backlog: r.backlog() };
+    const first = machine.start();
+    if (first) {
+      conn.nonce = machine.nonce;
+      conn.send(FrameKind.HANDSHAKE, first);
+    }
   });
 }
 
+/** The connecting side: hello, prove, check the acceptor's proof in its welcome, introduce itself. */
+export function initiateHandshake(conn: Connection, local: HandshakeIdentity, timeoutMs: number): Promise<HandshakeResult> {
+  return runHandshake(conn, new HandshakeMachine('initiator', local), timeoutMs);
+}
+
 /** The accepting side: check version and name, challenge, verify the proof, welcome. */
-export function acceptHandshake(conn: Connection, local: LocalIdentity, timeoutMs: number): Promise<HandshakeResult> {
-  const r = reader(conn, timeoutMs);
-  return guarded(conn, r, async () => {
-    const hello = await r.next();
-    if (hello.t !== 'hello') throw new HandshakeRefused(`expected a hello, got "${String(hello.t)}"`, false);
-    if (hello.cluster !== local.clusterName) {
-      throw new HandshakeRefused(`wrong group name: "${String(hello.cluster)}" is not this cluster's "${local.clusterName}"`, false);
-    }
-    const nonce = randomBytes(16);
-    const peerNonce = Buffer.from(hello.nonce);
-    conn.nonce = peerNonce.toString('hex');
-    conn.send(FrameKind.HANDSHAKE, { t: 'challenge', nonce, proof: proof(local.password, 'acceptor', local.clusterName, peerNonce, nonce) });
-    const answer = await r.next();
-    if (answer.t !== 'proof') throw new HandshakeRefused(`expected a proof, got "${String(answer.t)}"`, false);
-    if (!sameProof(proof(local.password, 'initiator', local.clusterName, peerNonce, nonce), answer.proof)) {
-      throw new HandshakeRefused('wrong group password (the peer\'s proof does not match)', false);
-    }
-    conn.send(FrameKind.HANDSHAKE, { t: 'welcome', member: local.member(), status: local.status() });
-    return { peer: answer.member, status: answer.status, backlog: r.backlog() };
-  });
+export function acceptHandshake(conn: Connection, local: HandshakeIdentity, timeoutMs: number): Promise<HandshakeResult> {
+  return runHandshake(conn, new HandshakeMachine('acceptor', local), timeoutMs);
 }

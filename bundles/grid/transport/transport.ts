@@ -3,7 +3,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 import type { Logger } from 'winston';
 import { Connection, type ConnectionOptions } from './connection.js';
-import { acceptHandshake, HandshakeRefused, type HandshakeResult, initiateHandshake, type LocalIdentity } from './handshake.js';
+import { acceptHandshake, deriveGroupKey, type HandshakeIdentity, HandshakeRefused, type HandshakeResult, initiateHandshake, type LocalIdentity } from './handshake.js';
 import { formatAddress, parseAddress } from './addresses.js';
 
 export interface TlsFiles {
@@ -20,8 +20,13 @@ export interface TransportOptions extends ConnectionOptions {
   /** Local ports for outgoing connections; empty: ephemeral. */
   outboundPorts: number[];
   tls?: TlsFiles;
+  /** Deadline from accept (or connect) for the handshake, TLS included. */
   handshakeTimeoutMs: number;
   connectTimeoutMs: number;
+  /** Inbound connections still in handshake (TLS or grid) at once, in all; more are closed at once. */
+  maxPendingHandshakes: number;
+  /** The same per remote address. */
+  maxPendingHandshakesPerAddress: number;
 }
 
 export type InboundHandler = (conn: Connection, result: HandshakeResult) => void;
@@ -38,6 +43,15 @@ export class Transport {
   private readonly tlsContext: { cert: Buffer; key: Buffer; ca: Buffer } | undefined;
   /** `host:port` this member is reachable at, after `listen`. */
   address = '';
+  /** The group key, derived once (scrypt, ~0.1 s) when the transport is created. */
+  private readonly identity: Promise<HandshakeIdentity>;
+  private key: HandshakeIdentity | undefined;
+  /** Inbound connections in handshake: in all and per remote address; `remote host:port` → release. */
+  private pendingTotal = 0;
+  private readonly pendingByHost = new Map<string, number>();
+  private readonly pendingRelease = new Map<string, () => void>();
+  /** How long the group key's derivation took (ms), for the start-up log and the bench. */
+  keyDerivationMs = 0;
 
   constructor(private readonly options: TransportOptions, private readonly local: LocalIdentity, private readonly logger: Logger) {
     if (options.tls) {
@@ -51,17 +65,26 @@ export class Transport {
       this.tlsContext = { cert: read('certificate', options.tls.certificate), key: read('key', options.tls.key), ca: read('ca', options.tls.ca) };
     }
     this.nextOutbound = Math.floor(Math.random() * Math.max(1, options.outboundPorts.length));
+    const started = performance.now();
+    this.identity = deriveGroupKey(local.password, local.clusterName).then((key) => {
+      this.keyDerivationMs = performance.now() - started;
+      this.key = { clusterName: local.clusterName, key, member: local.member, status: local.status };
+      return this.key;
+    });
   }
 
   /** Binds the listener, trying the following ports when auto-increment is on. */
   async listen(onInbound: InboundHandler): Promise<string> {
+    await this.identity;
     const tries = this.options.portAutoIncrement ? PORT_TRIES : 1;
     let lastError: NodeJS.ErrnoException | undefined;
     for (let i = 0; i < tries; i++) {
       const port = this.options.port + i;
       const server = this.tlsContext
-        ? tls.createServer({ ...this.tlsContext, requestCert: true, rejectUnauthorized: true }, (s) => this.accept(s, onInbound))
+        ? tls.createServer({ ...this.tlsContext, requestCert: true, rejectUnauthorized: true, handshakeTimeout: this.options.handshakeTimeoutMs }, (s) => this.accept(s, onInbound))
         : net.createServer((s) => this.accept(s, onInbound));
+      // Admission before anything is read (before TLS, too): a bounded number of connections in handshake.
+      server.prependListener('connection', (raw: net.Socket) => this.admit(raw));
       if (this.tlsContext) {
         server.on('tlsClientError', (err, s) => this.badPeer(`${s.remoteAddress}`, `TLS handshake failed: ${err.message}`));
       }
@@ -89,10 +112,11 @@ export class Transport {
 
   /** Opens and authenticates a connection to `address`; rejects on refusal, timeout or I/O error. */
   async connect(address: string): Promise<{ conn: Connection; result: HandshakeResult }> {
+    const identity = await this.identity;
     const socket = await this.dial(address);
     const conn = this.track(new Connection(socket, true, this.options));
     try {
-      const result = await initiateHandshake(conn, this.local, this.options.handshakeTimeoutMs);
+      const result = await initiateHandshake(conn, identity, this.options.handshakeTimeoutMs);
       conn.peer = result.peer;
       return { conn, result };
     } catch (err) {
@@ -110,14 +134,56 @@ export class Transport {
     for (const c of this.connections) c.close('this member is shutting down');
   }
 
+  /**
+   * Counts a new inbound connection as in handshake until it is authenticated or closed; one beyond
+   * `maxPendingHandshakes` in all or `maxPendingHandshakesPerAddress` from its address is closed at once.
+   */
+  private admit(raw: net.Socket): void {
+    const host = raw.remoteAddress ?? '?';
+    const key = `${host} ${raw.remotePort ?? '?'}`;
+    const fromHost = this.pendingByHost.get(host) ?? 0;
+    const o = this.options;
+    if (this.pendingTotal >= o.maxPendingHandshakes || fromHost >= o.maxPendingHandshakesPerAddress) {
+      raw.destroy();
+      const why = this.pendingTotal >= o.maxPendingHandshakes
+        ? `too many connections in handshake (${o.maxPendingHandshakes} in all: network.handshake.maxPending)`
+        : `too many connections in handshake from one address (${o.maxPendingHandshakesPerAddress}: network.handshake.maxPendingPerAddress)`;
+      this.badPeer(host, why);
+      return;
+    }
+    this.pendingTotal++;
+    this.pendingByHost.set(host, fromHost + 1);
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      this.pendingTotal--;
+      const left = (this.pendingByHost.get(host) ?? 1) - 1;
+      if (left > 0) this.pendingByHost.set(host, left);
+      else this.pendingByHost.delete(host);
+      if (this.pendingRelease.get(key) === release) this.pendingRelease.delete(key);
+      clearTimeout(deadline);
+    };
+    this.pendingRelease.set(key, release);
+    raw.once('close', release);
+    // The deadline from accept covers a TLS handshake too; the grid handshake has its own (same) timer.
+    const deadline = setTimeout(() => raw.destroy(), o.handshakeTimeoutMs + 1000);
+    deadline.unref();
+  }
+
+  private released(socket: net.Socket): void {
+    this.pendingRelease.get(`${socket.remoteAddress ?? '?'} ${socket.remotePort ?? '?'}`)?.();
+  }
+
   private accept(socket: net.Socket, onInbound: InboundHandler): void {
     const conn = this.track(new Connection(socket, false, this.options));
     const host = socket.remoteAddress ?? '?';
     conn.onClose((reason, error) => {
       if (error && conn.peer === undefined) this.badPeer(host, reason);
     });
-    acceptHandshake(conn, this.local, this.options.handshakeTimeoutMs).then(
+    acceptHandshake(conn, this.key!, this.options.handshakeTimeoutMs).then(
       (result) => {
+        this.released(socket);
         conn.peer = result.peer;
         onInbound(conn, result);
       },
