@@ -13,6 +13,8 @@ export interface NodeOptions {
   label?: string;
   /** Command prefix, e.g. `['ip', 'netns', 'exec', 'ns1']`, to run the node elsewhere. */
   wrap?: string[];
+  /** Another build's `dist/cli/oxk.js` (benchmarks against an older release); default: this one. */
+  bin?: string;
 }
 
 const live = new Set<NodeProcess>();
@@ -30,7 +32,7 @@ export class NodeProcess {
 
   constructor(readonly options: NodeOptions) {
     const sets = Object.entries(options.set ?? {}).flatMap(([k, v]) => ['--set', `${k}=${v}`]);
-    const argv = [oxkBin, 'start', '--config', options.configDir, ...sets, ...(options.args ?? [])];
+    const argv = [options.bin ?? oxkBin, 'start', '--config', options.configDir, ...sets, ...(options.args ?? [])];
     const [cmd, ...pre] = options.wrap ? [...options.wrap, process.execPath] : [process.execPath];
     this.child = spawn(cmd, [...pre, ...argv], { env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     live.add(this);
