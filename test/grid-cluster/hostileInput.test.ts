@@ -129,6 +129,20 @@ describe('hostile input on the grid port (real processes)', () => {
     assert.ok(a.running);
   });
 
+  it('refusals that echo what the peer sent (here: 30 group names) are logged at most 10 times a minute per address', async () => {
+    for (let i = 0; i < 30; i++) {
+      const peer = await RawPeer.connect(A, 5701, '127.0.10.27');
+      peer.socket.write(rawFrame({ t: 'hello', cluster: `guess-${String.fromCharCode(97 + (i % 26))}${'z'.repeat(i)}`, nonce: randomBytes(16) }));
+      assert.match(((await peer.frameOrClose(1))?.body as { reason: string }).reason, /^wrong group name/);
+      await peer.closedAt;
+    }
+    // A marker from another address: once it is in the output, so is every line logged before it.
+    const marker = await RawPeer.connect(A, 5701, '127.0.10.28');
+    marker.socket.write(Buffer.alloc(12, 0xff));
+    await logged(a, /grid dropped a connection from 127\.0\.10\.28: bad magic bytes/);
+    assert.equal(a.lines.filter((l) => /from 127\.0\.10\.27:\d+ failed/.test(l)).length, 10);
+  });
+
   it('the initiator refuses a rogue listener\'s malformed challenge (nonce {length: 3e8}) and keeps running', async () => {
     const refusals: unknown[] = [];
     rogueAnswer = (peer) => {

@@ -33,12 +33,20 @@ export type InboundHandler = (conn: Connection, result: HandshakeResult) => void
 
 const PORT_TRIES = 100;
 const LOG_WINDOW_MS = 60_000;
+/**
+ * Refusal reasons can carry what a peer sent (a group name, a message type, a field name), so
+ * besides once per reason, lines are capped per remote host and in all per window.
+ */
+const LOG_LINES_PER_HOST = 10;
+const LOG_LINES_IN_ALL = 100;
 
 /** The grid's TCP listener and dialer; every connection is authenticated by the handshake. */
 export class Transport {
   private server: net.Server | undefined;
   private readonly connections = new Set<Connection>();
   private readonly logged = new Map<string, number>();
+  /** Lines logged per remote host (and `*`: in all) in the current window. */
+  private readonly logBudget = new Map<string, { since: number; lines: number }>();
   private nextOutbound = 0;
   private readonly tlsContext: { cert: Buffer; key: Buffer; ca: Buffer } | undefined;
   /** `host:port` this member is reachable at, after `listen`. */
@@ -214,9 +222,23 @@ export class Transport {
     const last = this.logged.get(k);
     const now = Date.now();
     if (last !== undefined && now - last < LOG_WINDOW_MS) return;
+    if (!this.spend(peer, LOG_LINES_PER_HOST, now) || !this.spend('*', LOG_LINES_IN_ALL, now)) return;
     this.logged.set(k, now);
     if (this.logged.size > 1000) this.logged.clear();
     this.logger.warn(message);
+  }
+
+  /** Takes one line from `who`'s budget for the current window; false when it is spent. */
+  private spend(who: string, max: number, now: number): boolean {
+    let b = this.logBudget.get(who);
+    if (!b || now - b.since >= LOG_WINDOW_MS) {
+      if (this.logBudget.size > 1000) this.logBudget.clear();
+      b = { since: now, lines: 0 };
+      this.logBudget.set(who, b);
+    }
+    if (b.lines >= max) return false;
+    b.lines++;
+    return true;
   }
 
   private async dial(address: string): Promise<net.Socket> {
