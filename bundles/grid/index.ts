@@ -38,19 +38,26 @@ export default defineBundle({
     });
     const grid = composeGridService(node, data!);
     ctx.register(GRID_SERVICE, grid);
-    ctx.getOptional(HTTP_SERVICE)?.addHealthSection('grid', () => ({
-      up: node.joined,
-      details: {
-        members: node.view().members.length,
-        master: node.isMaster(),
-        clusterSafe: grid.isClusterSafe(),
-        address: node.local.address,
-        id: node.local.id,
-        cluster: node.clusterName,
-        memberListVersion: node.view().version,
-        memberAddresses: node.view().members.map((m) => m.address),
-        lite: node.local.lite,
-      },
-    }));
+    ctx.getOptional(HTTP_SERVICE)?.addHealthSection('grid', () => {
+      const loss = grid.partitionLoss();
+      return {
+        up: node.joined,
+        details: {
+          members: node.view().members.length,
+          master: node.isMaster(),
+          clusterSafe: grid.isClusterSafe(),
+          address: node.local.address,
+          id: node.local.id,
+          cluster: node.clusterName,
+          memberListVersion: node.view().version,
+          memberAddresses: node.view().members.map((m) => m.address),
+          lite: node.local.lite,
+          // Data lost since this member started (clusterSafe only says whether the replicas are in sync now).
+          partitionsLost: loss.partitionsLost,
+          lastPartitionLossTime: loss.lastLossTime === undefined ? null : new Date(loss.lastLossTime).toISOString(),
+          lostPartitions: loss.lostPartitions,
+        },
+      };
+    });
   },
 });
