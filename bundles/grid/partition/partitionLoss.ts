@@ -35,6 +35,8 @@ export class PartitionLoss {
   private partitionsLost = 0;
   private lastLossTime: number | undefined;
   private readonly lost = new Set<number>();
+  /** Per partition, the members dropped from it since the table was last complete: a loss names them all. */
+  private readonly dropped = new Map<number, Set<string>>();
 
   constructor(
     private readonly spi: ClusterSpi,
@@ -70,14 +72,15 @@ export class PartitionLoss {
   /**
    * Master: `before` is the table before the members that left were dropped, `kept` says whether a
    * member still holds its replicas. A structure with b backups lost partition p when none of
-   * p's first 1 + b replicas is kept (its data lived only there).
+   * p's first 1 + b replicas (or of all, when the table has fewer) is kept: its data lived only there.
    */
   check(before: readonly (readonly string[])[], kept: (id: string) => boolean): void {
     const firstKept = before.map((r) => {
       const i = r.findIndex(kept);
       return i < 0 ? r.length : i;
     });
-    const lostFor = (backups: number) => firstKept.flatMap((k, p) => (before[p].length > 0 && k > backups ? [p] : []));
+    // Lost when none of the replicas a structure writes to (owner and its first `backups`) is kept.
+    const lostFor = (backups: number) => firstKept.flatMap((k, p) => (before[p].length > 0 && k >= Math.min(before[p].length, backups + 1) ? [p] : []));
     const maps = this.catalog.maps().map((m) => ({ name: m.name, partitions: lostFor(m.backups) })).filter((m) => m.partitions.length > 0);
     const ringLost = new Set(lostFor(TOPIC_BACKUPS));
     const topics = this.catalog.topics()
@@ -85,9 +88,17 @@ export class PartitionLoss {
       .filter((t) => ringLost.has(t.partitions[0]));
     // A partition every replica of which is gone lost whatever it held, known to this member or not.
     const all = new Set([...lostFor(Number.MAX_SAFE_INTEGER), ...maps.flatMap((m) => m.partitions), ...ringLost]);
+    before.forEach((r, p) => {
+      for (const id of r) {
+        if (kept(id)) continue;
+        let set = this.dropped.get(p);
+        if (!set) this.dropped.set(p, (set = new Set()));
+        set.add(id);
+      }
+    });
     if (all.size === 0) return;
     const gone = new Set<string>();
-    for (const p of all) for (const id of before[p].slice(0, firstKept[p])) gone.add(id);
+    for (const p of all) for (const id of this.dropped.get(p) ?? []) gone.add(id);
     const event: PartitionLostEvent = {
       partitions: [...all].sort((a, b) => a - b),
       maps,
@@ -100,6 +111,11 @@ export class PartitionLoss {
     for (const m of this.spi.view().members) {
       if (m.id !== this.spi.local.id) this.spi.send(m.id, PARTITION_LOST_SERVICE, event);
     }
+  }
+
+  /** The master committed a complete table (every replica in place): earlier departures no longer matter. */
+  settled(): void {
+    this.dropped.clear();
   }
 
   private record(event: PartitionLostEvent, detectedHere: boolean): void {

@@ -156,6 +156,7 @@ export class Rebalancer {
     const wanted = Math.min(this.options.replicaCount, new Set(this.dataMembers().map((m) => m.group)).size);
     const safe = !this.running && this.draining.size === 0 && replicas.every((r) => r.length === wanted);
     const table: PartitionTable = { version: prev.version + 1, replicas, safe };
+    if (safe) this.loss.settled();
     this.partitions.apply(table);
     this.push(table);
   }
