@@ -111,3 +111,28 @@ describe('partition loss', () => {
     await waitFor('the lite member learned of the loss too', () => client.layer.partitionLoss().partitionsLost === logged, 10_000);
   });
 });
+
+describe('a full stop', () => {
+  it('SIGTERM to all three members at once: what the members log about their partitions is true', async () => {
+    const nodes = await startThree(start);
+    await waitClusterSafe(addrs, 3);
+    const client = await liteMember(CLIENT, addrs);
+    const data = client.layer.getMap<string>('data');
+    await Promise.all(Array.from({ length: 2000 }, (_, i) => data.set(`k${i}`, 'v')));
+    await client.stop();
+
+    const stopping = Date.now();
+    for (const n of nodes) n.signal('SIGTERM');
+    const codes = await Promise.all(nodes.map((n) => n.waitForExit(40_000)));
+    const took = Date.now() - stopping;
+    assert.deepEqual(codes, [0, 0, 0]);
+
+    const lines = nodes.flatMap((n) => n.lines);
+    const aboutPartitions = lines.filter((l) => /partitions? .*(lost|take[s]? over|not handed off)|handed off all/.test(l));
+    assert.ok(aboutPartitions.length > 0, 'the members say what happens to their partitions');
+    // Nobody keeps running: no line may promise that backups take over, nor blame a timeout that did not pass.
+    assert.deepEqual(lines.filter((l) => /backups? .*take[s]? over/.test(l)), []);
+    if (took < 20_000) assert.deepEqual(lines.filter((l) => /not handed off after \d+ ms/.test(l)), []);
+    assert.ok(lines.some((l) => /data of .*partitions.* is lost|their data is lost/.test(l)), `the loss is stated:\n${aboutPartitions.join('\n')}`);
+  });
+});
