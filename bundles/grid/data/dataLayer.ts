@@ -18,6 +18,7 @@ import { GridTopic } from '../topic/reliableTopic.js';
 import { TOPIC_SERVICE, TopicRings } from '../topic/topicRing.js';
 import type { DataLayerOptions } from './dataOptions.js';
 import { installSplitBrainMerge } from './splitBrainMerge.js';
+import { SplitBrainProtection } from './splitBrainProtection.js';
 
 /** How often owners look for entries past their TTL or idle time. */
 const SWEEP_MS = 1000;
@@ -90,6 +91,7 @@ export function createDataLayer(spi: ClusterSpi, options: DataLayerOptions, logg
       if (!t) {
         t = new GridTopic<unknown>(name, {
           invoker, localId: spi.local.id, partitionCount: options.partitionCount, maxValueSize: options.maxValueSize, logger,
+          protection: new SplitBrainProtection(`topic ${name}`, options.topics.get(name)?.minimumClusterSize ?? 0, partitions),
         });
         topics.set(name, t);
       }
