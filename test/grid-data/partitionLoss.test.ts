@@ -97,6 +97,9 @@ describe('partition loss', () => {
     const bean = await partitionMBean(addrs[0]!);
     assert.equal(bean.partitionsLost, logged, 'the PartitionService MBean (Jolokia)');
     assert.ok(Number(bean.lastPartitionLossTime) > 0);
+    const auth = { authorization: `Basic ${Buffer.from(`${JOLOKIA.user}:${JOLOKIA.password}`).toString('base64')}` };
+    const metrics = await (await fetch(`http://${addrs[0]}:8009/metrics`, { headers: auth })).text();
+    assert.match(metrics, new RegExp(`^com_hazelcast_partition_service_partitions_lost\\{[^}]*\\} ${logged}$`, 'm'), 'Prometheus');
     const stats = await runOxk(['stats', '-c', '--json', '--url', `http://${addrs[0]}:8009/monitoring/jolokia`, '--user', JOLOKIA.user, '--password', JOLOKIA.password]);
     assert.equal(stats.code, 0, stats.stderr);
     assert.equal((JSON.parse(stats.stdout) as ClusterStats).cluster!.partitionsLost, logged, 'oxk stats -c');
