@@ -87,7 +87,7 @@ export class PartitionLoss {
       .map((name) => ({ name, partitions: [partitionOf(name, this.catalog.partitionCount)] }))
       .filter((t) => ringLost.has(t.partitions[0]));
     // A partition every replica of which is gone lost whatever it held, known to this member or not.
-    const all = new Set([...lostFor(Number.MAX_SAFE_INTEGER), ...maps.flatMap((m) => m.partitions), ...ringLost]);
+    const all = new Set([...lostFor(Number.MAX_SAFE_INTEGER), ...maps.flatMap((m) => m.partitions), ...topics.map((t) => t.partitions[0]!)]);
     before.forEach((r, p) => {
       for (const id of r) {
         if (kept(id)) continue;
