@@ -7,6 +7,8 @@ import { clusterOptionsFromConfig } from './cluster/configOptions.js';
 import { gridConfig } from './config.js';
 import { createDataLayer, type DataLayer } from './data/dataLayer.js';
 import { readDataOptions } from './data/dataOptions.js';
+import { readMapConfigs } from './map/mapConfig.js';
+import { readTopicConfigs } from './topic/topicConfig.js';
 import { composeGridService } from './gridService.js';
 
 export default defineBundle({
@@ -19,6 +21,16 @@ export default defineBundle({
   startTimeoutMs: 60_000,
   stopTimeoutMs: 30_000,
   commands: (program) => registerMapCommand(program),
+  // Bad map and topic settings are reported by `oxk config check` too; warnings are logged once, at start.
+  checkFiles(files) {
+    try {
+      readMapConfigs(files, () => undefined);
+      readTopicConfigs(files, () => undefined);
+      return {};
+    } catch (err) {
+      return { problems: [(err as Error).message] };
+    }
+  },
   async start(ctx) {
     if (!ctx.config.get('com.openexchange.hazelcast.enabled')) {
       ctx.logger.info('grid disabled by com.openexchange.hazelcast.enabled=false: this node runs no grid and provides no grid service');

@@ -10,6 +10,8 @@ import { partitionOf } from '../../bundles/grid/partition/partitionTable.js';
 import { readTopicConfigs } from '../../bundles/grid/topic/topicConfig.js';
 import { ConfigFolder } from '../../core/config/configFolder.js';
 import { captureLogger } from '../support/captureLogger.js';
+import { runOxk } from '../support/runCli.js';
+import { tempConfig } from '../support/tempConfig.js';
 import { waitFor } from '../support/waitFor.js';
 import { DataCluster, load } from './support/dataCluster.js';
 
@@ -121,6 +123,17 @@ describe('split-brain protection', () => {
     assert.throws(() => readMapConfigs(badMap, () => undefined), new RegExp(`^Error: hazelcast/m\\.properties:3 ${MAP.replace(/\./g, '\\.')}splitBrainProtection\\.minimumClusterSize: must be a non-negative integer, got "-1"`));
     const badTopic = folder({ 'hazelcast/t.properties': `${TOPIC}name=t\n${TOPIC}splitBrainProtection.minimumClusterSize=-2\n` });
     assert.throws(() => readTopicConfigs(badTopic, () => undefined), /^Error: hazelcast\/t\.properties:2 .*minimumClusterSize: must be a non-negative integer, got "-2"/);
+  });
+
+  test('oxk config check refuses a negative minimum with file:line', async () => {
+    const config = tempConfig({ 'hazelcast/guarded.properties': `${MAP}name=guarded\n${MAP}splitBrainProtection.minimumClusterSize=-1\n` });
+    try {
+      const r = await runOxk(['config', 'check', '--config', config.dir]);
+      assert.equal(r.code, 2);
+      assert.match(r.stdout + r.stderr, /hazelcast\/guarded\.properties:2 com\.openexchange\.hazelcast\.configuration\.map\.splitBrainProtection\.minimumClusterSize: must be a non-negative integer, got "-1"/);
+    } finally {
+      config.remove();
+    }
   });
 
   test('a minimum above the static join list is a warning at start, not an error', () => {

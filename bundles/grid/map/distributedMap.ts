@@ -24,11 +24,13 @@ export interface MapContext {
 /** The typed map API: values are msgpack-encoded here and stay Buffers on every member. */
 export class GridMap<V> implements DistributedMap<V> {
   private readonly counters: MapCounters;
-  private readonly protection: SplitBrainProtection;
+  /** Undefined without split-brain protection: nothing to check per operation. */
+  private readonly protection: SplitBrainProtection | undefined;
 
   constructor(readonly name: string, private readonly config: MapConfig, private readonly ctx: MapContext) {
     this.counters = ctx.stats.of(name);
-    this.protection = new SplitBrainProtection(`map ${name}`, config.minimumClusterSize ?? 0, ctx.partitions);
+    const size = config.minimumClusterSize ?? 0;
+    this.protection = size > 0 ? new SplitBrainProtection(`map ${name}`, size, ctx.partitions) : undefined;
   }
 
   async get(key: string): Promise<V | undefined> {
@@ -158,14 +160,14 @@ export class GridMap<V> implements DistributedMap<V> {
   }
 
   private call<R>(p: number, op: MapOp): Promise<R> {
-    const refusal = this.protection.refusal();
+    const refusal = this.protection?.refusal();
     if (refusal) return Promise.reject(refusal);
     return this.ctx.invoker.invoke<R>(MAP_SERVICE, p, op);
   }
 
   /** Split-brain protection: reads too, since this side's copy may be stale (Hazelcast's READ_WRITE). */
   private refuseWithoutQuorum(): void {
-    const refusal = this.protection.refusal();
+    const refusal = this.protection?.refusal();
     if (refusal) throw refusal;
   }
 }
