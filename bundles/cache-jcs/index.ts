@@ -1,5 +1,5 @@
 import { defineBundle, property, type BundleContext } from '../../core/bundle.js';
-import { GRID_SERVICE } from '../grid/api.js';
+import { GRID_SERVICE, type GridService } from '../grid/api.js';
 import { HTTP_SERVICE } from '../http/api.js';
 import { MBEAN_SERVER } from '../management/api.js';
 import { CACHE_SERVICE } from './api.js';
@@ -32,8 +32,10 @@ type Ctx = BundleContext<typeof config>;
 async function attachInvalidation(ctx: Ctx, service: JcsCacheService, lateral: ReturnType<typeof parseCcf>['lateral']): Promise<void> {
   if (ctx.config.get('com.openexchange.caching.jcs.eventInvalidation')) {
     const grid = ctx.getOptional(GRID_SERVICE);
-    if (grid) service.attach(gridTopicTransport(grid, service, ctx.logger));
-    else ctx.logger.warn('eventInvalidation=true but no grid service is active: distributed regions are invalidated on this node only');
+    if (grid) {
+      service.attach(gridTopicTransport(grid, service, ctx.logger));
+      ctx.onStop(clearOnPartitionLoss(ctx, grid, service));
+    } else ctx.logger.warn('eventInvalidation=true but no grid service is active: distributed regions are invalidated on this node only');
     return;
   }
   if (!lateral) {
@@ -51,6 +53,18 @@ async function attachInvalidation(ctx: Ctx, service: JcsCacheService, lateral: R
     reconnectMaxMs: Math.max(100, ctx.config.get('com.openexchange.caching.jcs.ltcp.reconnectMaxDelay')),
     discoveryIntervalMs: Math.max(100, ctx.config.get('com.openexchange.caching.jcs.ltcp.discoveryInterval')),
   }));
+}
+
+/**
+ * Members lost at once may have taken invalidations with them (queued on a dead publisher, or the
+ * topic's ring when its partition went too): entries of grid-invalidated regions can no longer be
+ * trusted, so they are cleared, as after a gap in the topic.
+ */
+function clearOnPartitionLoss(ctx: Ctx, grid: GridService, service: JcsCacheService): () => void {
+  return grid.onPartitionLost((event) => {
+    const regions = service.clearDistributedForGap();
+    ctx.logger.warn(`grid partition loss (members ${event.lostMembers.join(', ')}): cleared ${regions.length} grid-invalidated regions locally (${regions.join(', ')})`);
+  });
 }
 
 export default defineBundle({

@@ -112,6 +112,59 @@ export interface PartitionInfo {
   backups: string[];
 }
 
+/** Partitions of one map (or topic) whose every replica holding it was lost. */
+export interface LostStructure {
+  name: string;
+  partitions: number[];
+}
+
+/**
+ * Data is gone (Hazelcast's `PartitionLostEvent`): more members left at once than a structure has
+ * backups. The master detects it and tells every member; each member's listeners get it once.
+ */
+export interface PartitionLostEvent {
+  /** Every partition in which some map or topic lost data. */
+  partitions: number[];
+  /** Per map known to the master: the partitions it lost (all its replicas were on the lost members). */
+  maps: LostStructure[];
+  /** Per topic known to the master whose ring was lost (ring and its backup gone). */
+  topics: LostStructure[];
+  /** Addresses of the members whose loss took the data (or ids when the address is unknown). */
+  lostMembers: string[];
+  /** Address of the master that detected the loss. */
+  detectedBy: string;
+  /** Detection time, ms since the epoch. */
+  time: number;
+}
+
+export type PartitionLostListener = (event: PartitionLostEvent) => void;
+
+/** The losses this member learned of since it started. */
+export interface PartitionLossStats {
+  /** Partitions lost, counted once per loss event (a partition lost twice counts twice). */
+  partitionsLost: number;
+  /** Time of the last loss (ms since the epoch), undefined when none. */
+  lastLossTime?: number;
+  /** The partitions that lost data since this member started, ascending. */
+  lostPartitions: number[];
+}
+
+/**
+ * Thrown at once by an operation on a map or topic with split-brain protection when this side of
+ * the cluster has fewer data members than `minimumClusterSize`.
+ */
+export class SplitBrainProtectionError extends Error {
+  constructor(
+    readonly structure: string,
+    readonly required: number,
+    readonly present: number,
+    member: string,
+  ) {
+    super(`${structure}: split-brain protection requires at least ${required} data members, this side of the cluster has ${present} (member ${member}); operation refused`);
+    this.name = 'SplitBrainProtectionError';
+  }
+}
+
 export interface GridService {
   /** The effective cluster name: group name plus the protocol's major.minor. */
   readonly clusterName: string;
@@ -124,6 +177,9 @@ export interface GridService {
   partitionCount(): number;
   partitions(): PartitionInfo[];
   onMembership(listener: MembershipListener): () => void;
+  /** Called on this member for every partition loss it learns of; returns a function that removes it. */
+  onPartitionLost(listener: PartitionLostListener): () => void;
+  partitionLoss(): PartitionLossStats;
   getMap<V = unknown>(name: string): DistributedMap<V>;
   getTopic<T = unknown>(name: string): ReliableTopic<T>;
   /** Names of maps and topics known on this member. */

@@ -13,6 +13,8 @@ export function composeGridService(node: ClusterNode, data: DataLayer): GridServ
     members: () => node.view().members.map((m) => ({ ...m, dataMember: data.isDataMember(m) })),
     isMaster: () => node.isMaster(),
     onMembership: (listener) => node.onMembership(listener),
+    onPartitionLost: (listener) => data.onPartitionLost(listener),
+    partitionLoss: () => data.partitionLoss(),
     isClusterSafe: () => data.isClusterSafe(),
     partitionCount: () => data.partitionCount(),
     partitions: () => data.partitions(),

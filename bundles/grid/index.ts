@@ -7,6 +7,8 @@ import { clusterOptionsFromConfig } from './cluster/configOptions.js';
 import { gridConfig } from './config.js';
 import { createDataLayer, type DataLayer } from './data/dataLayer.js';
 import { readDataOptions } from './data/dataOptions.js';
+import { readMapConfigs } from './map/mapConfig.js';
+import { readTopicConfigs } from './topic/topicConfig.js';
 import { composeGridService } from './gridService.js';
 
 export default defineBundle({
@@ -19,6 +21,16 @@ export default defineBundle({
   startTimeoutMs: 60_000,
   stopTimeoutMs: 30_000,
   commands: (program) => registerMapCommand(program),
+  // Bad map and topic settings are reported by `oxk config check` too; warnings are logged once, at start.
+  checkFiles(files) {
+    try {
+      readMapConfigs(files, () => undefined);
+      readTopicConfigs(files, () => undefined);
+      return {};
+    } catch (err) {
+      return { problems: [(err as Error).message] };
+    }
+  },
   async start(ctx) {
     if (!ctx.config.get('com.openexchange.hazelcast.enabled')) {
       ctx.logger.info('grid disabled by com.openexchange.hazelcast.enabled=false: this node runs no grid and provides no grid service');
@@ -38,19 +50,26 @@ export default defineBundle({
     });
     const grid = composeGridService(node, data!);
     ctx.register(GRID_SERVICE, grid);
-    ctx.getOptional(HTTP_SERVICE)?.addHealthSection('grid', () => ({
-      up: node.joined,
-      details: {
-        members: node.view().members.length,
-        master: node.isMaster(),
-        clusterSafe: grid.isClusterSafe(),
-        address: node.local.address,
-        id: node.local.id,
-        cluster: node.clusterName,
-        memberListVersion: node.view().version,
-        memberAddresses: node.view().members.map((m) => m.address),
-        lite: node.local.lite,
-      },
-    }));
+    ctx.getOptional(HTTP_SERVICE)?.addHealthSection('grid', () => {
+      const loss = grid.partitionLoss();
+      return {
+        up: node.joined,
+        details: {
+          members: node.view().members.length,
+          master: node.isMaster(),
+          clusterSafe: grid.isClusterSafe(),
+          address: node.local.address,
+          id: node.local.id,
+          cluster: node.clusterName,
+          memberListVersion: node.view().version,
+          memberAddresses: node.view().members.map((m) => m.address),
+          lite: node.local.lite,
+          // Data lost since this member started (clusterSafe only says whether the replicas are in sync now).
+          partitionsLost: loss.partitionsLost,
+          lastPartitionLossTime: loss.lastLossTime === undefined ? null : new Date(loss.lastLossTime).toISOString(),
+          lostPartitions: loss.lostPartitions,
+        },
+      };
+    });
   },
 });

@@ -1,5 +1,5 @@
 import type { Logger } from 'winston';
-import type { DistributedMap } from '../grid/api.js';
+import { type DistributedMap, SplitBrainProtectionError } from '../grid/api.js';
 import type { SessionStorage, StoredSession } from './api.js';
 
 /** Checks that a map value has the shape of a session (it may have been written by another version). */
@@ -57,6 +57,8 @@ export class GridSessionStorage implements SessionStorage {
       try {
         return await op();
       } catch (err) {
+        // This side of a split cluster is too small: waiting does not help, and the caller should know now.
+        if (err instanceof SplitBrainProtectionError) throw new Error(`${this.description}: ${what} refused: ${err.message}`);
         if (Date.now() >= deadline) throw new Error(`${this.description}: ${what} failed after ${attempt} attempt(s): ${(err as Error).message}`);
         this.logger.debug(`${this.description}: ${what} failed (${(err as Error).message}); retrying`);
         await new Promise((r) => setTimeout(r, Math.min(1000, 50 * attempt)));

@@ -4,6 +4,7 @@ import { SESSION_LONG_LIFETIME } from '../sessiond/api.js';
 import { SESSION_STORAGE, type StoredSession } from './api.js';
 import { GridSessionStorage } from './gridSessionStorage.js';
 import { findSessionsMap } from './mapConfig.js';
+import { reportLostSessions } from './lostSessions.js';
 
 /** Long enough to outlast a member's removal after a crash (heartbeat timeout) and the backup's promotion. */
 const RETRY_FOR_MS = 15_000;
@@ -24,7 +25,9 @@ export default defineBundle({
       ctx.logger.warn(`${idle.origin} maxIdleSeconds=${idle.value} of map "${map.name}" is below com.openexchange.sessiond.sessionLongLifeTime (${longLifeTimeMs / 1000} s, ${ctx.config.origin('com.openexchange.sessiond.sessionLongLifeTime')}): sessions idle that long are evicted from the grid before they expire and can no longer move to another node; set it higher`);
     }
     const grid = ctx.get(GRID_SERVICE);
-    ctx.register(SESSION_STORAGE, new GridSessionStorage(grid.getMap<StoredSession>(map.name), ctx.logger, RETRY_FOR_MS));
+    const sessions = grid.getMap<StoredSession>(map.name);
+    ctx.register(SESSION_STORAGE, new GridSessionStorage(sessions, ctx.logger, RETRY_FOR_MS));
+    ctx.onStop(grid.onPartitionLost((event) => void reportLostSessions(event, sessions, grid.partitionCount(), ctx.logger)));
     ctx.logger.info(`sessions in grid map "${map.name}" (${map.origin})`);
   },
 });

@@ -10,6 +10,7 @@ import { MapStatsRegistry } from '../map/mapStats.js';
 import { RecordStores } from '../map/recordStore.js';
 import { installHandoff } from '../partition/handoff.js';
 import { Invoker } from '../partition/invoker.js';
+import { PartitionLoss } from '../partition/partitionLoss.js';
 import { PartitionService } from '../partition/partitionService.js';
 import { Rebalancer } from '../partition/rebalancer.js';
 import type { ClusterSpi } from '../spi/clusterSpi.js';
@@ -17,12 +18,13 @@ import { GridTopic } from '../topic/reliableTopic.js';
 import { TOPIC_SERVICE, TopicRings } from '../topic/topicRing.js';
 import type { DataLayerOptions } from './dataOptions.js';
 import { installSplitBrainMerge } from './splitBrainMerge.js';
+import { SplitBrainProtection } from './splitBrainProtection.js';
 
 /** How often owners look for entries past their TTL or idle time. */
 const SWEEP_MS = 1000;
 
 /** The data part of the grid service; the cluster layer supplies the rest. */
-export type DataLayer = Pick<GridService, 'getMap' | 'getTopic' | 'isClusterSafe' | 'partitionCount' | 'partitions' | 'mapNames' | 'topicNames'> & {
+export type DataLayer = Pick<GridService, 'getMap' | 'getTopic' | 'isClusterSafe' | 'partitionCount' | 'partitions' | 'mapNames' | 'topicNames' | 'onPartitionLost' | 'partitionLoss'> & {
   /** Whether a member holds data: not lite, and inside a custom partition group when groups are configured. */
   isDataMember(member: GridMember): boolean;
   stop(): Promise<void>;
@@ -42,12 +44,22 @@ export function createDataLayer(spi: ClusterSpi, options: DataLayerOptions, logg
   const maxBackups = Math.max(1, ...[...options.maps.values()].map((c) => c.backupCount + c.asyncBackupCount));
   const partitions = new PartitionService(spi, options.partitionCount, options.partitionGroups, logger);
   const invoker = new Invoker(spi, partitions, options.operationTimeoutMs);
+  const stores = new RecordStores(options.partitionCount);
+  const maps = new Map<string, GridMap<unknown>>();
+  const topics = new Map<string, GridTopic<unknown>>();
+  const mapNames = () => [...new Set([...maps.keys(), ...stores.mapNames()])].sort();
+  const topicNames = () => [...new Set([...topics.keys(), ...rings.names()])].sort();
+  const loss = new PartitionLoss(spi, {
+    // Configured maps too: this member may hold none of their entries and still report their loss.
+    maps: () => [...new Set([...mapNames(), ...options.maps.keys()])].map((name) => ({ name, backups: mapConfig(name).backupCount + mapConfig(name).asyncBackupCount })),
+    topics: topicNames,
+    partitionCount: options.partitionCount,
+  }, logger);
   const rebalancer = new Rebalancer(spi, partitions, {
     replicaCount: 1 + maxBackups,
     parallelism: options.migrationParallelism,
     migrationTimeoutMs: Math.max(30_000, options.operationTimeoutMs),
-  }, logger);
-  const stores = new RecordStores(options.partitionCount);
+  }, loss, logger);
   const events = new MapEvents(spi, logger);
   const stats = new MapStatsRegistry(stores, partitions);
   const executor = new MapExecutor(stores, partitions, invoker, events, stats, mapConfig, options.mergePolicy, logger);
@@ -62,8 +74,6 @@ export function createDataLayer(spi: ClusterSpi, options: DataLayerOptions, logg
   const mapContext: MapContext = {
     invoker, partitions, stores, events, stats, maxKeySize: options.maxKeySize, maxValueSize: options.maxValueSize,
   };
-  const maps = new Map<string, GridMap<unknown>>();
-  const topics = new Map<string, GridTopic<unknown>>();
   const sweeper = setInterval(() => {
     executor.sweep();
     partitions.sweep();
@@ -81,6 +91,7 @@ export function createDataLayer(spi: ClusterSpi, options: DataLayerOptions, logg
       if (!t) {
         t = new GridTopic<unknown>(name, {
           invoker, localId: spi.local.id, partitionCount: options.partitionCount, maxValueSize: options.maxValueSize, logger,
+          protection: new SplitBrainProtection(`topic ${name}`, options.topics.get(name)?.minimumClusterSize ?? 0, partitions),
         });
         topics.set(name, t);
       }
@@ -90,8 +101,10 @@ export function createDataLayer(spi: ClusterSpi, options: DataLayerOptions, logg
     isDataMember: (member) => partitions.groupOf(member) !== undefined,
     partitionCount: () => options.partitionCount,
     partitions: () => partitions.partitions(),
-    mapNames: () => [...new Set([...maps.keys(), ...stores.mapNames()])].sort(),
-    topicNames: () => [...new Set([...topics.keys(), ...rings.names()])].sort(),
+    mapNames,
+    topicNames,
+    onPartitionLost: (listener) => loss.onLost(listener),
+    partitionLoss: () => loss.stats(),
     async stop() {
       clearInterval(sweeper);
       rebalancer.stop();

@@ -7,6 +7,7 @@ import type { MapConfig } from './mapConfig.js';
 import type { MapEvents } from './mapEvents.js';
 import { MAP_SERVICE, Op, type MapOp } from './mapOps.js';
 import type { MapCounters, MapStatsRegistry } from './mapStats.js';
+import { SplitBrainProtection } from '../data/splitBrainProtection.js';
 import { expiryOf, type RecordStores } from './recordStore.js';
 
 /** What every map proxy of one member shares. */
@@ -23,12 +24,17 @@ export interface MapContext {
 /** The typed map API: values are msgpack-encoded here and stay Buffers on every member. */
 export class GridMap<V> implements DistributedMap<V> {
   private readonly counters: MapCounters;
+  /** Undefined without split-brain protection: nothing to check per operation. */
+  private readonly protection: SplitBrainProtection | undefined;
 
   constructor(readonly name: string, private readonly config: MapConfig, private readonly ctx: MapContext) {
     this.counters = ctx.stats.of(name);
+    const size = config.minimumClusterSize ?? 0;
+    this.protection = size > 0 ? new SplitBrainProtection(`map ${name}`, size, ctx.partitions) : undefined;
   }
 
   async get(key: string): Promise<V | undefined> {
+    this.refuseWithoutQuorum();
     const start = performance.now();
     const p = this.partition(key);
     const local = this.config.readBackupData ? this.readBackup(p, key) : undefined;
@@ -69,11 +75,13 @@ export class GridMap<V> implements DistributedMap<V> {
   }
 
   async size(): Promise<number> {
+    this.refuseWithoutQuorum();
     const sizes = await this.ctx.invoker.invokeAll<number>(MAP_SERVICE, [Op.SIZE, this.name]);
     return sizes.reduce((a, b) => a + b, 0);
   }
 
   async keys(): Promise<string[]> {
+    this.refuseWithoutQuorum();
     return (await this.ctx.invoker.invokeAll<string[]>(MAP_SERVICE, [Op.KEYS, this.name])).flat();
   }
 
@@ -82,11 +90,13 @@ export class GridMap<V> implements DistributedMap<V> {
   }
 
   async entries(): Promise<[string, V][]> {
+    this.refuseWithoutQuorum();
     const parts = await this.ctx.invoker.invokeAll<[string, Buffer][]>(MAP_SERVICE, [Op.ENTRIES, this.name]);
     return parts.flat().map(([k, b]) => [k, unpack(b) as V]);
   }
 
   async clear(): Promise<void> {
+    this.refuseWithoutQuorum();
     await this.ctx.invoker.invokeAll<number>(MAP_SERVICE, [Op.CLEAR, this.name]);
   }
 
@@ -150,6 +160,14 @@ export class GridMap<V> implements DistributedMap<V> {
   }
 
   private call<R>(p: number, op: MapOp): Promise<R> {
+    const refusal = this.protection?.refusal();
+    if (refusal) return Promise.reject(refusal);
     return this.ctx.invoker.invoke<R>(MAP_SERVICE, p, op);
+  }
+
+  /** Split-brain protection: reads too, since this side's copy may be stale (Hazelcast's READ_WRITE). */
+  private refuseWithoutQuorum(): void {
+    const refusal = this.protection?.refusal();
+    if (refusal) throw refusal;
   }
 }

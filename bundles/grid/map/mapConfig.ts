@@ -13,6 +13,8 @@ export interface MapConfig {
   readonly timeToLiveSeconds: number;
   /** Overrides `com.openexchange.hazelcast.merge.policy` for this map. */
   readonly mergePolicy?: MergePolicyName;
+  /** Split-brain protection: data members this side needs for any operation; absent or 0: off. */
+  readonly minimumClusterSize?: number;
 }
 
 /** Maps without a file: one sync backup, no async backup (Hazelcast's defaults). */
@@ -78,6 +80,7 @@ export function readMapConfigs(files: ConfigFiles, warn: (message: string) => vo
       bad(`${PREFIX}mergePolicy`, `must be one of ${MERGE_POLICIES.join(', ')}, got "${policy}"`);
     }
     const backupCount = int('backupCount', 1, MAX_BACKUPS);
+    const minimumClusterSize = int('splitBrainProtection.minimumClusterSize', 0);
     const config: MapConfig = {
       name,
       backupCount,
@@ -85,6 +88,7 @@ export function readMapConfigs(files: ConfigFiles, warn: (message: string) => vo
       readBackupData: bool('readBackupData', false),
       maxIdleSeconds: int('maxIdleSeconds', 0),
       timeToLiveSeconds: int('timeToLiveSeconds', 0),
+      ...(minimumClusterSize > 0 ? { minimumClusterSize } : {}),
       ...(policy ? { mergePolicy: policy as MergePolicyName } : {}),
     };
     if (configs.has(name)) warn(`${file.path}:${nameEntry.line} map ${name} is configured twice; this file wins`);
@@ -93,4 +97,4 @@ export function readMapConfigs(files: ConfigFiles, warn: (message: string) => vo
   return configs;
 }
 
-const KNOWN = new Set(['name', 'backupCount', 'asyncBackupCount', 'readBackupData', 'maxIdleSeconds', 'timeToLiveSeconds', 'mergePolicy']);
+const KNOWN = new Set(['name', 'backupCount', 'asyncBackupCount', 'readBackupData', 'maxIdleSeconds', 'timeToLiveSeconds', 'mergePolicy', 'splitBrainProtection.minimumClusterSize']);

@@ -29,7 +29,7 @@ export function installHandoff(spi: ClusterSpi, partitions: PartitionService, ti
           ? await partitions.handleLocal(msg)
           : await spi.request(master.id, PARTITION_SERVICE, msg, Math.max(1, deadline - Date.now()));
         if (result === 'nobody') {
-          logger.warn(`no other data member can take over (all are leaving): the data of ${held()} partitions is lost when this member stops`);
+          logger.warn(`no other data member can take over (all are leaving): the data of the ${held()} partitions this member holds is lost once the last of them stops`);
           return;
         }
       } catch (err) {
@@ -37,7 +37,30 @@ export function installHandoff(spi: ClusterSpi, partitions: PartitionService, ti
       }
       if (held() > 0) await sleep(100);
     }
-    if (held() > 0) logger.warn(`left with ${held()} partitions not handed off after ${timeoutMs} ms (com.openexchange.hazelcast.partition.gracefulShutdownTimeout); their backups take over`);
-    else logger.info(`handed off all partitions in ${Date.now() - start} ms`);
+    if (held() === 0) {
+      logger.info(`handed off all partitions in ${Date.now() - start} ms`);
+      return;
+    }
+    const why = othersLeft()
+      ? `not handed off after ${timeoutMs} ms (com.openexchange.hazelcast.partition.gracefulShutdownTimeout)`
+      : `not handed off: every other data member left during the hand-off (${Date.now() - start} ms)`;
+    logger.warn(`left with ${held()} partitions ${why}; ${leftBehind(spi, partitions)}`);
   });
+}
+
+/** What happens to the partitions this member still holds: a replica on a remaining data member takes over, the rest is lost. */
+function leftBehind(spi: ClusterSpi, partitions: PartitionService): string {
+  const me = spi.local.id;
+  const others = new Set(spi.view().members.filter((m) => m.id !== me && partitions.groupOf(m) !== undefined).map((m) => m.id));
+  let covered = 0;
+  const lost: number[] = [];
+  partitions.current().replicas.forEach((r, p) => {
+    if (!r.includes(me)) return;
+    if (r.some((id) => others.has(id))) covered++;
+    else lost.push(p);
+  });
+  const parts: string[] = [];
+  if (covered > 0) parts.push(`a backup on a remaining member takes over ${covered} of them`);
+  if (lost.length > 0) parts.push(`no replica of ${lost.length} of them remains on another member: their data is lost (partitions ${lost.join(',')})`);
+  return parts.join('; ');
 }

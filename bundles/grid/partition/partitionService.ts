@@ -59,6 +59,17 @@ export class PartitionService {
     return this.spi.local.id;
   }
 
+  get localAddress(): string {
+    return this.spi.local.address;
+  }
+
+  /** Members of this member's view that hold data (lite members and members outside every group do not). */
+  dataMemberCount(): number {
+    let n = 0;
+    for (const m of this.spi.view().members) if (this.groupOf(m) !== undefined) n++;
+    return n;
+  }
+
   ownerOf(p: number): string | undefined {
     return this.table.replicas[p]?.[0];
   }

@@ -1,6 +1,7 @@
 import type { Logger } from 'winston';
 import type { ClusterSpi } from '../spi/clusterSpi.js';
 import { messageOf, sleep } from './participants.js';
+import type { PartitionLoss } from './partitionLoss.js';
 import { PARTITION_SERVICE, type PartitionMessage, type PartitionService } from './partitionService.js';
 import { assign, compact, type DataMember, type PartitionTable, sameReplicas, toWire } from './partitionTable.js';
 
@@ -32,6 +33,7 @@ export class Rebalancer {
     private readonly spi: ClusterSpi,
     private readonly partitions: PartitionService,
     private readonly options: RebalancerOptions,
+    private readonly loss: PartitionLoss,
     private readonly logger: Logger,
   ) {
     partitions.drainHandler = (member, timeoutMs) => this.drain(member, timeoutMs);
@@ -96,8 +98,12 @@ export class Rebalancer {
     const alive = new Set(this.spi.view().members.map((m) => m.id));
     const holders = new Set([...members.map((m) => m.id), ...[...this.draining].filter((id) => alive.has(id))]);
     const before = this.partitions.current().replicas;
-    const current = compact(before, (id) => holders.has(id));
-    if (current.some((r, p) => !sameReplicas(r, before[p]))) this.commit(current);
+    const kept = (id: string) => holders.has(id);
+    const current = compact(before, kept);
+    if (current.some((r, p) => !sameReplicas(r, before[p]))) {
+      this.loss.check(before, kept);
+      this.commit(current);
+    }
     this.warnAboutGroups(members);
     const target = assign(current, members, this.options.replicaCount);
     const moves: number[] = [];
@@ -150,6 +156,7 @@ export class Rebalancer {
     const wanted = Math.min(this.options.replicaCount, new Set(this.dataMembers().map((m) => m.group)).size);
     const safe = !this.running && this.draining.size === 0 && replicas.every((r) => r.length === wanted);
     const table: PartitionTable = { version: prev.version + 1, replicas, safe };
+    if (safe) this.loss.settled();
     this.partitions.apply(table);
     this.push(table);
   }

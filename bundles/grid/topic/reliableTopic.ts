@@ -4,6 +4,7 @@ import type { ReliableTopic, TopicListener } from '../api.js';
 import type { Invoker } from '../partition/invoker.js';
 import { messageOf, sleep } from '../partition/participants.js';
 import { partitionOf } from '../partition/partitionTable.js';
+import type { SplitBrainProtection } from '../data/splitBrainProtection.js';
 import { TOPIC_SERVICE, TopicOp, type ReadResult } from './topicRing.js';
 
 const READ_BATCH = 256;
@@ -20,6 +21,8 @@ export interface TopicContext {
   readonly partitionCount: number;
   readonly maxValueSize: number;
   readonly logger: Logger;
+  /** Split-brain protection of this topic's publishes. */
+  readonly protection?: SplitBrainProtection;
 }
 
 /**
@@ -40,6 +43,8 @@ export class GridTopic<T> implements ReliableTopic<T> {
   }
 
   publish(payload: T): Promise<void> {
+    const refusal = this.ctx.protection?.refusal();
+    if (refusal) return Promise.reject(refusal);
     const buf = pack(payload);
     if (buf.length > this.ctx.maxValueSize) {
       return Promise.reject(new Error(`topic ${this.name}: message of ${buf.length} bytes is more than the limit of ${this.ctx.maxValueSize}`));

@@ -15,7 +15,11 @@ export interface ClusterStats {
   url: string;
   route: string;
   /** Undefined when the node has no grid MBeans (grid not active, or com.openexchange.hazelcast.jmx=false). */
-  cluster?: { name: string; version: string; master: string; clusterSafe: boolean; memberCount: number; partitionCount: number };
+  cluster?: {
+    name: string; version: string; master: string; clusterSafe: boolean; memberCount: number; partitionCount: number;
+    /** Partitions that lost data since the node started, and when the last loss was (ms since the epoch, 0: never). */
+    partitionsLost: number; lastPartitionLossTime: number;
+  };
   members: MemberRow[];
   maps: { name: string; ownedEntries: number; backupEntries: number; hits: number; gets: number; puts: number; removes: number }[];
   topics: { name: string; published: number; received: number; gaps: number }[];
@@ -28,6 +32,7 @@ type Beans = Record<string, Record<string, unknown>>;
 export async function collectClusterStats(target: JolokiaTarget): Promise<ClusterStats> {
   const patterns = [
     'com.hazelcast:type=HazelcastInstance,*',
+    'com.hazelcast:type=PartitionService,*',
     'com.hazelcast:type=Member,*',
     'com.hazelcast:type=IMap,*',
     'com.hazelcast:type=Topic,*',
@@ -37,15 +42,17 @@ export async function collectClusterStats(target: JolokiaTarget): Promise<Cluste
     { type: 'read', mbean: 'com.openexchange.kernel:type=Kernel', attribute: 'Route' },
     ...patterns.map((mbean) => ({ type: 'read', mbean })),
   ]);
-  const [route, instances, members, maps, topics, caches] = [results[0], ...results.slice(1).map(beansOf)];
+  const [route, instances, partitionServices, members, maps, topics, caches] = [results[0], ...results.slice(1).map(beansOf)];
   if (route.status !== 200) throw new JolokiaClientError(`reading the node's route failed: ${route.error ?? route.status}`);
   const stats: ClusterStats = { url: target.url, route: String(route.value), members: [], maps: [], topics: [], cacheRegions: [] };
   const instance = Object.values(instances)[0];
   if (instance) {
     const order = (instance.members as string[] | undefined) ?? [];
+    const partitionService = Object.values(partitionServices)[0] ?? {};
     stats.cluster = {
       name: String(instance.groupName), version: String(instance.version), master: String(instance.master),
       clusterSafe: instance.clusterSafe === true, memberCount: num(instance.memberCount), partitionCount: num(instance.partitionCount),
+      partitionsLost: num(partitionService.partitionsLost), lastPartitionLossTime: num(partitionService.lastPartitionLossTime),
     };
     stats.members = Object.values(members)
       .map((m) => ({

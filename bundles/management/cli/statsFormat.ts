@@ -24,6 +24,7 @@ export function formatClusterStats(s: ClusterStats): string {
     out.push(table(null, [
       ['members', c.memberCount], ['master', c.master], ['version', c.version],
       ['cluster safe', yes(c.clusterSafe)], ['partitions', c.partitionCount],
+      ['partitions lost', c.partitionsLost > 0 ? `${c.partitionsLost} (last ${new Date(c.lastPartitionLossTime).toISOString()})` : '0'],
     ]));
     out.push('', 'Members');
     out.push(table(
