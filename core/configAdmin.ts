@@ -47,7 +47,7 @@ export class ConfigAdmin {
     return { slot, changes, next, restart: needsRestart };
   }
 
-  /** Applies a plan that was not refused; returns a refusal when the bundle's `updated` hook threw. */
+  /** Applies a plan that was not refused; a throw from the bundle's `updated` hook becomes a refusal in `report`. */
   async execute(plan: Plan, report: ConfigUpdateReport): Promise<void> {
     const { slot, changes, next } = plan;
     const name = slot.loaded.bundle.name;
@@ -94,11 +94,10 @@ export class ConfigAdmin {
       this.core.logger.warn(`config ${key}: change refused: ${plan.refusal}`);
       return report;
     }
-    if (!slot.config) commit(entry);
-    // A restart reads the new value from the kernel's values, so it is committed first.
-    if (plan.restart) commit(entry);
+    // A restart, or the next start of a bundle not running, reads the value from the kernel's values.
+    if (plan.restart || !slot.config) commit(entry);
     await this.execute(plan, report);
-    if (!plan.restart && !report.refused.length) commit(entry);
+    if (!report.refused.length) commit(entry);
     return report;
   }
 
