@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { Logger } from 'winston';
 import type { ConfigFiles } from './config/configFiles.js';
 import type { KernelEvents } from './events.js';
-import type { ContributionsView, ExtensionPoint } from './extensionPoint.js';
+import type { ContributionsView, DeclaredContribution, ExtensionPoint } from './extensionPoint.js';
 import type { ServiceToken } from './serviceToken.js';
 
 /** OSGi-style life-cycle states. */
@@ -110,6 +110,11 @@ interface ManifestBase<S extends ConfigSchema> {
   provides?: ServiceToken<unknown>[];
   /** Extension points this bundle owns (reads with `ctx.contributions`). */
   extensionPoints?: ExtensionPoint<unknown>[];
+  /**
+   * Items known without running code (`contribution(CLI_COMMANDS, ...)`): tools read them from the
+   * manifest; the kernel adds them when the bundle starts and withdraws them when it stops.
+   */
+  contributes?: DeclaredContribution[];
   /** The bundle's properties (full dotted names), validated by convict. */
   config?: S;
   /** Key prefixes this bundle owns (`com.openexchange.hazelcast.`): unknown keys under them are warned about. */

@@ -55,6 +55,7 @@ export class BundleRunner {
     core.logger.info(`starting bundle ${bundle.name} ${bundle.version}`);
     const timeout = bundle.startTimeoutMs ?? 30_000;
     try {
+      for (const c of bundle.contributes ?? []) ctx.contribute(c.point, c.item);
       const run = () => (usesDeps(bundle) ? bundle.start(servicesFor(bundle, ctx) as never, ctx) : bundle.start(ctx));
       await withDeadline(run(), timeout, `start() did not return within ${timeout} ms`);
       setState(core.events, slot, BundleState.ACTIVE);

@@ -1,5 +1,9 @@
 import type { Bundle, DepsManifest } from './bundle.js';
+import { KERNEL_SERVICE } from './kernelService.js';
 import type { ServiceToken } from './serviceToken.js';
+
+// The kernel service is always there: never a dependency on a bundle.
+const onBundles = (tokens: readonly ServiceToken<unknown>[]) => tokens.filter((t) => t.key !== KERNEL_SERVICE.key);
 
 /** True for the `deps` manifest form (`start(services, ctx)`). */
 export function usesDeps(b: Bundle): b is Readonly<DepsManifest> {
@@ -8,12 +12,12 @@ export function usesDeps(b: Bundle): b is Readonly<DepsManifest> {
 
 /** Services the bundle cannot start without, from either manifest form. */
 export function requiredTokens(b: Bundle): ServiceToken<unknown>[] {
-  return usesDeps(b) ? Object.values(b.deps ?? {}) : [...(b.requires ?? [])];
+  return onBundles(usesDeps(b) ? Object.values(b.deps ?? {}) : b.requires ?? []);
 }
 
 /** Services the bundle uses when present, from either manifest form. */
 export function optionalTokens(b: Bundle): ServiceToken<unknown>[] {
-  return usesDeps(b) ? Object.values(b.optionalDeps ?? {}) : [...(b.optionalRequires ?? [])];
+  return onBundles(usesDeps(b) ? Object.values(b.optionalDeps ?? {}) : b.optionalRequires ?? []);
 }
 
 /**

@@ -32,3 +32,18 @@ export interface ContributionsView<T> {
   /** Tells `listener` of every later addition and withdrawal; returns a function that stops it. */
   subscribe(listener: ContributionListener<T>): () => void;
 }
+
+/** A contribution declared in a manifest: readable without starting the bundle (CLI commands), added while it is ACTIVE. */
+export interface DeclaredContribution<T = unknown> {
+  readonly point: ExtensionPoint<T>;
+  readonly item: T;
+}
+
+export function contribution<T>(point: ExtensionPoint<T>, item: T): DeclaredContribution<T> {
+  return Object.freeze({ point, item });
+}
+
+/** The items bundles declare for `point` in their manifests, for tools that do not start bundles. */
+export function declaredContributions<T>(bundles: readonly { name: string; contributes?: readonly DeclaredContribution[] }[], point: ExtensionPoint<T>): Contribution<T>[] {
+  return bundles.flatMap((b) => (b.contributes ?? []).filter((c) => c.point.key === point.key).map((c) => ({ bundle: b.name, item: c.item as T })));
+}

@@ -32,7 +32,11 @@ export interface ConfigUpdateReport {
   restarted: string[];
 }
 
-/** What the kernel itself offers every bundle (no need to declare it in `requires`). */
+/**
+ * What the kernel itself offers every bundle (no need to declare it in `requires`). The operations
+ * run one at a time: a bundle calls them from a request or timer, never from its own `start`,
+ * `stop` or `updated` (that would wait for itself until the deadline).
+ */
 export interface KernelService {
   bundles(): BundleInfo[];
   readonly events: KernelEvents;

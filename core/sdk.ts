@@ -4,8 +4,8 @@ export type {
   Bundle, BundleConfig, BundleContext, BundleManifest, ConfigChange, ConfigSchema, DependencyMap, DepsManifest,
   ListManifest, LiveBundleConfig, PropertySpec, Services,
 } from './bundle.js';
-export { extensionPoint } from './extensionPoint.js';
-export type { Contribution, ContributionListener, ContributionsView, ExtensionPoint } from './extensionPoint.js';
+export { contribution, declaredContributions, extensionPoint } from './extensionPoint.js';
+export type { Contribution, ContributionListener, ContributionsView, DeclaredContribution, ExtensionPoint } from './extensionPoint.js';
 export { KERNEL_SERVICE } from './kernelService.js';
 export type { BundleInfo, ConfigUpdateReport, KernelService, LifecycleResult } from './kernelService.js';
 export { serviceToken } from './serviceToken.js';

@@ -95,6 +95,18 @@ describe('the deps manifest form', () => {
     assert.match(refusal, /bundle "nosy" asked for service "test\.deps\.clock" without declaring it/);
   });
 
+  it('offers the life-cycle operations to a bundle that depends on the kernel service', async () => {
+    const CONSOLE = serviceToken<{ stop(name: string): Promise<unknown> }>('test.deps.console');
+    const consoleBundle = defineBundle({
+      name: 'console', version: '1', deps: { kernel: KERNEL_SERVICE }, provides: [CONSOLE],
+      start({ kernel }, ctx) { ctx.register(CONSOLE, { stop: (name) => kernel.stopBundle(name) }); },
+    });
+    running = await startTestKernel({ bundles: [consoleBundle, clockBundle()] });
+    const console = running.kernel.registry.get<{ stop(name: string): Promise<unknown> }>(CONSOLE.key)!;
+    assert.deepEqual(await console.stop('clock'), { stopped: ['clock'], started: [] });
+    assert.equal(running.kernel.bundles().find((b) => b.name === 'clock')?.state, BundleState.RESOLVED);
+  });
+
   it('names the known bundles when asked to stop, start or restart one that does not exist', async () => {
     running = await startTestKernel({ bundles: [clockBundle()] });
     for (const op of ['stopBundle', 'startBundle', 'restartBundle'] as const) {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, describe, it } from 'node:test';
 import { BundleState, defineBundle } from '../../core/bundle.js';
-import { type Contribution, type ContributionsView, extensionPoint } from '../../core/extensionPoint.js';
+import { type Contribution, type ContributionsView, contribution, declaredContributions, extensionPoint } from '../../core/extensionPoint.js';
 import { serviceToken } from '../../core/serviceToken.js';
 import { customBundleFolder, esmPackage } from '../support/customBundles.js';
 import { startTestKernel, type TestKernel } from '../support/testKernel.js';
@@ -63,6 +63,17 @@ describe('extension points', () => {
     await running.kernel.restartBundle('pages');
     assert.deepEqual(events, ['/a']);
     assert.equal(running.kernel.registry.contributions(ROUTES).current().length, 1);
+  });
+
+  it('reads contributions declared in a manifest without starting it, and adds them only while it is ACTIVE', async () => {
+    const declared = defineBundle({ name: 'declared', version: '1', deps: {}, contributes: [contribution(ROUTES, { path: '/static' })], start() {} });
+    const plain = defineBundle({ name: 'plain', version: '1', deps: {}, start() {} });
+    assert.deepEqual(declaredContributions([declared, plain], ROUTES), [{ bundle: 'declared', item: { path: '/static' } }]);
+    running = await startTestKernel({ bundles: [declared, plain] });
+    const view = running.kernel.registry.contributions(ROUTES);
+    assert.deepEqual(paths(view), ['declared/static']);
+    await running.kernel.stopBundle('declared');
+    assert.deepEqual(paths(view), []);
   });
 
   it('lets only the owner read a point', async () => {
