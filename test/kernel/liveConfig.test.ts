@@ -28,6 +28,7 @@ function tuner() {
       ctx.config.onChange((changes) => heard.push([...changes]));
     },
     updated(changes) {
+      if (changes.some((c) => c.to === 13)) throw new Error('13 brings bad luck');
       updates.push([...changes]);
     },
   });
@@ -77,6 +78,16 @@ describe('live configuration', () => {
     assert.match(tooHigh.refused[0].reason, /setConfig test\.tuner\.level: must be at most 100/);
     assert.deepEqual(t.updates, []);
     // The bundle keeps 3: a valid change is reported as 3 -> 4.
+    assert.deepEqual((await running.kernel.setConfig('test.tuner.level', '4')).applied[0], { bundle: 'tuner', key: 'test.tuner.level', from: '3', to: '4' });
+  });
+
+  it('rolls a change back when the bundle\'s updated hook throws', async () => {
+    const t = tuner();
+    running = await startTestKernel({ bundles: [t.bundle], config: { 'test.tuner.level': '3' } });
+    const report = await running.kernel.setConfig('test.tuner.level', '13');
+    assert.deepEqual(report.applied, []);
+    assert.deepEqual(report.refused, [{ bundle: 'tuner', key: 'test.tuner.level', reason: 'bundle "tuner" refused the change: 13 brings bad luck' }]);
+    assert.deepEqual(t.heard, []);
     assert.deepEqual((await running.kernel.setConfig('test.tuner.level', '4')).applied[0], { bundle: 'tuner', key: 'test.tuner.level', from: '3', to: '4' });
   });
 
