@@ -6,7 +6,7 @@ import { ConfigAdmin } from './configAdmin.js';
 import { resolveBundleConfig } from './config/bundleConfig.js';
 import type { ConfigEntry } from './config/configFiles.js';
 import { ConfigFolder, where } from './config/configFolder.js';
-import { duplicateKeys, keyOwners, unknownKeys } from './config/configRules.js';
+import { bundleNamespaces, duplicateKeys, keyOwners, unknownKeys } from './config/configRules.js';
 import { optionalTokens, requiredTokens } from './dependencies.js';
 import { KernelEvents } from './events.js';
 import { ENABLED_KEY, kernelSchema } from './kernelConfig.js';
@@ -106,9 +106,16 @@ export class Kernel implements KernelService, KernelCore {
     this.owners = keyOwners([...this.slots.values()].map((s) => s.loaded.bundle));
     const duplicates = duplicateKeys(keyOwners(enabled));
     this.problems.push(...duplicates.problems);
-    this.warnings.push(...duplicates.warnings, ...unknownKeys(enabled, this.owners, this.folder.values));
+    this.warnings.push(...duplicates.warnings, ...this.unknownKeys(this.folder.values));
     // Bundles may share a key (e.g. sessionLongLifeTime): say each problem once.
     this.problems.splice(0, this.problems.length, ...new Set(this.problems));
+  }
+
+  /** Misspelled keys under the kernel's `kernel.` or an enabled bundle's namespaces (switches are checked on their own). */
+  private unknownKeys(values: ReadonlyMap<string, ConfigEntry>): string[] {
+    const known = new Set([...this.owners.keys(), ...Object.keys(kernelSchema), ...[...values.keys()].filter((k) => ENABLED_KEY.test(k))]);
+    const namespaces = [{ prefix: 'kernel.', owner: 'the kernel' }, ...bundleNamespaces(this.enabledBundles())];
+    return unknownKeys(namespaces, known, values);
   }
 
   private checkFiles(bundle: Bundle): void {
@@ -199,7 +206,7 @@ export class Kernel implements KernelService, KernelCore {
       const previous = this.values();
       this.folder = this.readFolder();
       this.liveOverrides.clear();
-      for (const w of unknownKeys(this.enabledBundles(), this.owners, this.folder.values)) this.logger.warn(w);
+      for (const w of this.unknownKeys(this.folder.values)) this.logger.warn(w);
       return this.configAdmin.reload(this.folder.values, previous, options.restart ?? false);
     });
   }

@@ -30,16 +30,26 @@ export function duplicateKeys(owners: ReadonlyMap<string, readonly Bundle[]>): {
   return { problems, warnings };
 }
 
-/** Keys under a bundle's declared namespaces that no bundle declares, with the closest known key. */
-export function unknownKeys(bundles: readonly Bundle[], owners: ReadonlyMap<string, readonly Bundle[]>, values: ReadonlyMap<string, ConfigEntry>): string[] {
+/** A key prefix and who owns it, e.g. `bundle "grid"` for `com.openexchange.hazelcast.`. */
+export interface Namespace {
+  readonly prefix: string;
+  readonly owner: string;
+}
+
+export function bundleNamespaces(bundles: readonly Bundle[]): Namespace[] {
+  return bundles.flatMap((b) => (b.namespaces ?? []).map((prefix) => ({ prefix, owner: `bundle "${b.name}"` })));
+}
+
+/** Keys under a declared namespace that nobody declares, with `file:line` and the closest known key. */
+export function unknownKeys(namespaces: readonly Namespace[], known: ReadonlySet<string>, values: ReadonlyMap<string, ConfigEntry>): string[] {
   const warnings: string[] = [];
   for (const [key, entry] of values) {
-    if (owners.has(key)) continue;
-    const owner = bundles.find((b) => (b.namespaces ?? []).some((ns) => key.startsWith(ns)));
-    if (!owner) continue;
-    const known = [...owners.keys()].filter((k) => (owner.namespaces ?? []).some((ns) => k.startsWith(ns)));
-    const hint = known.length ? `; did you mean ${closest(key, known)}?` : '';
-    warnings.push(`${where(entry)} ${key}: unknown property in the namespace of bundle "${owner.name}"${hint}`);
+    if (known.has(key)) continue;
+    const namespace = namespaces.find((n) => key.startsWith(n.prefix));
+    if (!namespace) continue;
+    const candidates = [...known].filter((k) => k.startsWith(namespace.prefix));
+    const hint = candidates.length ? `; did you mean ${closest(key, candidates)}?` : '';
+    warnings.push(`${where(entry)} ${key}: unknown property in the namespace of ${namespace.owner}${hint}`);
   }
   return warnings;
 }

@@ -120,8 +120,11 @@ describe('live configuration', () => {
 
   it('warns of unknown keys in a bundle\'s namespace with file:line and the closest known key', async () => {
     const t = tuner();
-    running = await loadTestKernel({ bundles: [t.bundle], config: { 'test.tuner.level': '2', 'test.tuner.prot': '8001', 'test.other.x': '1' } });
-    assert.deepEqual(running.kernel.warnings, ['test.properties:2 test.tuner.prot: unknown property in the namespace of bundle "tuner"; did you mean test.tuner.port?']);
+    running = await loadTestKernel({ bundles: [t.bundle], config: { 'test.tuner.level': '2', 'test.tuner.prot': '8001', 'test.other.x': '1', 'kernel.bundle.path': '/tmp' } });
+    assert.deepEqual(running.kernel.warnings, [
+      'test.properties:2 test.tuner.prot: unknown property in the namespace of bundle "tuner"; did you mean test.tuner.port?',
+      'test.properties:4 kernel.bundle.path: unknown property in the namespace of the kernel; did you mean kernel.bundles.path?',
+    ]);
     assert.deepEqual(running.kernel.problems, []);
   });
 
