@@ -1,62 +1,72 @@
-import 'reflect-metadata';
-import { Container } from 'inversify';
 import type { Logger } from 'winston';
-import { type Bundle, type BundleConfig, BundleState, type ConfigSchema, type NodeInfo } from './bundle.js';
+import { type Bundle, BundleState, type NodeInfo } from './bundle.js';
 import { type LoadedBundle, loadBuiltInBundles, loadCustomBundles } from './bundleLoader.js';
+import { BundleRunner, checkBundleConfig } from './bundleRunner.js';
+import { ConfigAdmin } from './configAdmin.js';
 import { resolveBundleConfig } from './config/bundleConfig.js';
+import type { ConfigEntry } from './config/configFiles.js';
 import { ConfigFolder, where } from './config/configFolder.js';
-import { Context } from './context.js';
-import { withDeadline } from './deadline.js';
+import { bundleNamespaces, duplicateKeys, keyOwners, unknownKeys } from './config/configRules.js';
+import { optionalTokens, requiredTokens } from './dependencies.js';
 import { KernelEvents } from './events.js';
 import { ENABLED_KEY, kernelSchema } from './kernelConfig.js';
-import { type BundleInfo, KERNEL_SERVICE, type KernelService } from './kernelService.js';
-import { bundleLogger, createRootLogger } from './logger.js';
+import { type BundleInfo, type ConfigUpdateReport, KERNEL_SERVICE, type KernelService, type LifecycleResult } from './kernelService.js';
+import { Lifecycle } from './lifecycle.js';
+import { LiveConfig } from './liveConfig.js';
+import { createRootLogger } from './logger.js';
 import { resolve } from './resolver.js';
+import { ServiceRegistry } from './serviceRegistry.js';
+import { type KernelCore, setState, type Slot } from './slot.js';
 
 export interface KernelOptions {
   configDir: string;
   /** `--set key=value` overrides, in command-line order. */
   overrides?: [string, string][];
   logger?: Logger;
+  /** Bundles to run instead of the built-in ones (the in-process test harness); custom bundles still load. */
+  bundles?: LoadedBundle[];
 }
 
-interface Slot {
-  loaded: LoadedBundle;
-  state: BundleState;
-  reason?: string;
-  config?: BundleConfig<ConfigSchema>;
-  context?: Context;
-}
-
-/** Loads, validates, resolves, starts and stops the bundles of one node. */
-export class Kernel implements KernelService {
+/** Loads, validates, resolves, starts and stops the bundles of one node, and changes them while it runs. */
+export class Kernel implements KernelService, KernelCore {
   readonly events = new KernelEvents();
-  readonly container = new Container();
+  /** Services and contributions, in an inversify container. */
+  readonly registry = new ServiceRegistry(this.events, () => this.logger);
   /** Configuration errors (`file:line key: reason`): start-up is refused while there are any. */
   readonly problems: string[] = [];
-  /** Things worth a warning that do not stop the node (unknown bundle names, unloadable folders). */
+  /** Things worth a warning that do not stop the node (unknown bundle names or keys, unloadable folders). */
   readonly warnings: string[] = [];
   logger!: Logger;
   node!: NodeInfo;
-  private folder!: ConfigFolder;
-  private readonly slots = new Map<string, Slot>();
-  private started: Slot[] = [];
-  private startOrder: Bundle[] = [];
+  folder!: ConfigFolder;
+  readonly slots = new Map<string, Slot>();
+  readonly started: Slot[] = [];
+  startOrder: Bundle[] = [];
+  /** Properties changed with `setConfig` since the folder was last read. */
+  private readonly liveOverrides = new Map<string, ConfigEntry>();
+  private owners = new Map<string, Bundle[]>();
+  private readonly runner = new BundleRunner(this);
+  private readonly lifecycle = new Lifecycle(this, this.runner);
+  private readonly configAdmin = new ConfigAdmin(this, this.lifecycle, (key) => this.owners.get(key)?.[0]);
 
   constructor(private readonly options: KernelOptions) {
-    this.container.bind<KernelService>(KERNEL_SERVICE.key).toConstantValue(this);
+    this.registry.register<KernelService>('kernel', KERNEL_SERVICE, this);
+  }
+
+  values(): ReadonlyMap<string, ConfigEntry> {
+    return this.liveOverrides.size ? new Map([...this.folder.values, ...this.liveOverrides]) : this.folder.values;
   }
 
   /** Reads the config folder, loads built-in and custom bundles, validates every enabled bundle's config. */
   async load(): Promise<void> {
-    this.folder = ConfigFolder.load(this.options.configDir).withOverrides(this.options.overrides ?? []);
+    this.folder = this.readFolder();
     const own = resolveBundleConfig(kernelSchema, this.folder.values);
     this.problems.push(...own.problems.map((p) => p.message));
     const route = own.problems.length ? 'OX0' : own.config.get('com.openexchange.server.backendRoute');
     this.node = { configDir: this.options.configDir, route, startedAt: Date.now() };
     this.logger = this.options.logger ?? createRootLogger(route);
 
-    const builtIn = await loadBuiltInBundles();
+    const builtIn = this.options.bundles ? { bundles: this.options.bundles, errors: [] } : await loadBuiltInBundles();
     const custom = await loadCustomBundles(own.config.get('kernel.bundles.path'), this.options.configDir);
     this.warnings.push(...builtIn.errors, ...custom.errors);
     for (const loaded of [...builtIn.bundles, ...custom.bundles]) {
@@ -65,22 +75,47 @@ export class Kernel implements KernelService {
         this.warnings.push(`bundle name "${loaded.bundle.name}" is defined twice (${existing.loaded.source} and ${loaded.source}); ignoring the one from ${loaded.source}`);
         continue;
       }
-      this.slots.set(loaded.bundle.name, { loaded, state: BundleState.INSTALLED });
+      this.slots.set(loaded.bundle.name, { loaded, state: BundleState.INSTALLED, stoppedByOperator: false, waitingForProviders: false });
     }
     this.applyEnabledSwitches();
+    this.checkConfiguration();
+    this.resolveOrder();
+  }
+
+  private readFolder(): ConfigFolder {
+    return ConfigFolder.load(this.options.configDir).withOverrides(this.options.overrides ?? []);
+  }
+
+  private enabledBundles(): Bundle[] {
+    return [...this.slots.values()].filter((s) => s.state !== BundleState.DISABLED).map((s) => s.loaded.bundle);
+  }
+
+  /** What `oxk config check` reports and start refuses on: schemas, validate hooks, files, key ownership. */
+  private checkConfiguration(): void {
     const notes = new Set<string>();
     for (const slot of this.slots.values()) {
       if (slot.state === BundleState.DISABLED) continue;
-      const resolved = resolveBundleConfig(slot.loaded.bundle.config ?? {}, this.folder.values);
-      slot.config = resolved.config;
-      this.problems.push(...resolved.problems.map((p) => p.message));
-      for (const note of resolved.notes) notes.add(note);
+      const checked = checkBundleConfig(slot.loaded.bundle, this.folder.values);
+      slot.config = new LiveConfig(checked.config);
+      this.problems.push(...checked.problems);
+      for (const note of checked.notes) notes.add(note);
       this.checkFiles(slot.loaded.bundle);
     }
     for (const note of notes) this.logger.info(note);
+    const enabled = this.enabledBundles();
+    this.owners = keyOwners([...this.slots.values()].map((s) => s.loaded.bundle));
+    const duplicates = duplicateKeys(keyOwners(enabled));
+    this.problems.push(...duplicates.problems);
+    this.warnings.push(...duplicates.warnings, ...this.unknownKeys(this.folder.values));
     // Bundles may share a key (e.g. sessionLongLifeTime): say each problem once.
     this.problems.splice(0, this.problems.length, ...new Set(this.problems));
-    this.resolveOrder();
+  }
+
+  /** Misspelled keys under the kernel's `kernel.` or an enabled bundle's namespaces (switches are checked on their own). */
+  private unknownKeys(values: ReadonlyMap<string, ConfigEntry>): string[] {
+    const known = new Set([...this.owners.keys(), ...Object.keys(kernelSchema), ...[...values.keys()].filter((k) => ENABLED_KEY.test(k))]);
+    const namespaces = [{ prefix: 'kernel.', owner: 'the kernel' }, ...bundleNamespaces(this.enabledBundles())];
+    return unknownKeys(namespaces, known, values);
   }
 
   private checkFiles(bundle: Bundle): void {
@@ -105,27 +140,20 @@ export class Kernel implements KernelService {
       }
       const value = entry.value.trim().toLowerCase();
       if (value !== 'true' && value !== 'false') this.problems.push(`${where(entry)} ${key}: must be true or false (value "${entry.value}")`);
-      else if (value === 'false') this.setState(slot, BundleState.DISABLED, `switched off by ${key}`);
+      else if (value === 'false') setState(this.events, slot, BundleState.DISABLED, `switched off by ${key}`);
     }
     for (const slot of this.slots.values()) {
       const switched = this.folder.values.has(`kernel.bundles.${slot.loaded.bundle.name}.enabled`);
-      if (!switched && slot.loaded.bundle.enabledByDefault === false) this.setState(slot, BundleState.DISABLED, 'disabled by default');
+      if (!switched && slot.loaded.bundle.enabledByDefault === false) setState(this.events, slot, BundleState.DISABLED, 'disabled by default');
     }
   }
 
   private resolveOrder(): void {
     const disabled = new Set([...this.slots.values()].filter((s) => s.state === BundleState.DISABLED).map((s) => s.loaded.bundle.name));
     const { order, unresolved } = resolve([...this.slots.values()].map((s) => s.loaded.bundle), disabled);
-    for (const [name, reason] of unresolved) this.setState(this.slots.get(name)!, BundleState.UNRESOLVED, reason);
-    for (const b of order) this.setState(this.slots.get(b.name)!, BundleState.RESOLVED);
+    for (const [name, reason] of unresolved) setState(this.events, this.slots.get(name)!, BundleState.UNRESOLVED, reason);
+    for (const b of order) setState(this.events, this.slots.get(b.name)!, BundleState.RESOLVED);
     this.startOrder = order;
-  }
-
-  private setState(slot: Slot, to: BundleState, reason?: string): void {
-    const from = slot.state;
-    slot.state = to;
-    slot.reason = reason;
-    if (from !== to) this.events.emit('bundleStateChanged', { bundle: slot.loaded.bundle.name, from, to, reason });
   }
 
   /** Starts resolved bundles in dependency order; a failing bundle takes down only what requires it. */
@@ -134,68 +162,53 @@ export class Kernel implements KernelService {
     for (const slot of this.slots.values()) {
       if (slot.state === BundleState.UNRESOLVED) this.logger.warn(`bundle ${slot.loaded.bundle.name} is UNRESOLVED: ${slot.reason}`);
     }
-    for (const bundle of this.startOrder) {
-      const slot = this.slots.get(bundle.name)!;
-      const lost = (bundle.requires ?? []).find((t) => !this.container.isBound(t.key));
-      if (lost) {
-        this.setState(slot, BundleState.UNRESOLVED, `required service "${lost.name}" is unavailable (its provider did not start)`);
-        this.logger.warn(`bundle ${bundle.name} is UNRESOLVED: ${slot.reason}`);
-        continue;
+    await this.lifecycle.serialize(async () => {
+      for (const bundle of this.startOrder) {
+        const slot = this.slots.get(bundle.name)!;
+        const lost = requiredTokens(bundle).find((t) => !this.registry.has(t.key));
+        if (lost) {
+          setState(this.events, slot, BundleState.UNRESOLVED, `required service "${lost.name}" is unavailable (its provider did not start)`);
+          slot.waitingForProviders = true;
+          this.logger.warn(`bundle ${bundle.name} is UNRESOLVED: ${slot.reason}`);
+          continue;
+        }
+        await this.runner.start(slot);
       }
-      await this.startOne(slot);
-    }
+    });
     this.events.emit('started');
   }
 
-  private async startOne(slot: Slot): Promise<void> {
-    const bundle = slot.loaded.bundle;
-    const log = bundleLogger(this.logger, bundle.name);
-    const ctx = new Context(bundle, this.container, this.node, log, slot.config!, this.folder, this.events);
-    slot.context = ctx;
-    this.setState(slot, BundleState.STARTING);
-    this.logger.info(`starting bundle ${bundle.name} ${bundle.version}`);
-    const timeout = bundle.startTimeoutMs ?? 30_000;
-    try {
-      await withDeadline(bundle.start(ctx), timeout, `start() did not return within ${timeout} ms`);
-      this.setState(slot, BundleState.ACTIVE);
-      this.started.push(slot);
-    } catch (err) {
-      const reason = (err as Error).message;
-      this.setState(slot, BundleState.FAILED, reason);
-      this.logger.error(`bundle ${bundle.name} FAILED to start: ${reason}`);
-      await this.runCleanups(slot, ctx);
-    }
-  }
-
-  /** Stops started bundles in reverse order, each within its deadline. */
+  /** Stops started bundles in reverse start order, each within its deadline. */
   async stop(): Promise<void> {
     this.events.emit('stopping');
-    for (const slot of this.started.reverse()) {
-      const bundle = slot.loaded.bundle;
-      this.setState(slot, BundleState.STOPPING);
-      this.logger.info(`stopping bundle ${bundle.name}`);
-      const timeout = bundle.stopTimeoutMs ?? 10_000;
-      try {
-        if (bundle.stop) await withDeadline(bundle.stop(slot.context!), timeout, `stop() did not return within ${timeout} ms`);
-      } catch (err) {
-        this.logger.error(`bundle ${bundle.name} did not stop cleanly: ${(err as Error).message}`);
-      }
-      await this.runCleanups(slot, slot.context!);
-      this.setState(slot, BundleState.RESOLVED);
-    }
-    this.started = [];
+    await this.lifecycle.stopAll();
   }
 
-  private async runCleanups(slot: Slot, ctx: Context): Promise<void> {
-    const timeout = slot.loaded.bundle.stopTimeoutMs ?? 10_000;
-    for (const cleanup of ctx.cleanups.splice(0).reverse()) {
-      try {
-        await withDeadline(cleanup(), timeout, `a cleanup did not finish within ${timeout} ms`);
-      } catch (err) {
-        this.logger.error(`bundle ${slot.loaded.bundle.name}: ${(err as Error).message}`);
-      }
-    }
-    ctx.unregisterAll();
+  stopBundle(name: string): Promise<LifecycleResult> {
+    return this.lifecycle.stopBundle(name);
+  }
+
+  startBundle(name: string): Promise<LifecycleResult> {
+    return this.lifecycle.startBundle(name);
+  }
+
+  restartBundle(name: string): Promise<LifecycleResult> {
+    return this.lifecycle.restartBundle(name);
+  }
+
+  setConfig(key: string, value: string, options: { restart?: boolean } = {}): Promise<ConfigUpdateReport> {
+    return this.lifecycle.serialize(() => this.configAdmin.setConfig(key, value, options.restart ?? false, (entry) => this.liveOverrides.set(key, entry)));
+  }
+
+  /** Reads the config folder again (live `setConfig` changes give way to the files) and applies what changed. */
+  reloadConfig(options: { restart?: boolean } = {}): Promise<ConfigUpdateReport> {
+    return this.lifecycle.serialize(async () => {
+      const previous = this.values();
+      this.folder = this.readFolder();
+      this.liveOverrides.clear();
+      for (const w of this.unknownKeys(this.folder.values)) this.logger.warn(w);
+      return this.configAdmin.reload(this.folder.values, previous, options.restart ?? false);
+    });
   }
 
   bundles(): BundleInfo[] {
@@ -205,9 +218,10 @@ export class Kernel implements KernelService {
       state: s.state,
       reason: s.reason,
       builtIn: s.loaded.builtIn,
-      requires: (s.loaded.bundle.requires ?? []).map((t) => t.name),
-      optionalRequires: (s.loaded.bundle.optionalRequires ?? []).map((t) => t.name),
+      requires: requiredTokens(s.loaded.bundle).map((t) => t.name),
+      optionalRequires: optionalTokens(s.loaded.bundle).map((t) => t.name),
       provides: (s.loaded.bundle.provides ?? []).map((t) => t.name),
+      extensionPoints: (s.loaded.bundle.extensionPoints ?? []).map((p) => p.id),
     }));
   }
 

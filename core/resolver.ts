@@ -1,4 +1,5 @@
 import type { Bundle } from './bundle.js';
+import { optionalTokens, requiredTokens } from './dependencies.js';
 
 export interface Resolution {
   /** Bundles to start, in dependency order. */
@@ -16,12 +17,20 @@ export function resolve(bundles: readonly Bundle[], disabled: ReadonlySet<string
   const candidates = bundles.filter((b) => !disabled.has(b.name));
   const providerOf = (service: symbol, among: readonly Bundle[]) => among.find((b) => b.provides?.some((t) => t.key === service));
 
+  // A service has one provider: every bundle offering an already-offered token is a resolution error.
+  for (const b of candidates) {
+    for (const t of b.provides ?? []) {
+      const others = candidates.filter((o) => o !== b && o.provides?.some((p) => p.key === t.key));
+      if (others.length) unresolved.set(b.name, `service "${t.name}" is provided by ${[b, ...others].map((o) => `"${o.name}"`).join(' and ')}: a service has one provider`);
+    }
+  }
+
   // Drop bundles whose required services nobody (still) provides, until nothing changes.
-  let live = [...candidates];
+  let live = candidates.filter((b) => !unresolved.has(b.name));
   for (let changed = true; changed; ) {
     changed = false;
     for (const b of live) {
-      const missing = (b.requires ?? []).filter((t) => !providerOf(t.key, live));
+      const missing = requiredTokens(b).filter((t) => !providerOf(t.key, live));
       if (missing.length === 0) continue;
       const why = missing.map((t) => {
         const disabledProvider = bundles.find((o) => disabled.has(o.name) && o.provides?.some((p) => p.key === t.key));
@@ -39,7 +48,7 @@ export function resolve(bundles: readonly Bundle[], disabled: ReadonlySet<string
 
   const deps = new Map<Bundle, Bundle[]>();
   for (const b of live) {
-    const tokens = [...(b.requires ?? []), ...(b.optionalRequires ?? [])];
+    const tokens = [...requiredTokens(b), ...optionalTokens(b)];
     deps.set(b, tokens.map((t) => providerOf(t.key, live)).filter((p): p is Bundle => p !== undefined && p !== b));
   }
 
@@ -65,7 +74,7 @@ export function resolve(bundles: readonly Bundle[], disabled: ReadonlySet<string
   for (let changed = true; changed; ) {
     changed = false;
     for (const b of final) {
-      const lost = (b.requires ?? []).find((t) => !final.some((p) => p.provides?.some((s) => s.key === t.key)));
+      const lost = requiredTokens(b).find((t) => !final.some((p) => p.provides?.some((s) => s.key === t.key)));
       if (!lost) continue;
       unresolved.set(b.name, `requires service "${lost.name}" whose provider is part of a dependency cycle`);
       final = final.filter((x) => x !== b);
