@@ -49,7 +49,8 @@ export class Kernel implements KernelService {
 
   /** Reads the config folder, loads built-in and custom bundles, validates every enabled bundle's config. */
   async load(): Promise<void> {
-    this.folder = ConfigFolder.load(this.options.configDir).withOverrides(this.options.overrides ?? []);
+    this.folder = this.loadFolder().withOverrides(this.options.overrides ?? []);
+    this.problems.push(...this.folder.problems);
     const own = resolveBundleConfig(kernelSchema, this.folder.values);
     this.problems.push(...own.problems.map((p) => p.message));
     const route = own.problems.length ? 'OX0' : own.config.get('com.openexchange.server.backendRoute');
@@ -81,6 +82,16 @@ export class Kernel implements KernelService {
     // Bundles may share a key (e.g. sessionLongLifeTime): say each problem once.
     this.problems.splice(0, this.problems.length, ...new Set(this.problems));
     this.resolveOrder();
+  }
+
+  /** The config folder; a missing one is a problem (start-up is refused), not a crash. */
+  private loadFolder(): ConfigFolder {
+    try {
+      return ConfigFolder.load(this.options.configDir);
+    } catch (err) {
+      this.problems.push((err as Error).message);
+      return new ConfigFolder(this.options.configDir, []);
+    }
   }
 
   private checkFiles(bundle: Bundle): void {
