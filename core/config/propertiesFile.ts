@@ -40,7 +40,7 @@ export class PropertiesFile implements ConfigFile {
    */
   private static parseEntryByEntry(path: string, text: string): PropertiesFile {
     const stand = unusedCharacter(text);
-    if (stand === undefined) return new PropertiesFile(path, [], [`${path}:1 (file): a \\u escape is malformed, and the file uses every character, so the line cannot be told`]);
+    if (stand === undefined) return new PropertiesFile(path, [], [`${path}: a \\u escape is malformed (the file holds every character, so its entry cannot be told)`]);
     const restore = (s: string) => s.replaceAll(stand, 'u');
     const entries: ConfigEntry[] = [];
     const problems: string[] = [];
@@ -51,7 +51,7 @@ export class PropertiesFile implements ConfigFile {
         try {
           entries.push({ key, value: unescapeContent(restore(node.escapedValue)), file: path, line: node.startingLineNumber });
         } catch (err) {
-          problems.push(`${path}:${node.startingLineNumber} ${key}: ${escapeReason(err)} in the value`);
+          problems.push(`${path}:${node.startingLineNumber} ${key || '(empty key)'}: ${escapeReason(err)} in the value`);
         }
       } catch (err) {
         problems.push(`${path}:${node.startingLineNumber} ${rawKey}: ${escapeReason(err)} in the key`);

@@ -67,9 +67,10 @@ describe('malformed \\u escapes are problems with file:line, not exceptions', ()
     assert.equal(f.get('j')?.value, '\u00e9');
   });
 
-  it('a key with a bad escape is named as written', () => {
-    const f = parse('x\\u0=1\n');
+  it('a key with a bad escape is named as written, an empty key as such', () => {
+    const f = parse('x\\u0=1\n=\\u\n');
     assert.match(f.problems[0]!, /^test\.properties:1 x\\u0: malformed/);
+    assert.match(f.problems[1]!, /^test\.properties:2 \(empty key\): malformed \\uXXXX escape "\\u"/);
   });
 });
 
