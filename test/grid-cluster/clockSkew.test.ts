@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { CLOCK_PROBE } from '../../bundles/grid/cluster/clockProbe.js';
+import { CLOCK_PROBE, isClockReading } from '../../bundles/grid/cluster/clockProbe.js';
 import { type ClockSample, ClockSkewEstimator, clockSkewSettings, type ClockVerdict } from '../../bundles/grid/cluster/clockSkew.js';
 import { createClusterNode } from '../../bundles/grid/cluster/createClusterNode.js';
 import { captureLogger } from '../support/captureLogger.js';
@@ -64,6 +64,16 @@ describe('clock skew estimator', () => {
     const verdicts = [...Array.from({ length: N - 1 }, () => e.add(sample(2000))), e.add(sample(2000, 2, 0)), e.add(sample(2000))];
     assert.equal(verdicts.at(-2)!.kind, 'dropped');
     assert.ok(persistent(verdicts.at(-1)!), JSON.stringify(verdicts.at(-1)));
+  });
+});
+
+describe('clock readings from a peer', () => {
+  it('only finite, bounded numbers are a reading', () => {
+    assert.equal(isClockReading({ t: Date.now(), q: 0 }), true);
+    for (const bad of [null, 5, 'x', {}, { t: Number.NaN, q: 1 }, { t: Number.POSITIVE_INFINITY, q: 1 }, { t: 1, q: -1 }, { t: -5, q: 1 }, { t: 1, q: Number.NaN }, { t: '1', q: 1 }]) {
+      assert.equal(isClockReading(bad), false, JSON.stringify(bad));
+    }
+    assert.match(isClockReading.explain({ t: 1, q: -1 }), /\/q/);
   });
 });
 

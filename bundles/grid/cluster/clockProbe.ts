@@ -1,27 +1,27 @@
+import Type, { type Static } from 'typebox';
 import type { Logger } from 'winston';
 import type { GridMember } from '../api.js';
+import { wireCheck } from '../spi/wireSchema.js';
 import { ClockSkewEstimator, type ClockSkewSettings } from './clockSkew.js';
 import type { Membership } from './membership.js';
 import type { Messaging } from './messaging.js';
 import { PauseWatch } from './pauseWatch.js';
 
-/** The request: no payload. The answer: the member's wall clock and how long it has run without a pause. */
-export const CLOCK_PROBE = 'cluster.clockProbe';
-
-export interface ClockReading {
-  /** Wall clock (ms since the epoch) when the member answered. */
-  t: number;
-  /** Milliseconds since the member's last pause, capped. */
-  q: number;
-}
-
 const QUIET_CAP_MS = 2 ** 31 - 1;
+/** The largest time a Date can hold. */
+const MAX_EPOCH_MS = 8.64e15;
 const WARN_EVERY_MS = 60_000;
 
-function isReading(value: unknown): value is ClockReading {
-  const r = value as ClockReading | null;
-  return typeof r === 'object' && r !== null && Number.isFinite(r.t) && Number.isFinite(r.q) && r.q >= 0;
-}
+/** The request: no payload (null). The answer: `ClockReadingSchema`. */
+export const CLOCK_PROBE = 'cluster.clockProbe';
+
+/** The member's wall clock when it answered, and ms since its last pause (capped). Bounds also refuse NaN and Infinity. */
+export const ClockReadingSchema = Type.Object({
+  t: Type.Number({ minimum: 0, maximum: MAX_EPOCH_MS }),
+  q: Type.Number({ minimum: 0, maximum: QUIET_CAP_MS }),
+});
+export type ClockReading = Static<typeof ClockReadingSchema>;
+export const isClockReading = wireCheck(ClockReadingSchema);
 
 /**
  * Measures the clock offset of every member by request/response (NTP style) once per interval and
@@ -85,8 +85,8 @@ export class ClockProbe {
     }
     const roundTripMs = performance.now() - sentMono;
     const localQuietMs = this.pauses.quietMs();
-    if (!isReading(reading)) {
-      this.logger.debug(`grid clock: member ${member.address} answered the clock probe with a malformed reading`);
+    if (!isClockReading(reading)) {
+      this.logger.debug(`grid clock: member ${member.address} answered the clock probe with a malformed reading: ${isClockReading.explain(reading)}`);
       return;
     }
     if (!this.membership.has(member.id)) return;
