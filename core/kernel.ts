@@ -59,7 +59,14 @@ export class Kernel implements KernelService, KernelCore {
 
   /** Reads the config folder, loads built-in and custom bundles, validates every enabled bundle's config. */
   async load(): Promise<void> {
-    this.folder = this.readFolder();
+    try {
+      this.folder = this.readFolder();
+    } catch (err) {
+      // A missing config folder is a problem (start-up is refused), not a crash.
+      this.problems.push((err as Error).message);
+      this.folder = new ConfigFolder(this.options.configDir, []);
+    }
+    this.problems.push(...this.folder.problems);
     const own = resolveBundleConfig(kernelSchema, this.folder.values);
     this.problems.push(...own.problems.map((p) => p.message));
     const route = own.problems.length ? 'OX0' : own.config.get('com.openexchange.server.backendRoute');
@@ -204,7 +211,10 @@ export class Kernel implements KernelService, KernelCore {
   reloadConfig(options: { restart?: boolean } = {}): Promise<ConfigUpdateReport> {
     return this.lifecycle.serialize(async () => {
       const previous = this.values();
-      this.folder = this.readFolder();
+      const folder = this.readFolder();
+      // A file that no longer parses must not reset its keys to their defaults on a live node.
+      if (folder.problems.length > 0) throw new Error(`config reload refused:\n${folder.problems.join('\n')}`);
+      this.folder = folder;
       this.liveOverrides.clear();
       for (const w of this.unknownKeys(this.folder.values)) this.logger.warn(w);
       return this.configAdmin.reload(this.folder.values, previous, options.restart ?? false);

@@ -62,7 +62,7 @@ export const gridConfig = {
     doc: 'Default timeout in ms of a request to another member', format: 'nat', default: 5000,
   }),
   'com.openexchange.hazelcast.clockSkew.warnThreshold': property({
-    doc: 'Wall-clock difference between members above which a warning is logged', format: 'duration', default: 1000,
+    doc: 'Clock offset to a member (measured by request/response) above which, over 5 samples in a row, a warning is logged', format: 'duration', default: 1000,
   }),
   'com.openexchange.hazelcast.network.maxFrameSize': property({
     doc: 'Largest frame in bytes accepted from a peer; larger ones drop the connection', format: 'nat', default: 64 * 1024 * 1024,

@@ -20,7 +20,10 @@ const config = {
   'com.openexchange.UIWebPath': property({
     doc: 'Path of the web UI; a token login redirects there with ;jsessionid= and the server token',
     format: (value: unknown) => {
-      if (typeof value !== 'string' || !/^\/[^;?#\s]*$/.test(value)) throw new Error('must be a path starting with "/" without ";", "?", "#" or whitespace');
+      // It goes into the Location header: URL path characters only (percent-encode anything else).
+      if (typeof value !== 'string' || !/^\/[A-Za-z0-9\-._~!$&'()*+,=:@%/]*$/.test(value)) {
+        throw new Error('must be a path starting with "/" without ";", "?", "#" or whitespace, of URL path characters (percent-encode others)');
+      }
     },
     default: '/appsuite/',
   }),

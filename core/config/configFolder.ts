@@ -11,9 +11,12 @@ export class ConfigFolder implements ConfigFiles {
   private readonly files: PropertiesFile[];
   /** Global properties, last file wins; `--set` overrides are added by `withOverrides`. */
   readonly values = new Map<string, ConfigEntry>();
+  /** `file:line key: reason` for entries no file could read (a malformed escape). */
+  readonly problems: readonly string[];
 
   constructor(readonly dir: string, files: PropertiesFile[]) {
     this.files = files;
+    this.problems = files.flatMap((f) => f.problems);
     for (const file of files) {
       if (!file.path.endsWith('.properties')) continue;
       for (const entry of file.entries) {

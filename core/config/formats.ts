@@ -3,6 +3,8 @@ import { parseDuration } from './duration.js';
 
 let registered = false;
 
+const ROUTE = /^[A-Za-z0-9._-]+$/;
+
 /** Registers oxkernel's own convict formats once: `duration` and `route`. */
 export function registerFormats(): void {
   if (registered) return;
@@ -18,8 +20,9 @@ export function registerFormats(): void {
   convict.addFormat({
     name: 'route',
     validate(value: unknown) {
-      if (typeof value !== 'string' || !/^[^\s;,]+$/.test(value)) {
-        throw new Error('must be a non-empty route without ";", "," or whitespace');
+      // The route ends the JSESSIONID cookie and Apache's route= attribute: an HTTP token, ASCII only.
+      if (typeof value !== 'string' || !ROUTE.test(value)) {
+        throw new Error('must be a non-empty route without ";", "," or whitespace: letters, digits, "-", "_" and "." only');
       }
     },
   });

@@ -7,6 +7,8 @@ export interface BenchRow {
   peer?: string;
   peerValue?: number;
   note?: string;
+  /** Set when the measured thing itself failed (e.g. a fuzz target found a bug): the run exits non-zero. */
+  failed?: string;
 }
 
 export interface BenchModule {

@@ -15,8 +15,8 @@ function format(n: number): string {
 function printTable(rows: (BenchRow & { suite: string })[]): void {
   const header = ['suite', 'benchmark', 'value', 'unit', 'peer', 'peer value', 'ratio', 'note'];
   const lines = rows.map((r) => [
-    r.suite, r.name, format(r.value), r.unit, r.peer ?? '', r.peerValue === undefined ? '' : format(r.peerValue),
-    r.peerValue ? `${(r.value / r.peerValue).toFixed(2)}x` : '', r.note ?? '',
+    r.suite, r.name, r.failed ? 'FAILED' : format(r.value), r.unit, r.peer ?? '', r.peerValue === undefined ? '' : format(r.peerValue),
+    r.peerValue && !r.failed ? `${(r.value / r.peerValue).toFixed(2)}x` : '', r.failed ? `${r.failed} ${r.note ?? ''}`.trim() : r.note ?? '',
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
   const out = [header, widths.map((w) => '-'.repeat(w)), ...lines].map((l) => l.map((c, i) => c.padEnd(widths[i])).join(' | ').trimEnd());
@@ -35,7 +35,10 @@ async function main(): Promise<void> {
     process.stderr.write(`running ${suite} ...\n`);
     try {
       const mod = (await import(pathToFileURL(join(here, file)).href)) as BenchModule;
-      for (const row of await mod.run()) rows.push({ ...row, suite });
+      for (const row of await mod.run()) {
+        rows.push({ ...row, suite });
+        if (row.failed) failed++;
+      }
     } catch (err) {
       failed++;
       rows.push({ suite, name: 'FAILED', value: Number.NaN, unit: '', note: (err as Error).message.split('\n')[0] });

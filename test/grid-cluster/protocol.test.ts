@@ -5,9 +5,6 @@ import { Packr } from 'msgpackr';
 import { chooseBindAddress, interfaceMatcher, parsePortDefinitions, parseStaticNodes } from '../../bundles/grid/transport/addresses.js';
 import { encodeFrame, type Frame, FrameDecoder, FrameError, FrameKind } from '../../bundles/grid/transport/frame.js';
 import { Connection } from '../../bundles/grid/transport/connection.js';
-import { FailureDetector } from '../../bundles/grid/cluster/failureDetector.js';
-import { Membership } from '../../bundles/grid/cluster/membership.js';
-import type { Peers } from '../../bundles/grid/cluster/peers.js';
 import { createClusterNode } from '../../bundles/grid/cluster/createClusterNode.js';
 import { captureLogger } from '../support/captureLogger.js';
 import { waitFor } from '../support/waitFor.js';
@@ -131,23 +128,6 @@ describe('grid addresses', () => {
     assert.deepEqual(parseStaticNodes('10.0.0.1:5800, host', 5701), [
       { host: '10.0.0.1', port: 5800 }, { host: 'host', port: 5701 }, { host: 'host', port: 5702 }, { host: 'host', port: 5703 },
     ]);
-  });
-});
-
-describe('grid clock skew', () => {
-  it('warns once naming both members when a heartbeat\'s clock is off by more than the threshold', () => {
-    const { logger, lines } = captureLogger();
-    const local = { id: 'a', address: '127.0.2.81:5701', route: 'OX1', version: '2.0', lite: false, dataMember: true };
-    const peer = { ...local, id: 'b', address: '127.0.2.82:5701' };
-    const fd = new FailureDetector({ heartbeatIntervalMs: 1000, maxNoHeartbeatMs: 3000, clockSkewThresholdMs: 1000 },
-      new Membership(local, logger), {} as Peers, logger, () => undefined, () => undefined);
-    fd.heartbeat(peer, Date.now() + 200);
-    assert.equal(lines.length, 0);
-    fd.heartbeat(peer, Date.now() + 5000);
-    fd.heartbeat(peer, Date.now() + 5000);
-    const warnings = lines.filter((l) => /clock skew/.test(l));
-    assert.equal(warnings.length, 1);
-    assert.match(warnings[0]!, /member 127\.0\.2\.82:5701 is \d+ ms ahead of this member 127\.0\.2\.81:5701/);
   });
 });
 

@@ -50,6 +50,30 @@ describe('properties files follow java.util.Properties', () => {
   });
 });
 
+describe('malformed \\u escapes are problems with file:line, not exceptions', () => {
+  it('names each bad entry by its first line and keeps the others', () => {
+    const f = parse('a=1\nb=x\\uZZZZ\n# c=\\uQQQQ in a comment\nd=one \\\n  two \\u12\ne=\\u00e9\nf=\\u12');
+    assert.deepEqual(f.entries.map((e) => [e.key, e.value, e.line]), [['a', '1', 1], ['e', '\u00e9', 6]]);
+    assert.equal(f.problems.length, 3, f.problems.join('\n'));
+    assert.match(f.problems[0]!, /^test\.properties:2 b: malformed \\uXXXX escape "\\uZZZZ"/);
+    assert.match(f.problems[1]!, /^test\.properties:4 d: malformed \\uXXXX escape "\\u12"/);
+    assert.match(f.problems[2]!, /^test\.properties:7 f: malformed \\uXXXX escape "\\u12"/);
+  });
+
+  it('an escaped backslash before u is no escape; a \\u split by a continuation is joined first', () => {
+    const f = parse('k=c:\\\\users\nj=\\u00\\\n  e9\n');
+    assert.deepEqual(f.problems, []);
+    assert.equal(f.get('k')?.value, 'c:\\users');
+    assert.equal(f.get('j')?.value, '\u00e9');
+  });
+
+  it('a key with a bad escape is named as written, an empty key as such', () => {
+    const f = parse('x\\u0=1\n=\\u\n');
+    assert.match(f.problems[0]!, /^test\.properties:1 x\\u0: malformed/);
+    assert.match(f.problems[1]!, /^test\.properties:2 \(empty key\): malformed \\uXXXX escape "\\u"/);
+  });
+});
+
 describe('durations', () => {
   it('parses OX style units and plain milliseconds', () => {
     assert.equal(parseDuration('120s'), 120_000);

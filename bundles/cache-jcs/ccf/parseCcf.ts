@@ -39,6 +39,11 @@ interface AuxiliaryScope {
 
 const DEFAULT_SCOPE = '\0default';
 
+/** The table's own entry only: `constructor` is an unknown attribute, not Object's constructor. */
+function attributeSpec<T>(table: Record<string, T>, attr: string): T | undefined {
+  return Object.hasOwn(table, attr) ? table[attr] : undefined;
+}
+
 function where(e: ConfigEntry): string {
   return `${e.file}:${e.line} ${e.key}`;
 }
@@ -75,7 +80,7 @@ export function parseCcf(file: ConfigFile): CcfModel {
     } else if (attr !== undefined) {
       const isCache = group === 'cacheattributes';
       const key = attr.toLowerCase();
-      assign(e, scope.values, (isCache ? CACHE_ATTRIBUTES : ELEMENT_ATTRIBUTES)[key], isCache ? 'cache' : 'element', isCache ? CACHE_ATTRIBUTES_WITHOUT_EFFECT : ELEMENT_ATTRIBUTES_WITHOUT_EFFECT, key);
+      assign(e, scope.values, attributeSpec(isCache ? CACHE_ATTRIBUTES : ELEMENT_ATTRIBUTES, key), isCache ? 'cache' : 'element', isCache ? CACHE_ATTRIBUTES_WITHOUT_EFFECT : ELEMENT_ATTRIBUTES_WITHOUT_EFFECT, key);
     }
   };
 
@@ -90,7 +95,7 @@ export function parseCcf(file: ConfigFile): CcfModel {
     } else if ((m = /^jcs\.auxiliary\.([A-Za-z0-9_-]+)(\.attributes(?:\.([A-Za-z]\w*))?)?$/.exec(e.key))) {
       const aux = auxiliaries.get(m[1]!) ?? auxiliaries.set(m[1]!, { values: {}, firstEntry: e }).get(m[1]!)!;
       if (m[2] === undefined) aux.factory = e;
-      else if (m[3] !== undefined) assign(e, aux.values, LATERAL_ATTRIBUTES[m[3].toLowerCase()], 'auxiliary', LATERAL_ATTRIBUTES_WITHOUT_EFFECT, m[3].toLowerCase());
+      else if (m[3] !== undefined) assign(e, aux.values, attributeSpec(LATERAL_ATTRIBUTES, m[3].toLowerCase()), 'auxiliary', LATERAL_ATTRIBUTES_WITHOUT_EFFECT, m[3].toLowerCase());
     } else if (/^jcs\.system\./.test(e.key)) {
       warnings.push(`${where(e)}: JCS system regions are not used (ignored)`);
     } else {

@@ -8,6 +8,8 @@ import type { ClusterStatus, HandshakeResult } from '../transport/handshake.js';
 import { PROTOCOL_VERSION } from '../transport/frame.js';
 import { Transport } from '../transport/transport.js';
 import { chooseBindAddress, parsePortDefinitions } from '../transport/addresses.js';
+import { ClockProbe } from './clockProbe.js';
+import { clockSkewSettings } from './clockSkew.js';
 import { FailureDetector } from './failureDetector.js';
 import { Membership } from './membership.js';
 import { Messaging } from './messaging.js';
@@ -35,6 +37,7 @@ export class ClusterNode implements ClusterSpi {
   readonly peers: Peers;
   readonly messaging: Messaging;
   detector!: FailureDetector;
+  clock!: ClockProbe;
   discovery!: Discovery;
   prober!: Prober;
   join!: JoinProcess;
@@ -87,7 +90,7 @@ export class ClusterNode implements ClusterSpi {
     });
     this.membership = new Membership(this.local, this.logger);
     this.detector = new FailureDetector(
-      { heartbeatIntervalMs: o.heartbeatIntervalMs, maxNoHeartbeatMs: o.maxNoHeartbeatMs, clockSkewThresholdMs: o.clockSkewThresholdMs },
+      { heartbeatIntervalMs: o.heartbeatIntervalMs, maxNoHeartbeatMs: o.maxNoHeartbeatMs },
       this.membership, this.peers, this.logger,
       (to) => this.messaging.send(to, ControlService.HEARTBEAT, heartbeatFor(this, to)),
       (member, silentMs) => this.suspect(member, `no heartbeat for ${silentMs} ms`),
@@ -99,6 +102,8 @@ export class ClusterNode implements ClusterSpi {
     this.peers.onLost((member, reason) => this.peerLost(member, reason));
     this.peers.onHandshake((conn, result) => checkStatus(this, conn.peer!, result.status));
     installControlHandlers(this);
+    this.clock = new ClockProbe(o.heartbeatIntervalMs, clockSkewSettings(o.clockSkewThresholdMs, o.heartbeatIntervalMs), this.membership, this.messaging, this.logger);
+    this.clock.install();
     if (o.password === DEFAULT_GROUP_PASSWORD) {
       this.logger.warn(`grid: the default group password is in use; set com.openexchange.hazelcast.group.password on every member`);
     }
@@ -108,6 +113,7 @@ export class ClusterNode implements ClusterSpi {
     await this.discovery.start();
     await this.join.joinCluster('start-up');
     this.detector.start();
+    this.clock.start();
     this.master.start();
   }
 
@@ -129,6 +135,7 @@ export class ClusterNode implements ClusterSpi {
     }
     this.master?.stop();
     this.detector?.stop();
+    this.clock?.stop();
     this.discovery?.stop();
     this.messaging.close();
     this.transport.close();

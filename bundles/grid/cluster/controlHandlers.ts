@@ -73,7 +73,7 @@ function onHeartbeat(node: ClusterNode, from: GridMember, hb: Heartbeat): void {
     if (hb.you && node.isMaster()) node.messaging.send(from, ControlService.NOT_MEMBER, { v: node.membership.view.version });
     return;
   }
-  node.detector.heartbeat(from, hb.t);
+  node.detector.heard(from.id);
   node.suspects.delete(from.id);
   if (hb.v <= node.membership.view.version) return;
   if (!hb.you) {

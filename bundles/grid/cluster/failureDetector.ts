@@ -6,19 +6,15 @@ import type { Peers } from './peers.js';
 export interface FailureDetectorOptions {
   heartbeatIntervalMs: number;
   maxNoHeartbeatMs: number;
-  clockSkewThresholdMs: number;
 }
-
-const SKEW_WARN_EVERY_MS = 60_000;
 
 /**
  * Heartbeats and silence: every member sends a heartbeat to every other member each interval; a
  * member from which nothing arrived for `maxNoHeartbeatMs` is reported through `onSilent`.
- * Heartbeats carry the sender's wall clock, so a skew between members is warned about.
+ * (Clock skew is measured by `ClockProbe`: a heartbeat's time stamp says nothing after a pause.)
  */
 export class FailureDetector {
   private readonly lastHeard = new Map<string, number>();
-  private readonly skewWarned = new Map<string, number>();
   private readonly silentReported = new Set<string>();
   private lastCheck = Date.now();
   private heartbeatTimer: NodeJS.Timeout | undefined;
@@ -51,22 +47,9 @@ export class FailureDetector {
     this.silentReported.delete(id);
   }
 
-  /** A heartbeat arrived: a sign of life and a clock reading. */
-  heartbeat(from: GridMember, sentAt: number): void {
-    this.heard(from.id);
-    const skew = sentAt - Date.now();
-    if (Math.abs(skew) <= this.options.clockSkewThresholdMs) return;
-    const last = this.skewWarned.get(from.id) ?? 0;
-    if (Date.now() - last < SKEW_WARN_EVERY_MS) return;
-    this.skewWarned.set(from.id, Date.now());
-    const local = this.membership.local.address;
-    this.logger.warn(`grid clock skew: member ${from.address} is ${Math.abs(skew)} ms ${skew > 0 ? 'ahead of' : 'behind'} this member ${local} (threshold ${this.options.clockSkewThresholdMs} ms); keep the clocks in sync with NTP`);
-  }
-
   forget(id: string): void {
     this.lastHeard.delete(id);
     this.silentReported.delete(id);
-    this.skewWarned.delete(id);
   }
 
   private beat(): void {
