@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import winston from 'winston';
 import Transport from 'winston-transport';
 import { HttpError, type HttpReply, type HttpRequest } from '../../bundles/http/api.js';
-import { isLocalAddress } from '../../bundles/management/jolokia/access.js';
+import { isLocalAddress } from '../../bundles/http/access.js';
 import { jolokiaHandler } from '../../bundles/management/jolokia/endpoint.js';
 import { DefaultMBeanServer } from '../../bundles/management/server/mbeanServer.js';
 import { waitFor } from '../support/waitFor.js';
