@@ -51,6 +51,7 @@ export default defineBundle({
         memberAddresses: node.view().members.map((m) => m.address),
         lite: node.local.lite,
       },
+      publicFields: ['members'],
     }));
   },
 });

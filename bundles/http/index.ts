@@ -3,6 +3,7 @@ import { KERNEL_SERVICE } from '../../core/kernelService.js';
 import { HTTP_SERVICE } from './api.js';
 import { HttpConnector } from './connector.js';
 import { healthReply } from './health.js';
+import { parseAllowedOrigins } from './originCheck.js';
 
 export default defineBundle({
   name: 'http',
@@ -14,6 +15,14 @@ export default defineBundle({
     'com.openexchange.connector.networkListenerPort': property({ doc: 'Port the connector listens on', format: 'port', default: 8009 }),
     'com.openexchange.connector.maxBodySize': property({ doc: 'Largest request body in bytes', format: 'nat', default: 1_048_576 }),
     'com.openexchange.connector.maxHttpHeaderSize': property({ doc: 'Largest request head (request line and headers) in bytes', format: 'nat', default: 16_384 }),
+    'com.openexchange.connector.allowedOrigins': property({
+      doc: 'Comma-separated origins (https://host[:port]) besides the request\'s own host that state-changing requests (POST, login, logout, Jolokia exec/write) may come from',
+      format: (value: unknown) => {
+        if (typeof value !== 'string') throw new Error('must be a comma-separated list of origins');
+        parseAllowedOrigins(value);
+      },
+      default: '',
+    }),
   },
   async start(ctx) {
     const connector = new HttpConnector({
@@ -21,9 +30,10 @@ export default defineBundle({
       port: ctx.config.get('com.openexchange.connector.networkListenerPort'),
       maxBodyBytes: ctx.config.get('com.openexchange.connector.maxBodySize'),
       maxHeaderBytes: ctx.config.get('com.openexchange.connector.maxHttpHeaderSize'),
+      allowedOrigins: parseAllowedOrigins(ctx.config.get('com.openexchange.connector.allowedOrigins')),
     }, ctx.logger);
     const kernel = ctx.get(KERNEL_SERVICE);
-    connector.route('GET', '/health', () => healthReply(kernel, connector));
+    connector.route('GET', '/health', (req) => healthReply(kernel, connector, req));
     await connector.listen();
     ctx.onStop(() => connector.close());
     ctx.register(HTTP_SERVICE, connector);
