@@ -36,6 +36,8 @@ export class HttpConnector implements HttpService {
   private readonly sections = new Map<string, () => HealthSection>();
   private readonly healthTrust: ((req: HttpRequest) => boolean)[] = [];
   private readonly sockets = new Set<Socket>();
+  /** Peer addresses read when a connection opens: once a client has reset it, the socket cannot tell any more. */
+  private readonly peers = new WeakMap<Socket, string>();
   private readonly origins: OriginPolicy;
   private readonly refusals: RateLimitedLog;
   private readonly clientTrouble: RateLimitedLog;
@@ -84,12 +86,12 @@ export class HttpConnector implements HttpService {
       void this.dispatch(req, res);
     });
     server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
-      // A reset is the client leaving; a request it interrupted logs that itself.
-      if (err.code === 'ECONNRESET') {
+      // A reset or a connection closed mid-request is the client leaving; a request it interrupted logs that itself.
+      if (err.code === 'ECONNRESET' || err.code === 'HPE_INVALID_EOF_STATE') {
         socket.destroy();
         return;
       }
-      this.clientTrouble.log(`rejected a malformed request from ${socket.remoteAddress}: ${err.code ?? err.message}`);
+      this.clientTrouble.log(`rejected a malformed request from ${this.peers.get(socket) ?? 'an unknown address'}: ${err.code ?? err.message}`);
       const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
       // Node's parser gave up, so there is no response object: the status line is written here, with Node's reason phrase.
       if (socket.writable) {
@@ -98,6 +100,7 @@ export class HttpConnector implements HttpService {
     });
     server.on('connection', (socket: Socket) => {
       this.sockets.add(socket);
+      this.peers.set(socket, socket.remoteAddress ?? '');
       socket.on('close', () => this.sockets.delete(socket));
     });
     await new Promise<void>((resolve, reject) => {
@@ -114,7 +117,7 @@ export class HttpConnector implements HttpService {
   private async dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
     // On every answer: browsers must not guess a content type (a JSON error rendered as HTML).
     res.setHeader('x-content-type-options', 'nosniff');
-    const request = toHttpRequest(req, this.options.maxBodyBytes);
+    const request = toHttpRequest(req, this.options.maxBodyBytes, this.peers.get(req.socket) ?? req.socket.remoteAddress ?? '');
     const { route, methodMismatch } = this.router.match(request.method, request.path);
     const what = `${request.method} ${JSON.stringify(request.path.slice(0, 200))} from ${request.remoteAddress}`;
     try {

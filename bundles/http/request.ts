@@ -35,7 +35,7 @@ export function parseCookies(header: string | undefined): Map<string, string> {
 }
 
 /** The handler-facing view of a request. */
-export function toHttpRequest(req: IncomingMessage, bodyLimit: number): HttpRequest {
+export function toHttpRequest(req: IncomingMessage, bodyLimit: number, remoteAddress: string): HttpRequest {
   const rawUrl = req.url ?? '/';
   const q = rawUrl.indexOf('?');
   const { path, params } = splitPathParams(q < 0 ? rawUrl : rawUrl.slice(0, q));
@@ -48,7 +48,7 @@ export function toHttpRequest(req: IncomingMessage, bodyLimit: number): HttpRequ
     query: new URLSearchParams(q < 0 ? '' : rawUrl.slice(q + 1)),
     cookies: parseCookies(req.headers.cookie),
     headers: req.headers,
-    remoteAddress: req.socket.remoteAddress ?? '',
+    remoteAddress,
     body,
     async form() {
       const buf = await body();
