@@ -236,7 +236,7 @@ describe('bad input', () => {
     const c = new SessionClient(base(LIMITED));
     const a = expectOk(await c.login('carol', 'carol-pw'), 'login');
     assert.equal(a.setCookies.length, 2);
-    for (const cookie of a.setCookies) assert.match(cookie, /; Path=\/; HttpOnly; SameSite=Strict; Secure$/);
+    for (const cookie of a.setCookies) assert.match(cookie, /; Path=\/; HttpOnly; Secure; SameSite=Strict$/);
     expectOk(await c.logout(), 'logout');
   });
 
