@@ -22,7 +22,8 @@ const config = {
   'com.openexchange.UIWebPath': property({
     doc: 'Path of the web UI; a token login redirects there with ;jsessionid= and the server token',
     format: (value: unknown) => {
-      if (typeof value !== 'string' || !/^\/[^;?#\s]*$/.test(value)) throw new Error('must be a path starting with "/" without ";", "?", "#" or whitespace');
+      // It goes into a Location header: printable ASCII only.
+      if (typeof value !== 'string' || !/^\/[!-~]*$/.test(value) || /[;?#]/.test(value)) throw new Error('must be a path starting with "/" of printable ASCII without ";", "?", "#" or whitespace');
     },
     default: '/appsuite/',
   }),
