@@ -10,7 +10,10 @@ export interface HttpRequest {
   readonly query: URLSearchParams;
   readonly cookies: ReadonlyMap<string, string>;
   readonly headers: IncomingMessage['headers'];
+  /** The socket's peer (a proxy, when there is one in front). */
   readonly remoteAddress: string;
+  /** The client: `remoteAddress`, or behind a known proxy the address it forwarded (`X-Forwarded-For`). */
+  readonly clientAddress: string;
   /** The body, limited to the connector's maximum; rejects with HttpError 413 past it. */
   body(): Promise<Buffer>;
   /** An `application/x-www-form-urlencoded` or JSON body as fields. */

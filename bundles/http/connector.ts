@@ -3,6 +3,7 @@ import type { Socket } from 'node:net';
 import type { Logger } from 'winston';
 import { type HealthSection, HttpError, type HttpHandler, type HttpReply, type HttpRequest, type HttpService, type RouteOptions } from './api.js';
 import { ClientAbortError } from './body.js';
+import { clientAddress } from './clientAddress.js';
 import { changesStateByMethod, OriginPolicy } from './originCheck.js';
 import { RateLimitedLog } from './rateLimitedLog.js';
 import { toHttpRequest } from './request.js';
@@ -15,6 +16,8 @@ export interface ConnectorOptions {
   maxHeaderBytes: number;
   /** Origins besides the request's own host that state-changing requests may come from. */
   allowedOrigins?: ReadonlySet<string>;
+  /** Proxies (e.g. Apache) whose `X-Forwarded-For` names the client. */
+  knownProxies?: ReadonlySet<string>;
 }
 
 function send(res: ServerResponse, reply: HttpReply): void {
@@ -117,9 +120,11 @@ export class HttpConnector implements HttpService {
   private async dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
     // On every answer: browsers must not guess a content type (a JSON error rendered as HTML).
     res.setHeader('x-content-type-options', 'nosniff');
-    const request = toHttpRequest(req, this.options.maxBodyBytes, this.peers.get(req.socket) ?? req.socket.remoteAddress ?? '');
+    const peer = this.peers.get(req.socket) ?? req.socket.remoteAddress ?? '';
+    const client = clientAddress(peer, req.headers['x-forwarded-for'], this.options.knownProxies ?? new Set());
+    const request = toHttpRequest(req, this.options.maxBodyBytes, { remote: peer, client });
     const { route, methodMismatch } = this.router.match(request.method, request.path);
-    const what = `${request.method} ${JSON.stringify(request.path.slice(0, 200))} from ${request.remoteAddress}`;
+    const what = `${request.method} ${JSON.stringify(request.path.slice(0, 200))} from ${request.clientAddress}`;
     try {
       if (!route) {
         throw methodMismatch

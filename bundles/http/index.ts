@@ -2,6 +2,7 @@ import { defineBundle, property } from '../../core/bundle.js';
 import { KERNEL_SERVICE } from '../../core/kernelService.js';
 import { HTTP_SERVICE } from './api.js';
 import { HttpConnector } from './connector.js';
+import { parseKnownProxies } from './clientAddress.js';
 import { healthReply } from './health.js';
 import { parseAllowedOrigins } from './originCheck.js';
 
@@ -23,6 +24,14 @@ export default defineBundle({
       },
       default: '',
     }),
+    'com.openexchange.server.knownProxies': property({
+      doc: 'Comma-separated IP addresses of proxies (e.g. Apache) whose X-Forwarded-For names the client, for login throttling and logs',
+      format: (value: unknown) => {
+        if (typeof value !== 'string') throw new Error('must be a comma-separated list of IP addresses');
+        parseKnownProxies(value);
+      },
+      default: '',
+    }),
   },
   async start(ctx) {
     const connector = new HttpConnector({
@@ -31,6 +40,7 @@ export default defineBundle({
       maxBodyBytes: ctx.config.get('com.openexchange.connector.maxBodySize'),
       maxHeaderBytes: ctx.config.get('com.openexchange.connector.maxHttpHeaderSize'),
       allowedOrigins: parseAllowedOrigins(ctx.config.get('com.openexchange.connector.allowedOrigins')),
+      knownProxies: parseKnownProxies(ctx.config.get('com.openexchange.server.knownProxies')),
     }, ctx.logger);
     const kernel = ctx.get(KERNEL_SERVICE);
     connector.route('GET', '/health', (req) => healthReply(kernel, connector, req));

@@ -35,7 +35,7 @@ export function parseCookies(header: string | undefined): Map<string, string> {
 }
 
 /** The handler-facing view of a request. */
-export function toHttpRequest(req: IncomingMessage, bodyLimit: number, remoteAddress: string): HttpRequest {
+export function toHttpRequest(req: IncomingMessage, bodyLimit: number, addresses: { remote: string; client: string }): HttpRequest {
   const rawUrl = req.url ?? '/';
   const q = rawUrl.indexOf('?');
   const { path, params } = splitPathParams(q < 0 ? rawUrl : rawUrl.slice(0, q));
@@ -48,7 +48,8 @@ export function toHttpRequest(req: IncomingMessage, bodyLimit: number, remoteAdd
     query: new URLSearchParams(q < 0 ? '' : rawUrl.slice(q + 1)),
     cookies: parseCookies(req.headers.cookie),
     headers: req.headers,
-    remoteAddress,
+    remoteAddress: addresses.remote,
+    clientAddress: addresses.client,
     body,
     async form() {
       const buf = await body();

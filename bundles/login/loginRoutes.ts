@@ -54,26 +54,34 @@ export class LoginRoutes {
     throw new HttpError(400, LoginErrors.badAction, `unknown action "${action ?? ''}" for GET /ajax/login (logout, tokens)`);
   }
 
-  /** Checks name and password, throttled per user and per address; failures are logged without the password. */
+  /**
+   * Checks name and password, throttled per user and per address (see LoginThrottle): while
+   * throttled the answer is 429 whatever the password. Failures are logged without the password.
+   */
   private async authenticate(req: HttpRequest, form: URLSearchParams, nameField: string): Promise<{ user: string; client: string }> {
     const name = param(form.get(nameField) ?? form.get(nameField === 'name' ? 'login' : 'name'), nameField, ANY, 256);
     const password = param(form.get('password'), 'password', ANY, 1024);
     const client = param(form.get('client'), 'client', CLIENT, 64) ?? DEFAULT_CLIENT;
     if (name === undefined || password === undefined) throw new HttpError(400, LoginErrors.missingCredentials, `"${nameField}" and "password" are required`);
-    const who = `user ${JSON.stringify(name)} from ${req.remoteAddress}`;
-    const waitMs = this.d.throttle.attempt(name, req.remoteAddress);
-    if (waitMs > 0) {
-      const seconds = Math.ceil(waitMs / 1000);
-      this.throttled.log(`login refused for ${who}: too many failed logins, retry in ${seconds} s`);
-      throw new HttpError(429, LoginErrors.tooManyFailedLogins, `too many failed logins for this user or from this address; retry in ${seconds} s`, { 'retry-after': String(seconds) });
-    }
+    const who = `user ${JSON.stringify(name)} from ${req.clientAddress}`;
+    // Checked before the password too, so a throttled attacker costs no scrypt derivation.
+    this.refuseWhileThrottled(who, this.d.throttle.wait(name, req.clientAddress));
     const user = await this.d.auth.authenticate(name, password);
     if (!user) {
       this.failures.log(`failed login for ${who}`);
+      this.refuseWhileThrottled(who, this.d.throttle.failed(name, req.clientAddress));
       throw new HttpError(401, LoginErrors.invalidCredentials, 'the user name or password is wrong');
     }
-    this.d.throttle.succeeded(name, req.remoteAddress);
+    // Failures of parallel attempts may have emptied a bucket meanwhile: then a right password gets the same 429.
+    this.refuseWhileThrottled(who, this.d.throttle.wait(name, req.clientAddress));
     return { user: user.name, client };
+  }
+
+  private refuseWhileThrottled(who: string, waitMs: number): void {
+    if (waitMs <= 0) return;
+    const seconds = Math.ceil(waitMs / 1000);
+    this.throttled.log(`login refused for ${who}: too many failed logins, retry in ${seconds} s`);
+    throw new HttpError(429, LoginErrors.tooManyFailedLogins, `too many failed logins for this user or from this address; retry in ${seconds} s`, { 'retry-after': String(seconds) });
   }
 
   private secretCookie(s: Session): string {

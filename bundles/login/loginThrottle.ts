@@ -18,9 +18,11 @@ export function addressKey(address: string): string {
 }
 
 /**
- * Login attempts per user name and per client address. Every attempt takes a token from both
- * buckets before the password is checked (so parallel guesses count too); a successful one gives
- * both back, so only failures use the buckets up. Refused while either is empty.
+ * Failed logins per user name and per client address. What is throttled is the answer, not the
+ * work: while either bucket is empty every attempt is answered 429, whether its password is right
+ * or wrong, so guesses past the allowance tell an attacker nothing, even when sent in parallel.
+ * A wrong password takes a token from both buckets; a right one takes none, so many parallel
+ * logins of one user (devices, scripts) are never slowed.
  */
 export class LoginThrottle {
   private readonly users: TokenBuckets;
@@ -36,20 +38,15 @@ export class LoginThrottle {
     return this.users.size + this.addresses.size;
   }
 
-  /** 0 when the attempt may go on (its tokens are taken), else the milliseconds to wait. */
-  attempt(user: string, address: string): number {
+  /** 0 while the user and the address have attempts left, else the milliseconds until both have. */
+  wait(user: string, address: string): number {
     const now = this.clock();
-    const key = addressKey(address);
-    const byAddress = this.addresses.take(key, now);
-    if (byAddress > 0) return byAddress;
-    const byUser = this.users.take(user, now);
-    if (byUser > 0) this.addresses.refund(key, now);
-    return byUser;
+    return Math.max(this.users.wait(user, now), this.addresses.wait(addressKey(address), now));
   }
 
-  succeeded(user: string, address: string): void {
+  /** Records a wrong password: 0 when it was within the allowance, else the milliseconds to wait (answer 429). */
+  failed(user: string, address: string): number {
     const now = this.clock();
-    this.users.refund(user, now);
-    this.addresses.refund(addressKey(address), now);
+    return Math.max(this.users.take(user, now), this.addresses.take(addressKey(address), now));
   }
 }

@@ -16,7 +16,7 @@ interface Bucket {
 
 /**
  * One token bucket per key (a user name, an address). Memory is bounded by `maxKeys`: a spray of
- * new keys evicts the least recently used bucket, and a bucket that has refilled is dropped.
+ * new keys evicts the least recently used bucket first.
  */
 export class TokenBuckets {
   private readonly buckets: LRUCache<string, Bucket>;
@@ -36,20 +36,17 @@ export class TokenBuckets {
     return Math.min(this.o.burst, b.tokens + (now - b.at) / this.o.refillMs);
   }
 
-  /** Takes one token; returns 0 when it was there, else the milliseconds until one is. */
-  take(key: string, now: number): number {
+  /** 0 while a token is left, else the milliseconds until there is one. */
+  wait(key: string, now: number): number {
     if (this.o.burst === 0) return 0;
     const tokens = this.level(key, now);
-    if (tokens < 1) return Math.ceil((1 - tokens) * this.o.refillMs);
-    this.buckets.set(key, { tokens: tokens - 1, at: now });
-    return 0;
+    return tokens < 1 ? Math.ceil((1 - tokens) * this.o.refillMs) : 0;
   }
 
-  /** Gives back a token taken for an attempt that turned out fine. */
-  refund(key: string, now: number): void {
-    if (this.o.burst === 0) return;
-    const tokens = this.level(key, now) + 1;
-    if (tokens >= this.o.burst) this.buckets.delete(key);
-    else this.buckets.set(key, { tokens, at: now });
+  /** Takes one token; returns 0 when it was there, else the milliseconds until one is (nothing taken). */
+  take(key: string, now: number): number {
+    const wait = this.wait(key, now);
+    if (wait === 0 && this.o.burst > 0) this.buckets.set(key, { tokens: this.level(key, now) - 1, at: now });
+    return wait;
   }
 }

@@ -6,23 +6,24 @@ import { usersFile } from '../support/sessionClient.js';
 import { sessionNode } from '../support/sessionNodes.js';
 import { tempConfig } from '../support/tempConfig.js';
 
-// Addresses of this file: the node on 127.0.12.2; clients send from 127.0.12.100 to 127.0.12.103.
+// Addresses of this file: the node on 127.0.12.2; clients send from 127.0.12.100 to 127.0.12.104.
 const HOST = '127.0.12.2';
 const ATTACKER = '127.0.12.100';
 const BOB_HOME = '127.0.12.101';
 const SPRAYER = '127.0.12.102';
 const ALICE_ELSEWHERE = '127.0.12.103';
+const PROXY = '127.0.12.104';
 const WRONG = 'Wr0ng-Secret-Guess';
 
 interface LoginAnswer { status: number; retryAfter?: string; json: { code?: string; error?: string; user?: string } }
 
 /** POST /ajax/login?action=login from a chosen local address. */
-function login(from: string, name: string, password: string): Promise<LoginAnswer> {
+function login(from: string, name: string, password: string, extraHeaders: Record<string, string> = {}): Promise<LoginAnswer> {
   const body = new URLSearchParams({ name, password }).toString();
   return new Promise((resolve, reject) => {
     const req = request({
       host: HOST, port: 8009, localAddress: from, method: 'POST', path: '/ajax/login?action=login',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body) },
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body), ...extraHeaders },
     }, (res) => {
       let text = '';
       res.on('data', (c: Buffer) => { text += c.toString('utf8'); });
@@ -39,7 +40,7 @@ let remove: () => void = () => {};
 before(async () => {
   const config = tempConfig({ 'users.properties': await usersFile({ alice: 'alice-pw', bob: 'bob-pw' }) });
   remove = config.remove;
-  node = sessionNode({ configDir: config.dir, address: HOST, route: 'OX122' });
+  node = sessionNode({ configDir: config.dir, address: HOST, route: 'OX122', set: { 'com.openexchange.server.knownProxies': PROXY } });
   await node.ready(30_000);
 });
 
@@ -49,6 +50,14 @@ after(async () => {
 });
 
 describe('failed logins on a real node', () => {
+  // First: failure lines are rate-limited, and the floods below use up the minute's allowance.
+  it('behind a known proxy the client is the address it forwards; anyone else\'s X-Forwarded-For is ignored', async () => {
+    assert.equal((await login(PROXY, 'carol', WRONG, { 'x-forwarded-for': '198.51.100.1, 203.0.113.7' })).status, 401);
+    await node.waitForLine(/failed login for user "carol" from 203\.0\.113\.7$/);
+    assert.equal((await login(BOB_HOME, 'dave', WRONG, { 'x-forwarded-for': '203.0.113.99' })).status, 401);
+    await node.waitForLine(/failed login for user "dave" from 127\.0\.12\.101$/);
+  });
+
   it('300 wrong passwords for one user: 429 with Retry-After, failures logged without the password, others unaffected', async () => {
     const answers: LoginAnswer[] = [];
     for (let i = 0; i < 300; i++) answers.push(await login(ATTACKER, 'alice', `${WRONG}-${i}`));

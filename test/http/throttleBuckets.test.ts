@@ -15,39 +15,42 @@ describe('token buckets of failed logins', () => {
     assert.equal(buckets.take('other', 1000), 0, 'buckets are per key');
   });
 
-  it('a successful attempt gives its token back, a refilled bucket is forgotten', () => {
-    const buckets = new TokenBuckets({ burst: 2, refillMs: 1000, maxKeys: 10 });
-    buckets.take('u', 0);
-    buckets.refund('u', 0);
-    assert.equal(buckets.size, 0);
-    buckets.take('u', 0);
-    buckets.take('u', 0);
-    assert.ok(buckets.take('u', 0) > 0);
+  it('waiting takes nothing, and a switched-off bucket never refuses', () => {
+    const buckets = new TokenBuckets({ burst: 1, refillMs: 1000, maxKeys: 10 });
+    assert.equal(buckets.wait('u', 0), 0);
+    assert.equal(buckets.wait('u', 0), 0);
+    assert.equal(buckets.take('u', 0), 0);
+    assert.equal(buckets.wait('u', 0), 1000);
+    const off = new TokenBuckets({ burst: 0, refillMs: 1000, maxKeys: 10 });
+    for (let i = 0; i < 100; i++) assert.equal(off.take('u', 0), 0);
+    assert.equal(off.size, 0);
   });
 
   it('memory stays bounded under a spray of random user names and addresses', () => {
     const throttle = new LoginThrottle({
       perUser: { burst: 5, refillMs: 60_000, maxKeys: 1000 },
-      perAddress: { burst: 1_000_000, refillMs: 1, maxKeys: 1000 },
+      perAddress: { burst: 5, refillMs: 60_000, maxKeys: 1000 },
     }, () => 0);
     for (let i = 0; i < 50_000; i++) {
-      throttle.attempt(randomBytes(12).toString('hex'), `10.${i % 256}.${(i >> 8) % 256}.${(i >> 16) % 256}`);
+      throttle.failed(randomBytes(12).toString('hex'), `10.${i % 256}.${(i >> 8) % 256}.${(i >> 16) % 256}`);
     }
     assert.ok(throttle.size <= 2000, `${throttle.size} buckets held`);
     assert.ok(throttle.size >= 1000, 'buckets are still kept up to the bound');
   });
 
-  it('throttles the user and the address separately; a refusal by user costs the address nothing', () => {
+  it('throttles the user and the address separately; right passwords use nothing up', () => {
     let now = 0;
     const throttle = new LoginThrottle({ perUser: { burst: 2, refillMs: 10_000, maxKeys: 100 }, perAddress: { burst: 3, refillMs: 10_000, maxKeys: 100 } }, () => now);
-    assert.equal(throttle.attempt('alice', '10.0.0.1'), 0);
-    assert.equal(throttle.attempt('alice', '10.0.0.1'), 0);
-    assert.ok(throttle.attempt('alice', '10.0.0.1') > 0, 'alice is out of attempts');
-    assert.equal(throttle.attempt('bob', '10.0.0.1'), 0, 'the address still had one');
-    assert.ok(throttle.attempt('carol', '10.0.0.1') > 0, 'now the address is out');
-    assert.equal(throttle.attempt('dave', '10.0.0.2'), 0);
+    for (let i = 0; i < 50; i++) assert.equal(throttle.wait('alice', '10.0.0.1'), 0, 'successful logins never wait');
+    assert.equal(throttle.failed('alice', '10.0.0.1'), 0);
+    assert.equal(throttle.failed('alice', '10.0.0.1'), 0);
+    assert.ok(throttle.wait('alice', '10.0.0.9') > 0, 'alice is out of attempts, from any address');
+    assert.equal(throttle.wait('bob', '10.0.0.2'), 0, 'another user from another address is not');
+    assert.equal(throttle.failed('bob', '10.0.0.1'), 0, 'the address had a third attempt');
+    assert.ok(throttle.wait('carol', '10.0.0.1') > 0, 'now the address is out');
+    assert.ok(throttle.failed('bob', '10.0.0.1') > 0, 'a failure past the allowance is answered like a throttled attempt');
     now = 10_000;
-    assert.equal(throttle.attempt('alice', '10.0.0.2'), 0, 'one attempt came back');
+    assert.equal(throttle.wait('alice', '10.0.0.2'), 0, 'one attempt came back');
   });
 
   it('keys IPv6 addresses by their /64 and IPv4-mapped addresses as IPv4', () => {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { HttpRequest } from '../../bundles/http/api.js';
+import { clientAddress, parseKnownProxies } from '../../bundles/http/clientAddress.js';
 import { changesStateByMethod, OriginPolicy, parseAllowedOrigins } from '../../bundles/http/originCheck.js';
 
 const req = (headers: Record<string, string>, method = 'POST') => ({ method, headers }) as unknown as HttpRequest;
@@ -34,5 +35,25 @@ describe('the Origin/Referer check', () => {
 
   it('counts every method but GET, HEAD and OPTIONS as changing state by default', () => {
     assert.deepEqual(['GET', 'HEAD', 'OPTIONS', 'POST', 'PUT', 'DELETE', 'PATCH'].map((m) => changesStateByMethod(req({}, m))), [false, false, false, true, true, true, true]);
+  });
+});
+
+describe('the client address behind known proxies', () => {
+  const proxies = parseKnownProxies('127.0.0.1, 10.0.0.2');
+
+  it('is the peer unless the peer is a known proxy', () => {
+    assert.equal(clientAddress('192.0.2.1', '203.0.113.7', proxies), '192.0.2.1');
+    assert.equal(clientAddress('::ffff:127.0.0.1', undefined, proxies), '127.0.0.1');
+  });
+
+  it('is the last forwarded hop that is not a proxy; spoofed hops left of it do not count', () => {
+    assert.equal(clientAddress('127.0.0.1', '198.51.100.1, 203.0.113.7', proxies), '203.0.113.7');
+    assert.equal(clientAddress('127.0.0.1', '198.51.100.1, 203.0.113.7, 10.0.0.2', proxies), '203.0.113.7');
+    assert.equal(clientAddress('127.0.0.1', ['198.51.100.1', '2001:DB8::1'], proxies), '2001:db8::1');
+    assert.equal(clientAddress('127.0.0.1', 'unknown, garbage', proxies), '127.0.0.1', 'a malformed hop ends the walk');
+  });
+
+  it('refuses a known proxy that is not an IP address', () => {
+    assert.throws(() => parseKnownProxies('apache.local'), /"apache\.local" is not an IP address/);
   });
 });
