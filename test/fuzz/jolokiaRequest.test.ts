@@ -66,6 +66,12 @@ describe('fuzz: Jolokia GET paths', () => {
 });
 
 describe('fuzz: Jolokia POST bodies', () => {
+  it('an object with its own "toString" member (JSON can carry one) is refused cleanly', () => {
+    for (const body of ['{"type":{"toString":{}}}', '{"type":"read","mbean":"a:b=c","path":[{"toString":1}]}']) {
+      assert.throws(() => parsePostRequest(JSON.parse(body)), IllegalArgumentError, body);
+    }
+  });
+
   it('parsePostRequest throws nothing but IllegalArgumentError, for any JSON value', () => {
     fc.assert(fc.property(fc.jsonValue(), (body) => {
       onlyDocumentedErrors(() => parsePostRequest(body));
@@ -76,7 +82,7 @@ describe('fuzz: Jolokia POST bodies', () => {
     const anyField = fc.oneof(fc.jsonValue(), pathText, fc.constant(undefined));
     const request = fc.record({
       type: fc.oneof(fc.constantFrom(...TYPES), anyField), mbean: anyField, attribute: anyField, value: anyField,
-      operation: anyField, arguments: anyField, path: fc.oneof(anyField, fc.array(pathText)), config: fc.oneof(anyField, fc.dictionary(fc.constantFrom('maxDepth', 'ignoreErrors', 'canonicalNaming', 'maxCollectionSize'), anyField)),
+      operation: anyField, arguments: anyField, path: fc.oneof(anyField, fc.array(fc.oneof(pathText, fc.jsonValue()))), config: fc.oneof(anyField, fc.dictionary(fc.constantFrom('maxDepth', 'ignoreErrors', 'canonicalNaming', 'maxCollectionSize'), anyField)),
     }, { requiredKeys: [] });
     fc.assert(fc.property(request, (body) => {
       onlyDocumentedErrors(() => parsePostRequest(body));
