@@ -69,6 +69,7 @@ export default defineBundle({
           lastPartitionLossTime: loss.lastLossTime === undefined ? null : new Date(loss.lastLossTime).toISOString(),
           lostPartitions: loss.lostPartitions,
         },
+        publicFields: ['members', 'partitionsLost'],
       };
     });
   },

@@ -1,7 +1,11 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse, STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Logger } from 'winston';
-import { type HealthSection, HttpError, type HttpHandler, type HttpReply, type HttpService } from './api.js';
+import { type HealthSection, HttpError, type HttpHandler, type HttpReply, type HttpRequest, type HttpService, type RouteOptions } from './api.js';
+import { ClientAbortError } from './body.js';
+import { clientAddress } from './clientAddress.js';
+import { changesStateByMethod, OriginPolicy } from './originCheck.js';
+import { RateLimitedLog } from './rateLimitedLog.js';
 import { toHttpRequest } from './request.js';
 import { Router } from './router.js';
 
@@ -10,6 +14,10 @@ export interface ConnectorOptions {
   port: number;
   maxBodyBytes: number;
   maxHeaderBytes: number;
+  /** Origins besides the request's own host that state-changing requests may come from. */
+  allowedOrigins?: ReadonlySet<string>;
+  /** Proxies (e.g. Apache) whose `X-Forwarded-For` names the client. */
+  knownProxies?: ReadonlySet<string>;
 }
 
 function send(res: ServerResponse, reply: HttpReply): void {
@@ -20,6 +28,7 @@ function send(res: ServerResponse, reply: HttpReply): void {
     body = JSON.stringify(reply.json);
     headers['content-type'] ??= 'application/json; charset=utf-8';
   } else if (body !== undefined) headers['content-type'] ??= 'text/plain; charset=utf-8';
+  // No reason phrase of ours: Node writes the standard one for the status.
   res.writeHead(reply.status ?? 200, headers);
   res.end(body);
 }
@@ -28,17 +37,42 @@ function send(res: ServerResponse, reply: HttpReply): void {
 export class HttpConnector implements HttpService {
   private readonly router = new Router();
   private readonly sections = new Map<string, () => HealthSection>();
+  private readonly healthTrust: ((req: HttpRequest) => boolean)[] = [];
   private readonly sockets = new Set<Socket>();
+  /** Peer addresses read when a connection opens: once a client has reset it, the socket cannot tell any more. */
+  private readonly peers = new WeakMap<Socket, string>();
+  private readonly origins: OriginPolicy;
+  private readonly refusals: RateLimitedLog;
+  private readonly clientTrouble: RateLimitedLog;
   private server?: Server;
 
-  constructor(private readonly options: ConnectorOptions, private readonly logger: Logger) {}
+  constructor(private readonly options: ConnectorOptions, private readonly logger: Logger) {
+    this.origins = new OriginPolicy(options.allowedOrigins ?? new Set());
+    this.refusals = new RateLimitedLog(logger, 'warn');
+    this.clientTrouble = new RateLimitedLog(logger, 'debug');
+  }
 
   get address(): { host: string; port: number } {
     return { host: this.options.host, port: this.options.port };
   }
 
-  route(method: string, path: string, handler: HttpHandler, options?: { prefix?: boolean }): void {
-    this.router.add(method, path, handler, options?.prefix ?? false);
+  route(method: string, path: string, handler: HttpHandler, options?: RouteOptions): void {
+    this.router.add(method, path, { handler, changesState: options?.changesState ?? changesStateByMethod }, options?.prefix ?? false);
+  }
+
+  trustHealthCaller(check: (req: HttpRequest) => boolean): void {
+    this.healthTrust.push(check);
+  }
+
+  /** Whether a trust check accepts the caller (a check that throws accepts nobody). */
+  trustedForHealth(req: HttpRequest): boolean {
+    return this.healthTrust.some((check) => {
+      try {
+        return check(req);
+      } catch {
+        return false;
+      }
+    });
   }
 
   addHealthSection(name: string, section: () => HealthSection): void {
@@ -55,13 +89,21 @@ export class HttpConnector implements HttpService {
       void this.dispatch(req, res);
     });
     server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
-      this.logger.debug(`rejected a malformed request from ${socket.remoteAddress}: ${err.code ?? err.message}`);
-      const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
-      if (socket.writable) socket.end(`HTTP/1.1 ${status} Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
-      else socket.destroy();
+      // A reset or a connection closed mid-request is the client leaving; a request it interrupted logs that itself.
+      if (err.code === 'ECONNRESET' || err.code === 'HPE_INVALID_EOF_STATE') {
+        socket.destroy();
+        return;
+      }
+      this.clientTrouble.log(`rejected a malformed request from ${this.peers.get(socket) ?? 'an unknown address'}: ${err.code ?? err.message}`);
+      const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+      // Node's parser gave up, so there is no response object: the status line is written here, with Node's reason phrase.
+      if (socket.writable) {
+        socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Length: 0\r\nX-Content-Type-Options: nosniff\r\n\r\n`);
+      } else socket.destroy();
     });
     server.on('connection', (socket: Socket) => {
       this.sockets.add(socket);
+      this.peers.set(socket, socket.remoteAddress ?? '');
       socket.on('close', () => this.sockets.delete(socket));
     });
     await new Promise<void>((resolve, reject) => {
@@ -76,22 +118,36 @@ export class HttpConnector implements HttpService {
   }
 
   private async dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const request = toHttpRequest(req, this.options.maxBodyBytes);
-    const { handler, methodMismatch } = this.router.match(request.method, request.path);
+    // On every answer: browsers must not guess a content type (a JSON error rendered as HTML).
+    res.setHeader('x-content-type-options', 'nosniff');
+    const peer = this.peers.get(req.socket) ?? req.socket.remoteAddress ?? '';
+    const client = clientAddress(peer, req.headers['x-forwarded-for'], this.options.knownProxies ?? new Set());
+    const request = toHttpRequest(req, this.options.maxBodyBytes, { remote: peer, client });
+    const { route, methodMismatch } = this.router.match(request.method, request.path);
+    const what = `${request.method} ${JSON.stringify(request.path.slice(0, 200))} from ${request.clientAddress}`;
     try {
-      if (!handler) {
+      if (!route) {
         throw methodMismatch
           ? new HttpError(405, 'HTTP-0405', `method ${request.method} is not allowed on ${request.path}`)
           : new HttpError(404, 'HTTP-0404', `no resource at ${request.path}`);
       }
-      const reply = await handler(request, res);
+      const refusal = route.changesState(request) ? this.origins.refusal(request) : undefined;
+      if (refusal !== undefined) {
+        this.refusals.log(`refused cross-origin ${what}: ${refusal}`);
+        throw new HttpError(403, 'HTTP-0403', 'cross-origin request refused: the Origin (or Referer) is neither this host nor an allowed origin');
+      }
+      const reply = await route.handler(request, res);
       if (reply) send(res, reply);
     } catch (err) {
-      if (err instanceof HttpError) {
-        send(res, { status: err.status, json: { error: err.message, code: err.code } });
+      if (err instanceof ClientAbortError) {
+        this.clientTrouble.log(`${what}: ${err.message}`);
         return;
       }
-      this.logger.error(`${request.method} ${request.path} failed: ${(err as Error).stack ?? String(err)}`);
+      if (err instanceof HttpError) {
+        send(res, { status: err.status, headers: err.headers, json: { error: err.message, code: err.code } });
+        return;
+      }
+      this.logger.error(`${what} failed: ${(err as Error).stack ?? String(err)}`);
       send(res, { status: 500, json: { error: 'internal error', code: 'HTTP-0500' } });
     }
   }

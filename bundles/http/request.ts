@@ -1,5 +1,7 @@
 import type { IncomingMessage } from 'node:http';
+import { parse as parseCookie } from 'cookie';
 import { HttpError, type HttpRequest } from './api.js';
+import { readBody } from './body.js';
 
 /** Splits `/a/b;jsessionid=1.OX1` into the path and its `;name=value` parameters (names lower-cased). */
 export function splitPathParams(rawPath: string): { path: string; params: Map<string, string> } {
@@ -14,44 +16,26 @@ export function splitPathParams(rawPath: string): { path: string; params: Map<st
   return { path: rawPath.slice(0, cut), params };
 }
 
-/** Cookie header to a map; malformed pairs are skipped, the first of two equal names wins (RFC 6265). */
+/** Values as sent, without surrounding quotes: our cookies are written without encoding (`setCookie`). */
+function unquote(value: string): string {
+  return value.length >= 2 && value.startsWith('"') && value.endsWith('"') ? value.slice(1, -1) : value;
+}
+
+/**
+ * Cookie header to a map (the `cookie` package): pairs without `=` or without a name are skipped,
+ * the first of two equal names wins (RFC 6265), values are unquoted, not percent-decoded.
+ */
 export function parseCookies(header: string | undefined): Map<string, string> {
   const cookies = new Map<string, string>();
   if (!header) return cookies;
-  for (const pair of header.split(';')) {
-    const eq = pair.indexOf('=');
-    if (eq <= 0) continue;
-    const name = pair.slice(0, eq).trim();
-    let value = pair.slice(eq + 1).trim();
-    if (value.startsWith('"') && value.endsWith('"') && value.length >= 2) value = value.slice(1, -1);
-    if (name && !cookies.has(name)) cookies.set(name, value);
+  for (const [name, value] of Object.entries(parseCookie(header, { decode: unquote }))) {
+    if (name !== '' && value !== undefined) cookies.set(name, value);
   }
   return cookies;
 }
 
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const declared = Number(req.headers['content-length'] ?? 0);
-    if (declared > limit) {
-      reject(new HttpError(413, 'HTTP-0413', `request body of ${declared} bytes exceeds the limit of ${limit}`));
-      return;
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        req.destroy();
-        reject(new HttpError(413, 'HTTP-0413', `request body exceeds the limit of ${limit} bytes`));
-      } else chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
-
 /** The handler-facing view of a request. */
-export function toHttpRequest(req: IncomingMessage, bodyLimit: number): HttpRequest {
+export function toHttpRequest(req: IncomingMessage, bodyLimit: number, addresses: { remote: string; client: string }): HttpRequest {
   const rawUrl = req.url ?? '/';
   const q = rawUrl.indexOf('?');
   const { path, params } = splitPathParams(q < 0 ? rawUrl : rawUrl.slice(0, q));
@@ -64,7 +48,8 @@ export function toHttpRequest(req: IncomingMessage, bodyLimit: number): HttpRequ
     query: new URLSearchParams(q < 0 ? '' : rawUrl.slice(q + 1)),
     cookies: parseCookies(req.headers.cookie),
     headers: req.headers,
-    remoteAddress: req.socket.remoteAddress ?? '',
+    remoteAddress: addresses.remote,
+    clientAddress: addresses.client,
     body,
     async form() {
       const buf = await body();

@@ -21,6 +21,8 @@ export const LoginErrors = {
   missingCredentials: 'LGI-0003',
   /** 401: wrong name or password (one answer for both). */
   invalidCredentials: 'LGI-0006',
+  /** 429: too many failed logins for the user or from the address; `Retry-After` says when to try again. */
+  tooManyFailedLogins: 'LGI-0429',
   /** 400: no `session` parameter. */
   missingSession: 'SES-0201',
   /** 400: `session` is not 32 hex digits. */

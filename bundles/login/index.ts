@@ -4,6 +4,7 @@ import { HTTP_SERVICE } from '../http/api.js';
 import { SESSIOND_SERVICE } from '../sessiond/api.js';
 import { addApacheCommands } from './cli/commands.js';
 import { LoginRoutes } from './loginRoutes.js';
+import { LoginThrottle } from './loginThrottle.js';
 import { whoami } from './systemRoutes.js';
 
 const config = {
@@ -27,6 +28,21 @@ const config = {
     },
     default: '/appsuite/',
   }),
+  'com.openexchange.ajax.login.throttle.user.burst': property({
+    doc: 'Failed logins allowed in a row for one user name before logins for it answer 429 (0: no per-user throttle)', format: 'nat', default: 10,
+  }),
+  'com.openexchange.ajax.login.throttle.user.refill': property({
+    doc: 'One more login attempt for a throttled user name per this duration', format: 'duration', default: 30_000,
+  }),
+  'com.openexchange.ajax.login.throttle.address.burst': property({
+    doc: 'Failed logins allowed in a row from one client address (IPv6: its /64) before logins from it answer 429 (0: no per-address throttle)', format: 'nat', default: 50,
+  }),
+  'com.openexchange.ajax.login.throttle.address.refill': property({
+    doc: 'One more login attempt for a throttled address per this duration', format: 'duration', default: 2000,
+  }),
+  'com.openexchange.ajax.login.throttle.maxTracked': property({
+    doc: 'User names and addresses the throttle remembers at most (each); the least recently used are forgotten first', format: 'nat', default: 100_000,
+  }),
 };
 
 export default defineBundle({
@@ -43,16 +59,23 @@ export default defineBundle({
     if (cookies.sameSite === 'None' && !cookies.secure) {
       throw new Error(`${ctx.config.origin('com.openexchange.cookie.sameSite')} com.openexchange.cookie.sameSite=None needs com.openexchange.cookie.secure=true (browsers drop such cookies otherwise)`);
     }
+    const bucket = (kind: 'user' | 'address') => ({
+      burst: ctx.config.get(`com.openexchange.ajax.login.throttle.${kind}.burst`),
+      refillMs: Math.max(1, ctx.config.get(`com.openexchange.ajax.login.throttle.${kind}.refill`)),
+      maxKeys: ctx.config.get('com.openexchange.ajax.login.throttle.maxTracked'),
+    });
     const routes = new LoginRoutes({
       auth: ctx.get(AUTHENTICATION_SERVICE),
       sessiond,
       route: ctx.node.route,
       cookies,
       uiWebPath: ctx.config.get('com.openexchange.UIWebPath'),
+      throttle: new LoginThrottle({ perUser: bucket('user'), perAddress: bucket('address') }),
       logger: ctx.logger,
     });
     http.route('POST', '/ajax/login', (req) => routes.post(req));
-    http.route('GET', '/ajax/login', (req) => routes.get(req));
+    // Logout and token redemption change state although they are GETs: the connector checks their origin.
+    http.route('GET', '/ajax/login', (req) => routes.get(req), { changesState: (req) => ['logout', 'tokens'].includes(req.query.get('action') ?? '') });
     http.route('GET', '/ajax/system', whoami(sessiond, ctx.node.route, cookies));
   },
 });

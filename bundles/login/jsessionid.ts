@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { serialize } from 'cookie';
 import type { HttpRequest } from '../http/api.js';
 import { JSESSIONID } from './api.js';
 
@@ -18,11 +19,19 @@ function routeOf(value: string): string | undefined {
   return FORMAT.exec(value)?.[2];
 }
 
+/**
+ * A `Set-Cookie` value (the `cookie` package). Values are written as they are, not percent-encoded:
+ * Apache's sticky sessions compare the route in the raw value. One a cookie cannot carry throws.
+ */
 export function cookie(name: string, value: string, opts: CookieOptions, maxAgeSeconds?: number): string {
-  const parts = [`${name}=${value}`, 'Path=/', 'HttpOnly', `SameSite=${opts.sameSite}`];
-  if (opts.secure) parts.push('Secure');
-  if (maxAgeSeconds !== undefined) parts.push(`Max-Age=${maxAgeSeconds}`);
-  return parts.join('; ');
+  return serialize(name, value, {
+    encode: (v) => v,
+    path: '/',
+    httpOnly: true,
+    sameSite: opts.sameSite.toLowerCase() as 'lax' | 'strict' | 'none',
+    secure: opts.secure,
+    maxAge: maxAgeSeconds,
+  });
 }
 
 /**

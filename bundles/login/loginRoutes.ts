@@ -1,10 +1,12 @@
 import type { Logger } from 'winston';
 import type { AuthenticationService } from '../auth-file/api.js';
 import { HttpError, type HttpReply, type HttpRequest } from '../http/api.js';
+import { RateLimitedLog } from '../http/rateLimitedLog.js';
 import type { Session, SessiondService } from '../sessiond/api.js';
 import { DEFAULT_CLIENT, LoginErrors, secretCookieName } from './api.js';
 import { param, requireSession, sessiondCall } from './errors.js';
 import { cookie, type CookieOptions, routing } from './jsessionid.js';
+import type { LoginThrottle } from './loginThrottle.js';
 
 export interface LoginDeps {
   auth: AuthenticationService;
@@ -13,6 +15,7 @@ export interface LoginDeps {
   cookies: CookieOptions;
   /** Where a token login redirects to, e.g. `/appsuite/`. */
   uiWebPath: string;
+  throttle: LoginThrottle;
   logger: Logger;
 }
 
@@ -28,7 +31,13 @@ function setCookies(...values: (string | undefined)[]): Record<string, string[]>
 
 /** `/ajax/login`: login, logout, tokenLogin, tokens. */
 export class LoginRoutes {
-  constructor(private readonly d: LoginDeps) {}
+  private readonly failures: RateLimitedLog;
+  private readonly throttled: RateLimitedLog;
+
+  constructor(private readonly d: LoginDeps) {
+    this.failures = new RateLimitedLog(d.logger, 'warn');
+    this.throttled = new RateLimitedLog(d.logger, 'warn');
+  }
 
   async post(req: HttpRequest): Promise<HttpReply> {
     const action = req.query.get('action');
@@ -45,14 +54,34 @@ export class LoginRoutes {
     throw new HttpError(400, LoginErrors.badAction, `unknown action "${action ?? ''}" for GET /ajax/login (logout, tokens)`);
   }
 
-  private async authenticate(form: URLSearchParams, nameField: string): Promise<{ user: string; client: string }> {
+  /**
+   * Checks name and password, throttled per user and per address (see LoginThrottle): while
+   * throttled the answer is 429 whatever the password. Failures are logged without the password.
+   */
+  private async authenticate(req: HttpRequest, form: URLSearchParams, nameField: string): Promise<{ user: string; client: string }> {
     const name = param(form.get(nameField) ?? form.get(nameField === 'name' ? 'login' : 'name'), nameField, ANY, 256);
     const password = param(form.get('password'), 'password', ANY, 1024);
     const client = param(form.get('client'), 'client', CLIENT, 64) ?? DEFAULT_CLIENT;
     if (name === undefined || password === undefined) throw new HttpError(400, LoginErrors.missingCredentials, `"${nameField}" and "password" are required`);
+    const who = `user ${JSON.stringify(name)} from ${req.clientAddress}`;
+    // Checked before the password too, so a throttled attacker costs no scrypt derivation.
+    this.refuseWhileThrottled(who, this.d.throttle.wait(name, req.clientAddress));
     const user = await this.d.auth.authenticate(name, password);
-    if (!user) throw new HttpError(401, LoginErrors.invalidCredentials, 'the user name or password is wrong');
+    if (!user) {
+      this.failures.log(`failed login for ${who}`);
+      this.refuseWhileThrottled(who, this.d.throttle.failed(name, req.clientAddress));
+      throw new HttpError(401, LoginErrors.invalidCredentials, 'the user name or password is wrong');
+    }
+    // Failures of parallel attempts may have emptied a bucket meanwhile: then a right password gets the same 429.
+    this.refuseWhileThrottled(who, this.d.throttle.wait(name, req.clientAddress));
     return { user: user.name, client };
+  }
+
+  private refuseWhileThrottled(who: string, waitMs: number): void {
+    if (waitMs <= 0) return;
+    const seconds = Math.ceil(waitMs / 1000);
+    this.throttled.log(`login refused for ${who}: too many failed logins, retry in ${seconds} s`);
+    throw new HttpError(429, LoginErrors.tooManyFailedLogins, `too many failed logins for this user or from this address; retry in ${seconds} s`, { 'retry-after': String(seconds) });
   }
 
   private secretCookie(s: Session): string {
@@ -60,7 +89,7 @@ export class LoginRoutes {
   }
 
   private async login(req: HttpRequest): Promise<HttpReply> {
-    const { user, client } = await this.authenticate(await req.form(), 'name');
+    const { user, client } = await this.authenticate(req, await req.form(), 'name');
     const session = await sessiondCall(() => this.d.sessiond.create(user, client));
     const jsession = routing(req, this.d.route, this.d.cookies, true);
     return { json: { session: session.id, user: session.user }, headers: { ...NO_STORE, ...setCookies(jsession.setCookie, this.secretCookie(session)) } };
@@ -78,7 +107,7 @@ export class LoginRoutes {
     const form = await req.form();
     const clientToken = param(form.get('clientToken'), 'clientToken', TOKEN, 128);
     if (clientToken === undefined) throw new HttpError(400, LoginErrors.badParameter, '"clientToken" is required');
-    const { user, client } = await this.authenticate(form, 'login');
+    const { user, client } = await this.authenticate(req, form, 'login');
     const session = await sessiondCall(() => this.d.sessiond.create(user, client));
     const serverToken = this.d.sessiond.createTokens(session, clientToken);
     const jsession = routing(req, this.d.route, this.d.cookies, true);

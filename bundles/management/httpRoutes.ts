@@ -1,7 +1,8 @@
 import type { BundleContext } from '../../core/bundle.js';
 import type { HttpService } from '../http/api.js';
 import type { managementConfig } from './config.js';
-import { JOLOKIA_PATH, jolokiaHandler } from './jolokia/endpoint.js';
+import { basicAuthMatches } from '../http/access.js';
+import { JOLOKIA_PATH, jolokiaChangesState, jolokiaHandler } from './jolokia/endpoint.js';
 import type { MetricsControl } from './mbeans/metricsMBean.js';
 import { PrometheusExporter } from './metrics/prometheus.js';
 import type { DefaultMBeanServer } from './server/mbeanServer.js';
@@ -49,7 +50,9 @@ export function serveJolokia(ctx: Ctx, http: HttpService, server: DefaultMBeanSe
     stopped = true;
   });
   for (const method of ['GET', 'POST']) {
-    http.route(method, JOLOKIA_PATH, (req, res) => (stopped ? GONE : handler(req, res)), { prefix: true });
+    http.route(method, JOLOKIA_PATH, (req, res) => (stopped ? GONE : handler(req, res)), { prefix: true, changesState: jolokiaChangesState });
   }
+  // The same credentials show /health's details (cluster name, members) to a non-loopback caller.
+  http.trustHealthCaller((req) => !stopped && basicAuthMatches(req.headers.authorization, user, password));
   ctx.logger.info(`Jolokia on http://${http.address.host}:${http.address.port}${JOLOKIA_PATH} for user ${user}${restrictToLocalhost ? ', localhost only' : ''}`);
 }

@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import winston from 'winston';
 import Transport from 'winston-transport';
 import { HttpError, type HttpReply, type HttpRequest } from '../../bundles/http/api.js';
-import { isLocalAddress } from '../../bundles/management/jolokia/access.js';
+import { isLocalAddress } from '../../bundles/http/access.js';
 import { jolokiaHandler } from '../../bundles/management/jolokia/endpoint.js';
 import { DefaultMBeanServer } from '../../bundles/management/server/mbeanServer.js';
 import { waitFor } from '../support/waitFor.js';
@@ -32,7 +32,7 @@ function setup(restrictToLocalhost = true) {
     const auth = o.auth === undefined ? `Basic ${Buffer.from('admin:s3cret').toString('base64')}` : o.auth;
     const req: HttpRequest = {
       method: o.method ?? 'GET', path: url.pathname, pathParams: new Map(), query: url.searchParams, cookies: new Map(),
-      headers: auth === null ? {} : { authorization: auth }, remoteAddress: o.remote ?? '127.0.0.1',
+      headers: auth === null ? {} : { authorization: auth }, remoteAddress: o.remote ?? '127.0.0.1', clientAddress: o.remote ?? '127.0.0.1',
       body: async () => Buffer.from(o.body ?? ''), form: async () => new URLSearchParams(),
       raw: { url: `${url.pathname}${url.search}` } as IncomingMessage,
     };
@@ -40,7 +40,7 @@ function setup(restrictToLocalhost = true) {
   };
   const handlerWith = async (body: () => Promise<Buffer>) => handler({
     method: 'POST', path: '/monitoring/jolokia', pathParams: new Map(), query: new URLSearchParams(), cookies: new Map(),
-    headers: { authorization: `Basic ${Buffer.from('admin:s3cret').toString('base64')}` }, remoteAddress: '127.0.0.1',
+    headers: { authorization: `Basic ${Buffer.from('admin:s3cret').toString('base64')}` }, remoteAddress: '127.0.0.1', clientAddress: '127.0.0.1',
     body, form: async () => new URLSearchParams(), raw: { url: '/monitoring/jolokia' } as IncomingMessage,
   }, {} as ServerResponse);
   const post = async (body: unknown) => (await call({ method: 'POST', url: '/monitoring/jolokia/', body: JSON.stringify(body) })).json as Record<string, unknown> & Record<number, Record<string, unknown>>;

@@ -2,7 +2,7 @@ import type { Logger } from 'winston';
 import type { HttpHandler, HttpReply, HttpRequest } from '../../http/api.js';
 import { IllegalArgumentError, JmxError } from '../server/jmxErrors.js';
 import type { DefaultMBeanServer } from '../server/mbeanServer.js';
-import { basicAuthMatches, isLocalAddress } from './access.js';
+import { basicAuthMatches, isLocalAddress } from '../../http/access.js';
 import { type AgentInfo, type JolokiaResponse, errorResponse, execute } from './executor.js';
 import { type JolokiaRequest, type ProcessingConfig, parseGetPath, parsePostRequest, toConfig } from './requestParser.js';
 
@@ -82,6 +82,17 @@ async function post(server: DefaultMBeanServer, req: HttpRequest, base: Processi
     return out;
   }
   return one(body);
+}
+
+/** A POST (any request type), or a GET whose path is a `write` or an `exec`: the connector checks its origin. */
+export function jolokiaChangesState(req: HttpRequest): boolean {
+  if (req.method !== 'GET') return true;
+  try {
+    const { type } = parseGetPath(getPath(req));
+    return type === 'write' || type === 'exec';
+  } catch {
+    return false; // the handler answers a malformed path with an error and runs nothing
+  }
 }
 
 /** The percent-decoded path below the agent's prefix, or the `p` query parameter (Jolokia's alternative). */

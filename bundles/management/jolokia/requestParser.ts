@@ -78,7 +78,8 @@ export function parsePostRequest(raw: unknown): JolokiaRequest {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new IllegalArgumentError('a request must be a JSON object');
   const r = raw as Record<string, unknown>;
   if (typeof r.type !== 'string' || !TYPES.includes(r.type.toLowerCase())) {
-    throw new IllegalArgumentError(`Invalid request type '${String(r.type)}' (one of ${TYPES.join(', ')})`);
+    // JSON.stringify, not String: a JSON object may carry its own "toString" member, and String() would throw on it.
+    throw new IllegalArgumentError(`Invalid request type '${typeof r.type === 'string' ? r.type : JSON.stringify(r.type)}' (one of ${TYPES.join(', ')})`);
   }
   const type = r.type.toLowerCase() as JolokiaType;
   const str = (key: string, required: boolean): string | undefined => {
@@ -111,7 +112,10 @@ export function parsePostRequest(raw: unknown): JolokiaRequest {
   }
   if (type === 'read' || type === 'write' || type === 'list') {
     const path = r.path;
-    if (Array.isArray(path)) request.path = path.map((p) => escapePathPart(String(p))).join('/');
+    if (Array.isArray(path)) {
+      if (!path.every((p) => typeof p === 'string' || typeof p === 'number')) throw new IllegalArgumentError("'path' must be a string or an array of strings");
+      request.path = path.map((p) => escapePathPart(String(p))).join('/');
+    }
     else request.path = str('path', false);
   }
   return request;
