@@ -1,0 +1,57 @@
+import type { GridMember } from '../api.js';
+import type { ClusterNode } from './clusterNode.js';
+import { ControlService, type Heartbeat } from './controlHandlers.js';
+
+/** Heartbeats in a row that show a view disagreeing about the master before this member joins again. */
+const DIVERGENT_BEATS = 3;
+
+/**
+ * Compares this member's view with the one each heartbeat carries (list version, list hash,
+ * master). The master sends its list to a member that still sees it as master but holds another
+ * list; a member asks its master for the list when they differ; a member whose master is disputed
+ * by the heartbeats of a self-declared master (or by its own master) for a few heartbeats in a row
+ * joins again. So two views never both stay in place: they converge within a few heartbeats.
+ */
+export class ViewSync {
+  private readonly strikes = new Map<string, number>();
+
+  constructor(private readonly node: ClusterNode) {}
+
+  compare(from: GridMember, hb: Heartbeat): void {
+    const n = this.node;
+    const view = n.membership.view;
+    const master = view.members[0]!;
+    if (hb.v === view.version && hb.h === n.membership.hash && hb.m === master.id) {
+      this.strikes.delete(from.id);
+      return;
+    }
+    if (n.isMaster()) {
+      // It still sees us as its master but holds another list: it takes ours (a newer one is ours anyway).
+      if (hb.m === n.local.id) n.master.sendList(from);
+      return;
+    }
+    const fromMaster = from.id === master.id;
+    if (fromMaster && hb.m === from.id) {
+      // Our master's list differs from ours: ask for it (it is sent marked as a re-sync).
+      n.messaging.send(from, ControlService.LIST_REQUEST, null);
+      this.strikes.delete(from.id);
+      return;
+    }
+    // Either another member says it is the master, or ours says someone else is.
+    if (!fromMaster && hb.m !== from.id) return;
+    // A successor that took over: its newer list is accepted if it is the rightful one.
+    if (hb.v > view.version && hb.m === from.id) n.messaging.send(from, ControlService.LIST_REQUEST, null);
+    const count = (this.strikes.get(from.id) ?? 0) + 1;
+    this.strikes.set(from.id, count);
+    if (count < DIVERGENT_BEATS) return;
+    this.strikes.clear();
+    const why = fromMaster
+      ? `its master ${from.address} reports master ${hb.m} (member list version ${hb.v})`
+      : `member ${from.address} is master of member list version ${hb.v}, this member's master is ${master.address} (version ${view.version})`;
+    void n.join.rejoin(`the cluster's views differ: ${why}`);
+  }
+
+  forget(id: string): void {
+    this.strikes.delete(id);
+  }
+}
