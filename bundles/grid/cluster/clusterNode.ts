@@ -101,8 +101,9 @@ export class ClusterNode implements ClusterSpi {
     this.join = new JoinProcess(this);
     this.master = new MasterDuties(this);
     this.viewSync = new ViewSync(this);
-    // A live member heartbeats every interval: two intervals of silence and its connection may be replaced.
-    this.identity = new IdentityGuard(this.local, this.peers, () => this.membership, 2 * o.heartbeatIntervalMs, o.heartbeatIntervalMs, this.logger);
+    // A live member heartbeats every interval: after two intervals of silence its connection may be replaced.
+    this.identity = new IdentityGuard(this.local, this.peers, this.messaging, () => this.membership, Math.max(1000, 2 * o.heartbeatIntervalMs), this.logger);
+    this.identity.install((nonce, to) => this.transport.opened(nonce, to));
     this.peers.onLost((member, reason) => this.peerLost(member, reason));
     this.peers.onHandshake((conn, result) => checkStatus(this, conn.peer!, result.status));
     installControlHandlers(this);
@@ -258,16 +259,15 @@ export class ClusterNode implements ClusterSpi {
       conn.close(result.peer.id === this.id ? 'probed itself' : 'this member is not ready');
       return;
     }
-    if (this.adopt(conn, result)) checkStatus(this, result.peer, result.status);
+    void this.adopt(conn, result).then((adopted) => {
+      if (adopted) checkStatus(this, result.peer, result.status);
+    });
   }
 
   /** Attaches a connection found by a probe or accepted, unless it claims an identity that is taken; false then. */
-  private adopt(conn: Connection, result: HandshakeResult): boolean {
-    const refusal = this.identity.refusal(conn, result.peer);
-    if (refusal) {
-      this.identity.refuse(conn, result.peer, refusal);
-      return false;
-    }
+  private async adopt(conn: Connection, handshake: HandshakeResult): Promise<boolean> {
+    const result = await this.identity.check(conn, handshake);
+    if (!result || this.stopping) return false;
     this.peers.attach(conn, result);
     if (this.membership.has(result.peer.id)) {
       this.detector.heard(result.peer.id);

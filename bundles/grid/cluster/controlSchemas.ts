@@ -39,3 +39,7 @@ export const isNotMember = messageCheck('cluster.notMember', Type.Object({ v: Co
 export const isAck = messageCheck('cluster ack answer', Type.Literal(true));
 /** Answers nobody reads (list request, merge check): anything small. */
 export const isIgnoredAnswer = messageCheck('cluster ignored answer', Type.Union([Type.Null(), Type.Undefined(), Type.Boolean()]));
+
+/** Whether the asked member opened the connection with this handshake nonce (to the asker). */
+export const isConnectionQuery = messageCheck('cluster.ownsConnection', Type.Object({ nonce: Type.String({ minLength: 1, maxLength: 128 }) }, { additionalProperties: false }));
+export const isFlagAnswer = messageCheck('cluster flag answer', Type.Boolean());

@@ -23,7 +23,6 @@ export class Peers {
   private readonly byId = new Map<string, Connection>();
   private readonly dialing = new Map<string, Promise<Connection>>();
   private readonly waiting = new Map<string, [FrameKind, unknown][]>();
-  private readonly attachedAt = new WeakMap<Connection, number>();
   private frameHandler: (conn: Connection, frame: Frame) => void = () => undefined;
   private lostHandler: PeerLostHandler = () => undefined;
   private statusHandler: (conn: Connection, result: HandshakeResult) => void = () => undefined;
@@ -48,16 +47,9 @@ export class Peers {
     return c && !c.closed ? c : undefined;
   }
 
-  /** How long `conn` has been a member's connection, in ms (0 when it is none). */
-  attachedFor(conn: Connection): number {
-    const at = this.attachedAt.get(conn);
-    return at === undefined ? 0 : Date.now() - at;
-  }
-
   /** Adopts an authenticated connection (inbound or outbound). */
   attach(conn: Connection, result: HandshakeResult): void {
     const peer = result.peer;
-    this.attachedAt.set(conn, Date.now());
     const existing = this.get(peer.id);
     if (existing && existing !== conn) {
       const initiator = (c: Connection) => (c.outbound ? this.localId : peer.id);

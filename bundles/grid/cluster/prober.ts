@@ -39,7 +39,7 @@ export class Prober {
     private readonly localId: string,
     private readonly logger: Logger,
     /** Attaches the connection; false when it was refused (it claims an identity that is taken). */
-    private readonly adopt: (conn: Connection, result: HandshakeResult) => boolean,
+    private readonly adopt: (conn: Connection, result: HandshakeResult) => Promise<boolean>,
   ) {}
 
   /** Probes every address at once; unreachable ones are skipped (an unresolvable name is warned about once). */
@@ -58,7 +58,7 @@ export class Prober {
         conn.close('probed itself');
         return undefined;
       }
-      if (!this.adopt(conn, result)) return undefined;
+      if (!(await this.adopt(conn, result))) return undefined;
       return { address, peer: result.peer, status: result.status, conn };
     } catch (err) {
       this.logger.debug(`grid probe of ${address} failed: ${(err as Error).message}`);

@@ -87,6 +87,19 @@ export class Transport {
     throw new Error(`grid cannot listen on ${this.options.bindHost} ${range}: ${lastError?.code ?? lastError?.message}`);
   }
 
+  /**
+   * Whether this member opened a connection (handshake finished or not) with handshake nonce
+   * `nonce` to `address`: a peer asks before it lets a second connection speak for this member.
+   */
+  opened(nonce: string, address: string): boolean {
+    const want = parseAddress(address);
+    for (const c of this.connections) {
+      if (!c.outbound || c.closed || c.nonce !== nonce) continue;
+      if (c.socket.remotePort === want.port && c.socket.remoteAddress?.replace(/^::ffff:/, '') === want.host) return true;
+    }
+    return false;
+  }
+
   /** Opens and authenticates a connection to `address`; rejects on refusal, timeout or I/O error. */
   async connect(address: string): Promise<{ conn: Connection; result: HandshakeResult }> {
     const socket = await this.dial(address);
