@@ -65,6 +65,8 @@ export interface WireCheck<T> {
   readonly schema: TSchema;
 }
 
+const UNION_NOISE = new Set(['anyOf', 'const', 'boolean']);
+
 /** The type a check guards: the payload type of a handler registered with it. */
 export type Checked<C> = C extends WireCheck<infer T> ? T : never;
 
@@ -73,8 +75,11 @@ export function wireCheck<S extends TSchema>(schema: S): WireCheck<Static<S>> {
   const compiled = Compile(schema);
   const check = ((value: unknown) => compiled.Check(value)) as WireCheck<Static<S>> & { schema: TSchema };
   check.explain = (value) => {
-    const first = compiled.Errors(value)[0];
-    return first ? `${first.instancePath || '/'} ${first.message}` : 'valid';
+    const errors = compiled.Errors(value);
+    // In a union every branch reports; the branch-choosing errors (wrong literal, extra item) say least.
+    const telling = errors.some((e) => e.keyword === 'anyOf') ? errors.filter((e) => !UNION_NOISE.has(e.keyword)).at(-1) : undefined;
+    const e = telling ?? errors[0];
+    return e ? `${e.instancePath || '/'} ${e.message}` : 'valid';
   };
   check.schema = schema;
   return check;
