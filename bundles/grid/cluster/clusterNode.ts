@@ -103,7 +103,7 @@ export class ClusterNode implements ClusterSpi {
     this.viewSync = new ViewSync(this);
     // A live member heartbeats every interval: after two intervals of silence its connection may be replaced.
     this.identity = new IdentityGuard(this.local, this.peers, this.messaging, () => this.membership, Math.max(1000, 2 * o.heartbeatIntervalMs), this.logger);
-    this.identity.install((nonce, to) => this.transport.opened(nonce, to));
+    this.identity.install((nonce, opened, peer) => this.transport.holds(nonce, opened, peer));
     this.peers.onLost((member, reason) => this.peerLost(member, reason));
     this.peers.onHandshake((conn, result) => checkStatus(this, conn.peer!, result.status));
     installControlHandlers(this);

@@ -40,6 +40,9 @@ export const isAck = messageCheck('cluster ack answer', Type.Literal(true));
 /** Answers nobody reads (list request, merge check): anything small. */
 export const isIgnoredAnswer = messageCheck('cluster ignored answer', Type.Union([Type.Null(), Type.Undefined(), Type.Boolean()]));
 
-/** Whether the asked member opened the connection with this handshake nonce (to the asker). */
-export const isConnectionQuery = messageCheck('cluster.ownsConnection', Type.Object({ nonce: Type.String({ minLength: 1, maxLength: 128 }) }, { additionalProperties: false }));
+/** Whether the asked member holds the connection with this handshake nonce with the asker, opened by it (else by the asker). */
+export const isConnectionQuery = messageCheck('cluster.ownsConnection', Type.Object({
+  nonce: Type.String({ minLength: 1, maxLength: 128 }),
+  opened: Type.Boolean(),
+}, { additionalProperties: false }));
 export const isFlagAnswer = messageCheck('cluster flag answer', Type.Boolean());

@@ -9,7 +9,7 @@ import type { Peers } from './peers.js';
 import { isConnectionQuery, isFlagAnswer } from './controlSchemas.js';
 import { RateLimitedLog } from './violationLog.js';
 
-/** Asks a member whether it opened a connection: `{ nonce }`, answered `true` or `false`. */
+/** Asks a member whether it holds a connection with the asker: `{ nonce, opened }` (by it, else by the asker), answered `true` or `false`. */
 export const OWNS_CONNECTION = 'cluster.ownsConnection';
 
 /**
@@ -17,8 +17,8 @@ export const OWNS_CONNECTION = 'cluster.ownsConnection';
  * connection is alive (every member heartbeats on it). The password alone proves nothing about
  * identity: anyone with it could otherwise claim a live member's id and publish member lists in its
  * name. A second connection claiming a live member's id is adopted only once that member confirms,
- * over its proven connection, that it opened the new one (by its handshake nonce, to this member's
- * address); a new id at a live member's address, or at this member's, is refused outright.
+ * over its proven connection, that the new one is its own (by the handshake nonce, with this
+ * member's address); a new id at a live member's address, or at this member's, is refused outright.
  */
 export class IdentityGuard {
   private readonly log: RateLimitedLog;
@@ -36,8 +36,8 @@ export class IdentityGuard {
   }
 
   /** Answers peers' questions about this member's connections. */
-  install(opened: (nonce: string, address: string) => boolean): void {
-    this.messaging.handle(OWNS_CONNECTION, isConnectionQuery, (from, q) => opened(q.nonce, from.address));
+  install(holds: (nonce: string, opened: boolean, address: string) => boolean): void {
+    this.messaging.handle(OWNS_CONNECTION, isConnectionQuery, (from, q) => holds(q.nonce, q.opened, from.address));
   }
 
   /**
@@ -58,13 +58,14 @@ export class IdentityGuard {
     conn.onFrame((f) => waiting.push(f));
     let confirmed: boolean;
     try {
-      confirmed = await this.messaging.request(holder.peer, OWNS_CONNECTION, { nonce: conn.nonce }, isFlagAnswer, this.liveMs);
+      // The member opened an inbound connection; an outbound one it must have accepted (from this member).
+      confirmed = await this.messaging.request(holder.peer, OWNS_CONNECTION, { nonce: conn.nonce, opened: !conn.outbound }, isFlagAnswer, this.liveMs);
     } catch {
       // The proven connection went away meanwhile: the new one may be its successor.
       confirmed = this.liveConnection(peer.id) === undefined;
     }
     if (conn.closed) return undefined;
-    if (!confirmed) return this.refuse(conn, peer, `member ${peer.id} (${peer.address}) is connected already (from ${holder.remote}) and did not open this connection`);
+    if (!confirmed) return this.refuse(conn, peer, `member ${peer.id} (${peer.address}) is connected already (from ${holder.remote}) and does not know this connection`);
     return { ...result, backlog: [...result.backlog, ...waiting] };
   }
 

@@ -88,14 +88,15 @@ export class Transport {
   }
 
   /**
-   * Whether this member opened a connection (handshake finished or not) with handshake nonce
-   * `nonce` to `address`: a peer asks before it lets a second connection speak for this member.
+   * Whether this member has a connection (handshake finished or not) with handshake nonce `nonce`
+   * that it `opened` (else accepted) with the member at `address`: a peer asks before it lets a
+   * second connection speak for this member. An accepted one comes from an ephemeral port.
    */
-  opened(nonce: string, address: string): boolean {
+  holds(nonce: string, opened: boolean, address: string): boolean {
     const want = parseAddress(address);
     for (const c of this.connections) {
-      if (!c.outbound || c.closed || c.nonce !== nonce) continue;
-      if (c.socket.remotePort === want.port && c.socket.remoteAddress?.replace(/^::ffff:/, '') === want.host) return true;
+      if (c.outbound !== opened || c.closed || c.nonce !== nonce) continue;
+      if (c.socket.remoteAddress?.replace(/^::ffff:/, '') === want.host && (!opened || c.socket.remotePort === want.port)) return true;
     }
     return false;
   }
