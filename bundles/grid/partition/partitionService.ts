@@ -171,8 +171,9 @@ export class PartitionService {
           return undefined;
         }
         const next = fromWire(msg.w);
-        const master = this.spi.view().members[0]?.id;
-        if (next.version > this.table.version || from.id === master) this.apply(next);
+        const members = this.spi.view().members;
+        // Only members publish tables: the master, or one that took over before this member saw its list.
+        if (from.id === members[0]?.id || (next.version > this.table.version && members.some((m) => m.id === from.id))) this.apply(next);
         return undefined;
       }
       case 'migrate':
