@@ -264,10 +264,15 @@ export class ClusterNode implements ClusterSpi {
     });
   }
 
-  /** Attaches a connection found by a probe or accepted, unless it claims an identity that is taken; false then. */
+  /**
+   * Attaches a connection found by a probe or accepted, unless it claims an identity that is taken
+   * (false then); one that closed while its claim was confirmed is not attached, but its status counts.
+   */
   private async adopt(conn: Connection, handshake: HandshakeResult): Promise<boolean> {
-    const result = await this.identity.check(conn, handshake);
-    if (!result || this.stopping) return false;
+    const verdict = await this.identity.check(conn, handshake);
+    if ('refused' in verdict) return false;
+    if ('closed' in verdict || this.stopping) return !this.stopping;
+    const result = verdict.adopt;
     this.peers.attach(conn, result);
     if (this.membership.has(result.peer.id)) {
       this.detector.heard(result.peer.id);

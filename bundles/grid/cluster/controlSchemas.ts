@@ -41,8 +41,13 @@ export const isAck = messageCheck('cluster ack answer', Type.Literal(true));
 export const isIgnoredAnswer = messageCheck('cluster ignored answer', Type.Union([Type.Null(), Type.Undefined(), Type.Boolean()]));
 
 /** Whether the asked member holds the connection with this handshake nonce with the asker, opened by it (else by the asker). */
-export const isConnectionQuery = messageCheck('cluster.ownsConnection', Type.Object({
+export const isConnectionQuery = messageCheck('cluster.connectionQuery', Type.Object({
   nonce: Type.String({ minLength: 1, maxLength: 128 }),
   opened: Type.Boolean(),
+  /** Random, echoed in the answer: only the asked member knows it. */
+  token: Type.String({ minLength: 32, maxLength: 32 }),
 }, { additionalProperties: false }));
-export const isFlagAnswer = messageCheck('cluster flag answer', Type.Boolean());
+export const isConnectionAnswer = messageCheck('cluster.connectionAnswer', Type.Object({
+  token: Type.String({ minLength: 32, maxLength: 32 }),
+  holds: Type.Boolean(),
+}, { additionalProperties: false }));

@@ -40,7 +40,7 @@ export class Messaging {
   private readonly violations: RateLimitedLog;
 
   constructor(private readonly peers: Peers, private readonly defaultTimeoutMs: number, private readonly logger: Logger) {
-    peers.onFrame((conn, frame) => this.receive(conn, frame));
+    peers.onFrame((conn, frame) => this.deliver(conn, frame));
     this.sweeper = setInterval(() => this.sweep(), SWEEP_MS);
     this.sweeper.unref();
     this.violations = new RateLimitedLog(logger);
@@ -100,7 +100,8 @@ export class Messaging {
     }
   }
 
-  private receive(conn: Connection, frame: Frame): void {
+  /** Handles a frame from an authenticated connection (its peer as the connection proved it). */
+  deliver(conn: Connection, frame: Frame): void {
     const from = conn.peer;
     if (!from) return;
     const body = frame.body;

@@ -37,8 +37,9 @@ export class ViewSync {
       this.strikes.delete(from.id);
       return;
     }
-    // Either another member says it is the master, or ours says someone else is.
-    if (!fromMaster && hb.m !== from.id) return;
+    // Either another member says it is the master, or ours says someone else is. While ours is
+    // silent, failure detection decides (a successor's list is taken once the master is suspected).
+    if (!fromMaster && (hb.m !== from.id || !this.heardFrom(master.id))) return;
     // A successor that took over: its newer list is accepted if it is the rightful one.
     if (hb.v > view.version && hb.m === from.id) n.messaging.send(from, ControlService.LIST_REQUEST, null);
     const count = (this.strikes.get(from.id) ?? 0) + 1;
@@ -49,6 +50,11 @@ export class ViewSync {
       ? `its master ${from.address} reports master ${hb.m} (member list version ${hb.v})`
       : `member ${from.address} is master of member list version ${hb.v}, this member's master is ${master.address} (version ${view.version})`;
     void n.join.rejoin(`the cluster's views differ: ${why}`);
+  }
+
+  private heardFrom(id: string): boolean {
+    const conn = this.node.peers.get(id);
+    return conn !== undefined && Date.now() - conn.lastReceived <= 2 * this.node.options.heartbeatIntervalMs;
   }
 
   forget(id: string): void {
