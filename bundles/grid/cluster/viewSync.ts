@@ -37,11 +37,11 @@ export class ViewSync {
       this.strikes.delete(from.id);
       return;
     }
+    // A successor that took over: its newer list is accepted once it is the rightful one.
+    if (!fromMaster && hb.v > view.version && hb.m === from.id) n.messaging.send(from, ControlService.LIST_REQUEST, null);
     // Either another member says it is the master, or ours says someone else is. While ours is
     // silent, failure detection decides (a successor's list is taken once the master is suspected).
     if (!fromMaster && (hb.m !== from.id || !this.heardFrom(master.id))) return;
-    // A successor that took over: its newer list is accepted if it is the rightful one.
-    if (hb.v > view.version && hb.m === from.id) n.messaging.send(from, ControlService.LIST_REQUEST, null);
     const count = (this.strikes.get(from.id) ?? 0) + 1;
     this.strikes.set(from.id, count);
     if (count < DIVERGENT_BEATS) return;
