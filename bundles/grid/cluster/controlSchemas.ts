@@ -4,6 +4,9 @@ import { Count, GridMemberSchema, MemberId, messageCheck, Millis, WireLimits, Wi
 /** The payload of control messages that carry none. */
 export const isEmpty = messageCheck('cluster (no payload)', Type.Null());
 
+/** A member as lists and joins carry it: nothing but its fields (the handshake's schema is shared and open). */
+const Member = Type.Object(GridMemberSchema.properties, { additionalProperties: false });
+
 /** A hash of a member list (`Membership.hash`), hex. */
 const ListHash = Type.String({ minLength: 1, maxLength: 64 });
 
@@ -20,12 +23,12 @@ export const isHeartbeat = messageCheck('cluster.heartbeat', Type.Object({
 
 export const isMemberList = messageCheck('cluster.list', Type.Object({
   v: Count,
-  members: Type.Array(GridMemberSchema, { minItems: 1, maxItems: WireLimits.MEMBERS }),
+  members: Type.Array(Member, { minItems: 1, maxItems: WireLimits.MEMBERS }),
   /** Sent to re-synchronise a member whose view differs: accepted even if not newer. */
   sync: Type.Optional(Type.Boolean()),
 }, { additionalProperties: false }));
 
-export const isJoinRequest = messageCheck('cluster.join', Type.Object({ member: GridMemberSchema }, { additionalProperties: false }));
+export const isJoinRequest = messageCheck('cluster.join', Type.Object({ member: Member }, { additionalProperties: false }));
 export const isJoinAnswer = messageCheck('cluster.join answer', Type.Object({
   ok: Type.Optional(Type.Boolean()),
   redirect: Type.Optional(Type.String({ maxLength: WireLimits.ADDRESS })),
