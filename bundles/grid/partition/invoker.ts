@@ -67,7 +67,7 @@ export class Invoker {
     this.acksOut = new Batcher(spi, ACKS_SERVICE, ACKS_SERVICE, isBackupBatchAnswer);
     this.acks = new BackupAcks(spi, Math.min(BACKUP_ACK_TIMEOUT_MS, timeoutMs));
     spi.handle(OPS_SERVICE, isOpBatch, (from, items) => {
-      for (const item of items) this.expectOp(item[0], item[2]);
+      for (const item of items) this.expect(item[0], 'operation', item[2]);
       return answerBatch(items, (item) => {
         const ctx: CallContext = { caller: from.id, callId: item[3], acks: [] };
         this.context = ctx;
@@ -80,16 +80,16 @@ export class Invoker {
       });
     });
     spi.handle(OP_ALL_SERVICE, isOpAll, (_from, [service, ps, op]) => {
-      this.expectOp(service, op);
+      this.expect(service, 'operation', op);
       return this.executeMany(service, ps, op);
     });
     spi.handle(BACKUPS_SERVICE, isBackupBatch, (_from, items) => {
-      for (const item of items) this.expectBackup(item[0], item[2]);
+      for (const item of items) this.expect(item[0], 'backup', item[2]);
       for (const item of items) this.executor(item[0]).applyBackup(item[1], item[2]);
       return items.map(() => [1, true]);
     });
     spi.handle(ASYNC_BACKUPS_SERVICE, isAsyncBackupBatch, (_from, items) => {
-      for (const item of items) this.expectBackup(item[0], item[2]);
+      for (const item of items) this.expect(item[0], 'backup', item[2]);
       const me = spi.local.id;
       for (const [service, p, op, caller, callId] of items) {
         this.executor(service).applyBackup(p, op);
@@ -112,17 +112,11 @@ export class Invoker {
     this.executors.set(service, executor);
   }
 
-  /** An operation from a peer must match its service's schema, or the peer's connection goes. */
-  private expectOp(service: string, op: unknown): void {
+  /** An operation or backup from a peer must match its service's schema, or the peer's connection goes. */
+  private expect(service: string, what: 'operation' | 'backup', op: unknown): void {
     const e = this.executors.get(service);
-    if (!e) throw new WireViolation(`operation`, `no service "${service}"`);
-    expectWire(e.opCheck, `${service} operation`, op);
-  }
-
-  private expectBackup(service: string, op: unknown): void {
-    const e = this.executors.get(service);
-    if (!e) throw new WireViolation(`backup`, `no service "${service}"`);
-    expectWire(e.backupCheck, `${service} backup`, op);
+    if (!e) throw new WireViolation(what, `no service "${service}"`);
+    expectWire(what === 'operation' ? e.opCheck : e.backupCheck, `${service} ${what}`, op);
   }
 
   private executor(service: string): PartitionExecutor {
