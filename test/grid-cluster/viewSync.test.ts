@@ -61,4 +61,17 @@ describe('grid view re-sync (a member whose list differs from its master\'s, by 
     assert.ok(logs[i]!.lines.some((l) => /leaves its cluster view and joins again: the cluster's views differ/.test(l)), logs[i]!.lines.join('\n'));
     assert.equal(master.isMaster(), true, 'the master stayed master');
   });
+
+  it('two masters in one view (a member that put itself first): the one whose address sorts last joins the other', async () => {
+    const { nodes, logs } = await cluster();
+    const master = nodes.find((n) => n.isMaster())!;
+    const victim = nodes.find((n) => !n.isMaster())!;
+    const view = victim.view();
+    victim.installList(view.version + 1000, [victim.local, ...view.members.filter((m) => m.id !== victim.local.id)], false);
+    assert.equal(victim.isMaster(), true);
+    await agreed(nodes, 10 * options.heartbeatIntervalMs + 5000);
+    const loser = master.local.address < victim.local.address ? victim : master;
+    assert.ok(logs[nodes.indexOf(loser)]!.lines.some((l) => /joins again: the cluster's views differ: member .* is master of its own list/.test(l)), logs[nodes.indexOf(loser)]!.lines.join('\n'));
+    assert.equal(nodes.filter((n) => n.isMaster()).length, 1, 'one master');
+  });
 });

@@ -28,6 +28,8 @@ export class ViewSync {
     if (n.isMaster()) {
       // It still sees us as its master but holds another list: it takes ours (a newer one is ours anyway).
       if (hb.m === n.local.id) n.master.sendList(from);
+      // Two masters in one view (no merge run sees them: each is in the other's list): the one whose address sorts last joins the other.
+      else if (hb.m === from.id && from.address < n.local.address) this.strike(from, `member ${from.address} of this member's list is master of its own list (version ${hb.v})`);
       return;
     }
     const fromMaster = from.id === master.id;
@@ -42,14 +44,18 @@ export class ViewSync {
     // Either another member says it is the master, or ours says someone else is. While ours is
     // silent, failure detection decides (a successor's list is taken once the master is suspected).
     if (!fromMaster && (hb.m !== from.id || !this.heardFrom(master.id))) return;
+    this.strike(from, fromMaster
+      ? `its master ${from.address} reports master ${hb.m} (member list version ${hb.v})`
+      : `member ${from.address} is master of member list version ${hb.v}, this member's master is ${master.address} (version ${view.version})`);
+  }
+
+  /** One more heartbeat of `from` disputing this member's master; the last of a few in a row makes it join again. */
+  private strike(from: GridMember, why: string): void {
     const count = (this.strikes.get(from.id) ?? 0) + 1;
     this.strikes.set(from.id, count);
     if (count < DIVERGENT_BEATS) return;
     this.strikes.clear();
-    const why = fromMaster
-      ? `its master ${from.address} reports master ${hb.m} (member list version ${hb.v})`
-      : `member ${from.address} is master of member list version ${hb.v}, this member's master is ${master.address} (version ${view.version})`;
-    void n.join.rejoin(`the cluster's views differ: ${why}`);
+    void this.node.join.rejoin(`the cluster's views differ: ${why}`);
   }
 
   private heardFrom(id: string): boolean {
