@@ -28,6 +28,7 @@ function mutate(v: unknown, path: number[], by: unknown): unknown {
 }
 
 const total = messageSchemas.size;
+/** `fuzzOptions` counts cases per property over all schemas: each schema gets its share (at least 20). */
 const perSchema = (inTests: number) => ({ numRuns: Math.max(20, Math.ceil(fuzzOptions(inTests).numRuns / total)) });
 
 describe('grid message schemas (fuzz)', () => {
@@ -45,7 +46,7 @@ describe('grid message schemas (fuzz)', () => {
         assert.ok(check(value), `${JSON.stringify(value)?.slice(0, 300)}: ${check.explain(value)}`);
         const decoded = wire(value);
         assert.ok(check(decoded), `after msgpack: ${check.explain(decoded)}`);
-      }), perSchema(2000));
+      }), perSchema(8000));
     });
 
     it(`${name}: never throws on random or mutated input, and explains every refusal`, () => {
@@ -54,7 +55,7 @@ describe('grid message schemas (fuzz)', () => {
         const ok = check(value);
         assert.equal(typeof ok, 'boolean');
         if (!ok) assert.match(check.explain(value), /\S/);
-      }), perSchema(2000));
+      }), perSchema(8000));
     });
 
     const broken = malformed(check.schema);
@@ -63,7 +64,7 @@ describe('grid message schemas (fuzz)', () => {
       fc.assert(fc.property(fc.oneof(...broken), (value) => {
         assert.equal(check(value), false, `accepted ${JSON.stringify(value)?.slice(0, 300)}`);
         assert.notEqual(check.explain(value), 'valid');
-      }), perSchema(2000));
+      }), perSchema(8000));
     });
   }
 });
