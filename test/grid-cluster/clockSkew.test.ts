@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { CLOCK_PROBE, isClockReading } from '../../bundles/grid/cluster/clockProbe.js';
+import { isEmpty } from '../../bundles/grid/cluster/controlSchemas.js';
 import { type ClockSample, ClockSkewEstimator, clockSkewSettings, type ClockVerdict } from '../../bundles/grid/cluster/clockSkew.js';
 import { createClusterNode } from '../../bundles/grid/cluster/createClusterNode.js';
 import { captureLogger } from '../support/captureLogger.js';
@@ -85,7 +86,7 @@ describe('clock probe between two members', () => {
     const first = await createClusterNode({ ...options, interfaces: '127.0.13.10' }, a.logger);
     const ahead = await createClusterNode({ ...options, interfaces: '127.0.13.11', join: 'static', staticNodes: '127.0.13.10' }, b.logger, (node) => {
       // This member answers probes with a clock 2 s ahead (the request/response path stays real).
-      node.messaging.handle(CLOCK_PROBE, () => ({ t: Date.now() + 2000, q: 60_000 }));
+      node.messaging.handle(CLOCK_PROBE, isEmpty, () => ({ t: Date.now() + 2000, q: 60_000 }));
     });
     try {
       const warning = await waitFor('a clock skew warning on the first member', () => a.lines.find((l) => /clock skew/.test(l)), 20_000);

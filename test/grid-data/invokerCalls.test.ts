@@ -5,6 +5,8 @@ import { BackupAcks } from '../../bundles/grid/partition/backupAcks.js';
 import { LocalRun } from '../../bundles/grid/partition/localRun.js';
 import { RemoteCall } from '../../bundles/grid/partition/remoteCall.js';
 import type { ClusterSpi, MembershipChange } from '../../bundles/grid/spi/clusterSpi.js';
+import Type from 'typebox';
+import { wireCheck } from '../../bundles/grid/spi/wireSchema.js';
 
 const member = (id: string): GridMember => ({ id, address: `${id}:5701`, route: id, version: '2.0', lite: false, dataMember: true });
 
@@ -32,7 +34,7 @@ function acksOnCaller() {
 function call(acks: BackupAcks) {
   const outcome: { settled: unknown[]; failures: string[] } = { settled: [], failures: [] };
   const c = new RemoteCall(acks, 'map', 7, 'op', Date.now() + 60_000, 60_000, (v) => outcome.settled.push(v), () => undefined,
-    (_call, err) => outcome.failures.push((err as Error).message));
+    (_call, err) => outcome.failures.push((err as Error).message), wireCheck(Type.Unknown()));
   c.owner = 'owner';
   c.id = acks.open(c);
   return { c, outcome };

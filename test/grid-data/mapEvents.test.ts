@@ -24,9 +24,12 @@ function twoMembers() {
       handlers.get(to)?.get(service)?.(local, payload);
     },
     request: () => Promise.reject(new Error('not used')),
-    handle: (service, handler) => {
+    handle: (service, check, handler) => {
       if (!handlers.has(local.id)) handlers.set(local.id, new Map());
-      handlers.get(local.id)!.set(service, handler);
+      handlers.get(local.id)!.set(service, (from, payload) => {
+        assert.ok(check(payload), `${service}: ${check.explain(payload)}`);
+        return handler(from, payload);
+      });
     },
     onMerge: () => undefined,
     onBeforeLeave: () => undefined,

@@ -1,7 +1,8 @@
 import Type, { type Static } from 'typebox';
 import type { Logger } from 'winston';
 import type { GridMember } from '../api.js';
-import { wireCheck } from '../spi/wireSchema.js';
+import { messageCheck } from '../spi/wireSchema.js';
+import { isEmpty } from './controlSchemas.js';
 import { ClockSkewEstimator, type ClockSkewSettings } from './clockSkew.js';
 import type { Membership } from './membership.js';
 import type { Messaging } from './messaging.js';
@@ -21,7 +22,7 @@ export const ClockReadingSchema = Type.Object({
   q: Type.Number({ minimum: 0, maximum: QUIET_CAP_MS }),
 });
 export type ClockReading = Static<typeof ClockReadingSchema>;
-export const isClockReading = wireCheck(ClockReadingSchema);
+export const isClockReading = messageCheck(`${CLOCK_PROBE} answer`, ClockReadingSchema);
 
 /**
  * Measures the clock offset of every member by request/response (NTP style) once per interval and
@@ -45,7 +46,7 @@ export class ClockProbe {
   /** Answers other members' probes; call before joining. */
   install(): void {
     this.pauses.start();
-    this.messaging.handle(CLOCK_PROBE, (): ClockReading => ({ t: Date.now(), q: Math.min(QUIET_CAP_MS, Math.round(this.pauses.quietMs())) }));
+    this.messaging.handle(CLOCK_PROBE, isEmpty, (): ClockReading => ({ t: Date.now(), q: Math.min(QUIET_CAP_MS, Math.round(this.pauses.quietMs())) }));
   }
 
   start(): void {
@@ -75,9 +76,9 @@ export class ClockProbe {
     this.inFlight.add(member.id);
     const sentAt = Date.now();
     const sentMono = performance.now();
-    let reading: unknown;
+    let reading: ClockReading;
     try {
-      reading = await this.messaging.request(member, CLOCK_PROBE, null, Math.max(2 * this.intervalMs, this.settings.maxRoundTripMs));
+      reading = await this.messaging.request(member, CLOCK_PROBE, null, isClockReading, Math.max(2 * this.intervalMs, this.settings.maxRoundTripMs));
     } catch {
       return; // No answer is the failure detector's business, not the clock's.
     } finally {
@@ -85,10 +86,6 @@ export class ClockProbe {
     }
     const roundTripMs = performance.now() - sentMono;
     const localQuietMs = this.pauses.quietMs();
-    if (!isClockReading(reading)) {
-      this.logger.debug(`grid clock: member ${member.address} answered the clock probe with a malformed reading: ${isClockReading.explain(reading)}`);
-      return;
-    }
     if (!this.membership.has(member.id)) return;
     let estimator = this.estimators.get(member.id);
     if (!estimator) this.estimators.set(member.id, (estimator = new ClockSkewEstimator(this.settings)));

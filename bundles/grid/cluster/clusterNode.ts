@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'winston';
 import type { GridMember, MembershipListener } from '../api.js';
 import type { ClusterSpi, MembershipChange, MembershipView, MessageHandler } from '../spi/clusterSpi.js';
+import type { WireCheck } from '../spi/wireSchema.js';
 import type { Discovery } from '../join/discovery.js';
 import type { Connection } from '../transport/connection.js';
 import type { ClusterStatus, HandshakeResult } from '../transport/handshake.js';
@@ -20,6 +21,9 @@ import { JoinProcess } from './joinProcess.js';
 import { MasterDuties } from './masterDuties.js';
 import { createDiscovery } from '../join/createDiscovery.js';
 import { checkStatus, ControlService, heartbeatFor, installControlHandlers } from './controlHandlers.js';
+import { isAck } from './controlSchemas.js';
+import { IdentityGuard } from './identityGuard.js';
+import { ViewSync } from './viewSync.js';
 import { DEFAULT_GROUP_PASSWORD } from '../config.js';
 
 type MergeHooks = { before(): Promise<void> | void; after(): Promise<void> | void };
@@ -42,6 +46,8 @@ export class ClusterNode implements ClusterSpi {
   prober!: Prober;
   join!: JoinProcess;
   master!: MasterDuties;
+  viewSync!: ViewSync;
+  private identity!: IdentityGuard;
   joined = false;
   stopping = false;
   /** Members this member found dead (reconnect failed, silent): id → why. */
@@ -99,6 +105,10 @@ export class ClusterNode implements ClusterSpi {
     this.prober = new Prober(this.transport, this.id, this.logger, (conn, result) => this.adopt(conn, result));
     this.join = new JoinProcess(this);
     this.master = new MasterDuties(this);
+    this.viewSync = new ViewSync(this);
+    // A live member heartbeats every interval: after two intervals of silence its connection may be replaced.
+    this.identity = new IdentityGuard(this.local, this.peers, this.messaging, () => this.membership, Math.max(1000, 2 * o.heartbeatIntervalMs), this.logger);
+    this.identity.install((nonce, opened, peer) => this.transport.holds(nonce, opened, peer));
     this.peers.onLost((member, reason) => this.peerLost(member, reason));
     this.peers.onHandshake((conn, result) => checkStatus(this, conn.peer!, result.status));
     installControlHandlers(this);
@@ -131,7 +141,7 @@ export class ClusterNode implements ClusterSpi {
     const others = this.membership?.view.members.filter((m) => m.id !== this.id) ?? [];
     if (this.joined && others.length > 0) {
       this.logger.info(`grid member ${this.local.address} leaves the cluster (${others.length} other member(s))`);
-      await Promise.allSettled(others.map((m) => this.messaging.request(m, ControlService.LEAVE, null, 2000)));
+      await Promise.allSettled(others.map((m) => this.messaging.request(m, ControlService.LEAVE, null, isAck, 2000)));
     }
     this.master?.stop();
     this.detector?.stop();
@@ -174,7 +184,7 @@ export class ClusterNode implements ClusterSpi {
     if (member) this.messaging.send(member, service, payload);
   }
 
-  request<R = unknown>(memberId: string, service: string, payload: unknown, timeoutMs?: number): Promise<R> {
+  request<R>(memberId: string, service: string, payload: unknown, answer: WireCheck<R>, timeoutMs?: number): Promise<R> {
     if (memberId === this.id) {
       const handler = this.messaging.handler(service);
       if (!handler) return Promise.reject(new Error(`no handler for service "${service}" on ${this.local.address}`));
@@ -182,11 +192,11 @@ export class ClusterNode implements ClusterSpi {
     }
     const member = this.membership.member(memberId);
     if (!member) return Promise.reject(new Error(`member ${memberId} is not in the cluster (request "${service}" from ${this.local.address})`));
-    return this.messaging.request<R>(member, service, payload, timeoutMs);
+    return this.messaging.request(member, service, payload, answer, timeoutMs);
   }
 
-  handle(service: string, handler: MessageHandler): void {
-    this.messaging.handle(service, handler);
+  handle<T>(service: string, check: WireCheck<T>, handler: MessageHandler<T>): void {
+    this.messaging.handle(service, check, handler);
   }
 
   onMerge(hooks: MergeHooks): void {
@@ -228,6 +238,7 @@ export class ClusterNode implements ClusterSpi {
     for (const m of change.removed) {
       this.suspects.delete(m.id);
       this.detector.forget(m.id);
+      this.viewSync.forget(m.id);
       this.messaging.failCalls(m.id, `member ${m.address} is no longer in this member's cluster`);
       if (dropRemoved) this.peers.drop(m.id, 'removed from the cluster');
     }
@@ -258,16 +269,26 @@ export class ClusterNode implements ClusterSpi {
       conn.close(result.peer.id === this.id ? 'probed itself' : 'this member is not ready');
       return;
     }
-    this.adopt(conn, result);
-    checkStatus(this, result.peer, result.status);
+    void this.adopt(conn, result).then((adopted) => {
+      if (adopted) checkStatus(this, result.peer, result.status);
+    });
   }
 
-  private adopt(conn: Connection, result: HandshakeResult): void {
+  /**
+   * Attaches a connection found by a probe or accepted, unless it claims an identity that is taken
+   * (false then); one that closed while its claim was confirmed is not attached, but its status counts.
+   */
+  private async adopt(conn: Connection, handshake: HandshakeResult): Promise<boolean> {
+    const verdict = await this.identity.check(conn, handshake);
+    if ('refused' in verdict) return false;
+    if ('closed' in verdict || this.stopping) return !this.stopping;
+    const result = verdict.adopt;
     this.peers.attach(conn, result);
     if (this.membership.has(result.peer.id)) {
       this.detector.heard(result.peer.id);
       this.suspects.delete(result.peer.id);
     }
+    return true;
   }
 
   private peerLost(member: GridMember, reason: string): void {

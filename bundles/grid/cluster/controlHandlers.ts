@@ -1,6 +1,10 @@
 import type { GridMember } from '../api.js';
+import type { Checked } from '../spi/wireSchema.js';
 import type { ClusterStatus } from '../transport/handshake.js';
 import type { ClusterNode } from './clusterNode.js';
+import {
+  isEmpty, isHeartbeat, isJoinRequest, isMemberList, isMergeOrder, isNotMember, isSuspicion,
+} from './controlSchemas.js';
 
 /** The protocol's own services, prefixed so they never clash with the data layer's. */
 export const ControlService = {
@@ -16,26 +20,14 @@ export const ControlService = {
   NOT_MEMBER: 'cluster.notMember',
 } as const;
 
-export interface Heartbeat {
-  /** The sender's wall clock. */
-  t: number;
-  /** The sender's member list version and master. */
-  v: number;
-  m: string;
-  /** Whether the recipient is in the sender's member list. */
-  you: boolean;
-}
-
+export type Heartbeat = Checked<typeof isHeartbeat>;
 /** A member list as the master publishes it: version and members, oldest first. */
-export interface MemberList {
-  v: number;
-  members: GridMember[];
-}
+export type MemberList = Checked<typeof isMemberList>;
 
-/** The heartbeat for one member: our clock, list version and master, and whether it is in our list. */
+/** The heartbeat for one member: our clock, list version, hash and master, and whether it is in our list. */
 export function heartbeatFor(node: ClusterNode, to: GridMember): Heartbeat {
   const view = node.membership.view;
-  return { t: Date.now(), v: view.version, m: view.members[0]!.id, you: node.membership.has(to.id) };
+  return { t: Date.now(), v: view.version, h: node.membership.hash, m: view.members[0]!.id, you: node.membership.has(to.id) };
 }
 
 /** A member of our view reporting a newer list without us (in its handshake) means we were removed. */
@@ -50,17 +42,17 @@ export function checkStatus(node: ClusterNode, peer: GridMember, status: Cluster
 /** Routes the protocol's own messages to the join process, the master duties and the failure detector. */
 export function installControlHandlers(node: ClusterNode): void {
   const m = node.messaging;
-  m.handle(ControlService.HEARTBEAT, (from, p) => onHeartbeat(node, from, p as Heartbeat));
-  m.handle(ControlService.PING, () => true);
-  m.handle(ControlService.LIST, (from, p) => node.join.acceptList(from, p as MemberList));
-  m.handle(ControlService.LIST_REQUEST, (from) => node.master.sendList(from));
-  m.handle(ControlService.JOIN, (from, p) => node.master.handleJoin(from, (p as { member: GridMember }).member));
-  m.handle(ControlService.SUSPECT, (from, p) => node.master.handleSuspect(from, p as { id: string; reason: string }));
-  m.handle(ControlService.LEAVE, (from) => node.master.handleLeave(from));
-  m.handle(ControlService.MERGE, (from, p) => node.join.handleMergeOrder(from, (p as { target: string }).target));
-  m.handle(ControlService.MERGE_CHECK, (from) => node.master.handleMergeCheck(from));
-  m.handle(ControlService.NOT_MEMBER, (from, p) => {
-    if (node.joined && node.membership.has(from.id) && (p as { v: number }).v > node.membership.view.version) {
+  m.handle(ControlService.HEARTBEAT, isHeartbeat, (from, hb) => onHeartbeat(node, from, hb));
+  m.handle(ControlService.PING, isEmpty, () => true);
+  m.handle(ControlService.LIST, isMemberList, (from, list) => node.join.acceptList(from, list));
+  m.handle(ControlService.LIST_REQUEST, isEmpty, (from) => node.master.sendList(from));
+  m.handle(ControlService.JOIN, isJoinRequest, (from, p) => node.master.handleJoin(from, p.member));
+  m.handle(ControlService.SUSPECT, isSuspicion, (from, p) => node.master.handleSuspect(from, p));
+  m.handle(ControlService.LEAVE, isEmpty, (from) => node.master.handleLeave(from));
+  m.handle(ControlService.MERGE, isMergeOrder, (from, p) => node.join.handleMergeOrder(from, p.target));
+  m.handle(ControlService.MERGE_CHECK, isEmpty, (from) => node.master.handleMergeCheck(from));
+  m.handle(ControlService.NOT_MEMBER, isNotMember, (from, p) => {
+    if (node.joined && node.membership.has(from.id) && p.v > node.membership.view.version) {
       void node.join.rejoin(`member ${from.address} says this member is no longer in the cluster`);
     }
   });
@@ -75,10 +67,9 @@ function onHeartbeat(node: ClusterNode, from: GridMember, hb: Heartbeat): void {
   }
   node.detector.heard(from.id);
   node.suspects.delete(from.id);
-  if (hb.v <= node.membership.view.version) return;
-  if (!hb.you) {
+  if (hb.v > node.membership.view.version && !hb.you) {
     void node.join.rejoin(`member ${from.address} has a newer member list (version ${hb.v}) without this member`);
-  } else if (hb.m === from.id) {
-    node.messaging.send(from, ControlService.LIST_REQUEST, null);
+    return;
   }
+  node.viewSync.compare(from, hb);
 }

@@ -2,6 +2,8 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { GridMember } from '../api.js';
 import type { ClusterNode } from './clusterNode.js';
 import { ControlService, type MemberList } from './controlHandlers.js';
+import { isJoinAnswer } from './controlSchemas.js';
+import { listHash } from './membership.js';
 import { type ProbeResult, sighting, wins } from './prober.js';
 
 const RETRY_MS = 250;
@@ -57,7 +59,7 @@ export class JoinProcess {
     if (!master) return false;
     const arrived = new Promise<void>((resolve) => (this.listArrived = resolve));
     try {
-      const reply = await n.messaging.request<{ ok?: boolean; redirect?: string }>(master, ControlService.JOIN, { member: n.local }, JOIN_REPLY_TIMEOUT_MS);
+      const reply = await n.messaging.request(master, ControlService.JOIN, { member: n.local }, isJoinAnswer, JOIN_REPLY_TIMEOUT_MS);
       if (!reply?.ok) return false;
       // The losing timer of the race must not keep a short-lived process (oxk map) alive.
       await Promise.race([arrived, delay(JOIN_REPLY_TIMEOUT_MS, undefined, { ref: false })]);
@@ -73,11 +75,19 @@ export class JoinProcess {
     return true;
   }
 
-  /** A member list published by a master: accepted from our master, or from the rightful successor. */
+  /**
+   * A member list published by a master: accepted from our master, or from the rightful successor,
+   * when newer; a list marked as a re-sync from our master also when it differs at any version.
+   * The list's master must be the sender as its connection proved it, and our own entry ours.
+   */
   acceptList(from: GridMember, list: MemberList): void {
     const n = this.node;
     const members = list.members;
-    if (members[0]?.id !== from.id) return;
+    const problem = listProblem(from, n.local, members);
+    if (problem) {
+      n.logger.debug(`grid: ignored member list ${list.v} from ${from.address}: ${problem}`);
+      return;
+    }
     const includesMe = members.some((m) => m.id === n.local.id);
     if (!n.joined) {
       if (!includesMe || !this.listArrived) return;
@@ -87,7 +97,8 @@ export class JoinProcess {
       return;
     }
     const view = n.membership.view;
-    if (list.v <= view.version) return;
+    const resync = list.sync === true && from.id === n.membership.master.id && listHash(members) !== n.membership.hash;
+    if (list.v <= view.version && !resync) return;
     const at = view.members.findIndex((m) => m.id === from.id);
     const gone = (m: GridMember) => n.suspects.has(m.id) || n.membership.hasLeft(m.id);
     const rightful = from.id === n.membership.master.id || (at > 0 && view.members.slice(0, at).every(gone));
@@ -99,6 +110,7 @@ export class JoinProcess {
       void this.rejoin(`master ${from.address} removed this member from the cluster`);
       return;
     }
+    if (resync) n.logger.warn(`grid: member list re-synchronised from master ${from.address}: version ${view.version} -> ${list.v}, ${members.length} members`);
     const change = n.installList(list.v, members);
     for (const m of change.added) n.logger.info(`grid: member ${m.address} joined (member list version ${list.v}, ${members.length} members)`);
     for (const m of change.removed) n.logger.info(`grid: member ${m.address} removed (member list version ${list.v}, ${members.length} members)`);
@@ -128,4 +140,16 @@ export class JoinProcess {
       this.rejoining = false;
     }
   }
+}
+
+/** Why a list cannot be genuine: its master is not the sender as proven, our entry is not us, or a member is listed twice. */
+function listProblem(from: GridMember, local: GridMember, members: readonly GridMember[]): string | undefined {
+  const first = members[0]!;
+  if (first.id !== from.id || first.address !== from.address) return `its master ${first.address} (id ${first.id}) is not the sender`;
+  const me = members.find((m) => m.id === local.id);
+  if (me && me.address !== local.address) return `it lists this member at ${me.address}`;
+  if (new Set(members.map((m) => m.id)).size !== members.length || new Set(members.map((m) => m.address)).size !== members.length) {
+    return 'it lists a member twice';
+  }
+  return undefined;
 }

@@ -1,6 +1,10 @@
 import type { GridMember } from '../api.js';
+import type { Checked } from '../spi/wireSchema.js';
 import type { ClusterNode } from './clusterNode.js';
 import { ControlService } from './controlHandlers.js';
+import { isAck, type isSuspicion } from './controlSchemas.js';
+
+type Suspicion = Checked<typeof isSuspicion>;
 import { type ProbeResult, sighting, wins } from './prober.js';
 
 /**
@@ -50,11 +54,12 @@ export class MasterDuties {
     for (const m of members) if (m.id !== n.local.id) n.messaging.send(m, ControlService.LIST, { v: version, members });
   }
 
+  /** The current list to one member (a joiner, or a member whose view differs): marked as a re-sync. */
   sendList(to: GridMember): void {
     const n = this.node;
     if (!n.joined || !n.isMaster()) return;
     const view = n.membership.view;
-    n.messaging.send(to, ControlService.LIST, { v: view.version, members: view.members });
+    n.messaging.send(to, ControlService.LIST, { v: view.version, members: view.members, sync: true });
   }
 
   remove(ids: string[], reason: string): void {
@@ -89,7 +94,7 @@ export class MasterDuties {
   }
 
   /** Another member suspects `id`: the master confirms (reconnect or ping) before removing it. */
-  handleSuspect(from: GridMember, report: { id: string; reason: string }): void {
+  handleSuspect(from: GridMember, report: Suspicion): void {
     const n = this.node;
     if (!n.joined || !n.isMaster()) return;
     const target = n.membership.member(report.id);
@@ -102,7 +107,7 @@ export class MasterDuties {
       return;
     }
     const timeout = Math.max(1000, 2 * n.options.heartbeatIntervalMs);
-    n.messaging.request(target, ControlService.PING, null, timeout).then(refute, (err: Error) => confirm(`no answer to the master's ping: ${err.message}`));
+    n.messaging.request(target, ControlService.PING, null, isAck, timeout).then(refute, (err: Error) => confirm(`no answer to the master's ping: ${err.message}`));
   }
 
   handleLeave(from: GridMember): boolean {

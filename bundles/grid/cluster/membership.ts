@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Logger } from 'winston';
 import type { GridMember, MembershipListener } from '../api.js';
 import type { MembershipChange, MembershipView } from '../spi/clusterSpi.js';
@@ -8,6 +9,7 @@ import type { MembershipChange, MembershipView } from '../spi/clusterSpi.js';
  */
 export class Membership {
   private current: MembershipView;
+  private currentHash: string;
   private readonly changeListeners = new Set<(change: MembershipChange) => void>();
   private readonly apiListeners = new Set<MembershipListener>();
   /** Ids of members that announced their leave: their removal is graceful. */
@@ -15,6 +17,12 @@ export class Membership {
 
   constructor(readonly local: GridMember, private readonly logger: Logger) {
     this.current = { version: 0, members: [local] };
+    this.currentHash = listHash(this.current.members);
+  }
+
+  /** `listHash` of the current list: heartbeats carry it, so members notice lists that differ at the same version. */
+  get hash(): string {
+    return this.currentHash;
   }
 
   get view(): MembershipView {
@@ -60,6 +68,7 @@ export class Membership {
     const graceful = removed.length > 0 && removed.every((m) => this.left.has(m.id));
     const versionChanged = version !== this.current.version;
     this.current = Object.freeze({ version, members: Object.freeze([...members]) });
+    this.currentHash = listHash(this.current.members);
     for (const m of removed) this.left.delete(m.id);
     const change: MembershipChange = { view: this.current, added, removed, graceful };
     // A new version without member changes (e.g. forming a cluster alone again) is still news for the data layer.
@@ -92,4 +101,11 @@ export class Membership {
       for (const member of change.added) guard('membership', () => l({ type: 'added', member, members }));
     }
   }
+}
+
+/** A short hash of a member list: ids and addresses in order. */
+export function listHash(members: readonly GridMember[]): string {
+  const h = createHash('sha256');
+  for (const m of members) h.update(m.id).update('\0').update(m.address).update('\0');
+  return h.digest('hex').slice(0, 16);
 }

@@ -38,7 +38,8 @@ export class Prober {
     private readonly transport: Transport,
     private readonly localId: string,
     private readonly logger: Logger,
-    private readonly adopt: (conn: Connection, result: HandshakeResult) => void,
+    /** Attaches the connection; false when it was refused (it claims an identity that is taken). */
+    private readonly adopt: (conn: Connection, result: HandshakeResult) => Promise<boolean>,
   ) {}
 
   /** Probes every address at once; unreachable ones are skipped (an unresolvable name is warned about once). */
@@ -57,7 +58,7 @@ export class Prober {
         conn.close('probed itself');
         return undefined;
       }
-      this.adopt(conn, result);
+      if (!(await this.adopt(conn, result))) return undefined;
       return { address, peer: result.peer, status: result.status, conn };
     } catch (err) {
       this.logger.debug(`grid probe of ${address} failed: ${(err as Error).message}`);

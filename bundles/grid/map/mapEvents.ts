@@ -3,14 +3,15 @@ import type { Logger } from 'winston';
 import type { EntryEvent, EntryListener } from '../api.js';
 import type { ClusterSpi } from '../spi/clusterSpi.js';
 import { messageOf } from '../partition/participants.js';
+import { isMapEvent, isMapInterests } from './mapSchemas.js';
 
 const LISTEN_SERVICE = 'grid.mapListen';
 const EVENT_SERVICE = 'grid.mapEvent';
 
 type EventType = EntryEvent<unknown>['type'];
-type WireEvent = [map: string, type: EventType, key: string, value: Buffer | undefined, old: Buffer | undefined, member: string];
+type WireEvent = [map: string, type: EventType, key: string, value: Buffer | undefined | null, old: Buffer | undefined | null, member: string];
 /** One member's interest in a map's events, as it announces it: empty `types` withdraws it. */
-type WireInterest = [map: string, types: EventType[], values: boolean];
+type WireInterest = [map: string, types: readonly EventType[], values: boolean];
 
 const EVENT_TYPES: readonly EventType[] = ['added', 'updated', 'removed', 'evicted', 'expired'];
 
@@ -40,10 +41,10 @@ export class MapEvents {
   private readonly local = new Map<string, Set<LocalListener>>();
 
   constructor(private readonly spi: ClusterSpi, private readonly logger: Logger) {
-    spi.handle(LISTEN_SERVICE, (from, payload) => {
-      for (const interest of payload as WireInterest[]) this.setRegistrant(from.id, interest);
+    spi.handle(LISTEN_SERVICE, isMapInterests, (from, interests) => {
+      for (const interest of interests) this.setRegistrant(from.id, interest);
     });
-    spi.handle(EVENT_SERVICE, (_from, payload) => this.deliver(payload as WireEvent));
+    spi.handle(EVENT_SERVICE, isMapEvent, (_from, event) => this.deliver(event));
     spi.onMembershipChange((change) => {
       for (const m of change.removed) for (const members of this.registrants.values()) members.delete(m.id);
       for (const [map, members] of this.registrants) if (members.size === 0) this.registrants.delete(map);

@@ -6,6 +6,7 @@ import type { PartitionService } from '../partition/partitionService.js';
 import type { MapConfig } from './mapConfig.js';
 import { type MapEvents, Wanted } from './mapEvents.js';
 import { type BackupOp, MAP_SERVICE, Op, type MapOp } from './mapOps.js';
+import { isMapBackup, isMapOp, mapAnswerCheck } from './mapSchemas.js';
 import type { MapCounters, MapStatsRegistry } from './mapStats.js';
 import { expiryOf, fromWireRecord, MapRecord, type RecordStores, type WireRecord } from './recordStore.js';
 
@@ -18,6 +19,9 @@ interface MapState {
 
 /** Map operations as the partition owner runs them, and the backups it sends and receives. */
 export class MapExecutor implements PartitionExecutor {
+  readonly opCheck = isMapOp;
+  readonly backupCheck = isMapBackup;
+  readonly answerCheck = mapAnswerCheck;
   private readonly states = new Map<string, MapState>();
 
   constructor(

@@ -1,5 +1,6 @@
 import type { ReplicaParticipant } from '../partition/participants.js';
 import type { MapConfig } from './mapConfig.js';
+import { isMapChunk } from './mapSchemas.js';
 import { fromWireRecord, type RecordStores, toWireRecord, type WireRecord } from './recordStore.js';
 
 /** Records per migration message: big partitions travel in several messages. */
@@ -10,6 +11,7 @@ type Chunk = [map: string, records: WireRecord[]][];
 /** Map entries as partition replicas: copied on migration, dropped and promoted with the table. */
 export class MapReplicas implements ReplicaParticipant {
   readonly name = 'map';
+  readonly chunkCheck = isMapChunk;
 
   constructor(private readonly stores: RecordStores, private readonly config: (map: string) => MapConfig) {}
 

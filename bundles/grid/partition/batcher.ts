@@ -1,5 +1,6 @@
 import type { ClusterSpi } from '../spi/clusterSpi.js';
 import { atTurnEnd, TurnStage } from '../spi/turnEnd.js';
+import type { WireCheck } from '../spi/wireSchema.js';
 import { messageOf } from './participants.js';
 
 /** A request in (or waiting for) a batch: its item, and where its outcome goes. */
@@ -28,7 +29,12 @@ export class Batcher {
   private lastMember: string | undefined;
   private lastMessages: unknown[] | undefined;
 
-  constructor(private readonly spi: ClusterSpi, private readonly requestService: string, private readonly messageService: string) {}
+  constructor(
+    private readonly spi: ClusterSpi,
+    private readonly requestService: string,
+    private readonly messageService: string,
+    private readonly answer: WireCheck<BatchResult[]>,
+  ) {}
 
   request<R>(member: string, item: unknown, timeoutMs: number): Promise<R> {
     return new Promise<R>((resolve, reject) => this.enqueue(member, { item, timeoutMs, resolve: resolve as (v: unknown) => void, reject }));
@@ -69,15 +75,26 @@ export class Batcher {
       items[i] = list[i].item;
       timeout = Math.min(timeout, list[i].timeoutMs);
     }
-    this.spi.request<BatchResult[]>(member, this.requestService, items, timeout).then(
-      (results) => results.forEach(([ok, value], i) => (ok ? list[i].resolve(value) : list[i].reject(new Error(String(value))))),
+    this.spi.request(member, this.requestService, items, this.answer, timeout).then(
+      (results) => {
+        if (results.length !== list.length) {
+          const err = new Error(`member ${member} answered ${results.length} of ${list.length} "${this.requestService}" items`);
+          for (const w of list) w.reject(err);
+          return;
+        }
+        for (let i = 0; i < list.length; i++) {
+          const [ok, value] = results[i]!;
+          if (ok) list[i].resolve(value);
+          else list[i].reject(new Error(String(value)));
+        }
+      },
       (err: Error) => list.forEach((w) => w.reject(err)),
     );
   }
 }
 
 /** The receiving side of a batch: runs every item, answers each one's value or error in order (at once when none is a promise). */
-export function answerBatch(items: unknown[], run: (item: unknown) => unknown): BatchResult[] | Promise<BatchResult[]> {
+export function answerBatch<T>(items: readonly T[], run: (item: T) => unknown): BatchResult[] | Promise<BatchResult[]> {
   const out = new Array<BatchResult>(items.length);
   const waits: Promise<void>[] = [];
   items.forEach((item, i) => {

@@ -1,6 +1,7 @@
 import type { Logger } from 'winston';
 import type { ClusterSpi } from '../spi/clusterSpi.js';
 import { messageOf, sleep } from './participants.js';
+import { isDrainAnswer } from './partitionSchemas.js';
 import { PARTITION_SERVICE, type PartitionMessage, type PartitionService } from './partitionService.js';
 
 /**
@@ -27,7 +28,7 @@ export function installHandoff(spi: ClusterSpi, partitions: PartitionService, ti
       try {
         const result = master.id === me
           ? await partitions.handleLocal(msg)
-          : await spi.request(master.id, PARTITION_SERVICE, msg, Math.max(1, deadline - Date.now()));
+          : await spi.request(master.id, PARTITION_SERVICE, msg, isDrainAnswer, Math.max(1, deadline - Date.now()));
         if (result === 'nobody') {
           logger.warn(`no other data member can take over (all are leaving): the data of the ${held()} partitions this member holds is lost once the last of them stops`);
           return;

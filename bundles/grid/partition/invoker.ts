@@ -5,6 +5,10 @@ import { LocalRun } from './localRun.js';
 import { messageOf, RETRY, retryError, sleep } from './participants.js';
 import type { PartitionService } from './partitionService.js';
 import { type CallFailure, RemoteCall } from './remoteCall.js';
+import { expectWire, type WireCheck, WireViolation } from '../spi/wireSchema.js';
+import {
+  isAckBatch, isAsyncBackupBatch, isBackupBatch, isBackupBatchAnswer, isOpAll, isOpAllAnswer, isOpBatch, isOpBatchAnswer,
+} from './partitionSchemas.js';
 
 const OPS_SERVICE = 'grid.ops';
 const OP_ALL_SERVICE = 'grid.opAll';
@@ -31,6 +35,10 @@ export interface PartitionExecutor {
   execute(p: number, op: unknown): unknown;
   /** Applies a backup the owner sent. */
   applyBackup(p: number, op: unknown): void;
+  /** Schemas of what peers send it (operations, backups) and of its answer to an operation. */
+  readonly opCheck: WireCheck<unknown>;
+  readonly backupCheck: WireCheck<unknown>;
+  answerCheck(op: unknown): WireCheck<unknown>;
 }
 
 /**
@@ -54,40 +62,45 @@ export class Invoker {
     private readonly partitions: PartitionService,
     private readonly timeoutMs: number,
   ) {
-    this.ops = new Batcher(spi, OPS_SERVICE, OPS_SERVICE);
-    this.backups = new Batcher(spi, BACKUPS_SERVICE, ASYNC_BACKUPS_SERVICE);
-    this.acksOut = new Batcher(spi, ACKS_SERVICE, ACKS_SERVICE);
+    this.ops = new Batcher(spi, OPS_SERVICE, OPS_SERVICE, isOpBatchAnswer);
+    this.backups = new Batcher(spi, BACKUPS_SERVICE, ASYNC_BACKUPS_SERVICE, isBackupBatchAnswer);
+    this.acksOut = new Batcher(spi, ACKS_SERVICE, ACKS_SERVICE, isBackupBatchAnswer);
     this.acks = new BackupAcks(spi, Math.min(BACKUP_ACK_TIMEOUT_MS, timeoutMs));
-    spi.handle(OPS_SERVICE, (from, payload) => answerBatch(payload as unknown[], (item) => {
-      const [service, p, op, callId] = item as [string, number, unknown, number];
-      const ctx: CallContext = { caller: from.id, callId, acks: [] };
-      this.context = ctx;
-      try {
-        const r = this.executeHere(service, p, op);
-        return r instanceof Promise ? r.then((v) => [v, ctx.acks]) : [r, ctx.acks];
-      } finally {
-        this.context = undefined;
-      }
-    }));
-    spi.handle(OP_ALL_SERVICE, async (_from, payload) => {
-      const [service, ps, op] = payload as [string, number[], unknown];
+    spi.handle(OPS_SERVICE, isOpBatch, (from, items) => {
+      for (const item of items) this.expect(item[0], 'operation', item[2]);
+      return answerBatch(items, (item) => {
+        const ctx: CallContext = { caller: from.id, callId: item[3], acks: [] };
+        this.context = ctx;
+        try {
+          const r = this.executeHere(item[0], item[1], item[2]);
+          return r instanceof Promise ? r.then((v) => [v, ctx.acks]) : [r, ctx.acks];
+        } finally {
+          this.context = undefined;
+        }
+      });
+    });
+    spi.handle(OP_ALL_SERVICE, isOpAll, (_from, [service, ps, op]) => {
+      this.expect(service, 'operation', op);
       return this.executeMany(service, ps, op);
     });
-    spi.handle(BACKUPS_SERVICE, (_from, payload) => {
-      for (const item of payload as [string, number, unknown][]) this.executor(item[0]).applyBackup(item[1], item[2]);
-      return (payload as unknown[]).map(() => [1, true]);
+    spi.handle(BACKUPS_SERVICE, isBackupBatch, (_from, items) => {
+      for (const item of items) this.expect(item[0], 'backup', item[2]);
+      for (const item of items) this.executor(item[0]).applyBackup(item[1], item[2]);
+      return items.map(() => [1, true]);
     });
-    spi.handle(ASYNC_BACKUPS_SERVICE, (_from, payload) => {
+    spi.handle(ASYNC_BACKUPS_SERVICE, isAsyncBackupBatch, (_from, items) => {
+      for (const item of items) this.expect(item[0], 'backup', item[2]);
       const me = spi.local.id;
-      for (const [service, p, op, caller, callId] of payload as [string, number, unknown, string?, number?][]) {
+      for (const [service, p, op, caller, callId] of items) {
         this.executor(service).applyBackup(p, op);
+        if (caller === undefined) continue;
         // The caller is this member (it backs up its own write): count the ack here, no message to itself.
         if (caller === me) this.acks.acked(callId!);
-        else if (caller !== undefined && caller !== null) this.acksOut.send(caller, callId);
+        else this.acksOut.send(caller, callId);
       }
     });
-    spi.handle(ACKS_SERVICE, (_from, payload) => {
-      for (const id of payload as number[]) this.acks.acked(id);
+    spi.handle(ACKS_SERVICE, isAckBatch, (_from, ids) => {
+      for (const id of ids) this.acks.acked(id);
     });
   }
 
@@ -97,6 +110,13 @@ export class Invoker {
 
   register(service: string, executor: PartitionExecutor): void {
     this.executors.set(service, executor);
+  }
+
+  /** An operation or backup from a peer must match its service's schema, or the peer's connection goes. */
+  private expect(service: string, what: 'operation' | 'backup', op: unknown): void {
+    const e = this.executors.get(service);
+    if (!e) throw new WireViolation(what, `no service "${service}"`);
+    expectWire(what === 'operation' ? e.opCheck : e.backupCheck, `${service} ${what}`, op);
   }
 
   private executor(service: string): PartitionExecutor {
@@ -180,7 +200,7 @@ export class Invoker {
   /** One attempt at a remote owner, in this turn's batch; `failed` decides what a failure leads to. */
   private callRemote<R>(service: string, p: number, op: unknown, deadline: number, timeoutMs: number, owner: string, failed: CallFailure): Promise<R> {
     return new Promise<R>((resolve, reject) => {
-      const call = new RemoteCall(this.acks, service, p, op, deadline, timeoutMs, resolve as (v: unknown) => void, reject, failed);
+      const call = new RemoteCall(this.acks, service, p, op, deadline, timeoutMs, resolve as (v: unknown) => void, reject, failed, this.executor(service).answerCheck(op));
       call.owner = owner;
       call.id = this.acks.open(call);
       call.item = [service, p, op, call.id];
@@ -201,6 +221,7 @@ export class Invoker {
     let pending = Array.from({ length: this.partitions.partitionCount }, (_, p) => p);
     const deadline = Date.now() + this.timeoutMs;
     let lastError = 'no owner known yet';
+    const answer = this.executor(service).answerCheck(op);
     for (let attempt = 0; pending.length > 0; attempt++) {
       const byOwner = new Map<string, number[]>();
       for (const p of pending) {
@@ -212,9 +233,10 @@ export class Invoker {
         try {
           const got = owner === me
             ? await this.executeMany(service, ps, op)
-            : await this.spi.request<[number, R][]>(owner, OP_ALL_SERVICE, [service, ps, op], this.attemptTimeout(deadline));
-          for (const [p, r] of got as [number, R][]) {
-            results[p] = r;
+            : await this.spi.request(owner, OP_ALL_SERVICE, [service, ps, op], isOpAllAnswer, this.attemptTimeout(deadline));
+          for (const [p, r] of got) {
+            if (!answer(r)) throw new Error(`malformed ${service} answer from member ${owner} for partition ${p}: ${answer.explain(r)}`);
+            results[p] = r as R;
             done.add(p);
           }
         } catch (err) {

@@ -1,9 +1,13 @@
+import { type WireCheck, WireLimits } from '../spi/wireSchema.js';
+
 /**
  * A service that keeps data per partition (maps, topics). The partition service asks each one to
  * copy a partition to a new replica, and tells it when a partition is dropped or promoted here.
  */
 export interface ReplicaParticipant {
   readonly name: string;
+  /** The schema of the chunks `snapshot` makes: a chunk from a peer is checked before `restore` sees it. */
+  readonly chunkCheck: WireCheck<unknown>;
   /** The data a replica at `replicaIndex` (0 = owner) needs, in chunks small enough for one message each. */
   snapshot(p: number, replicaIndex: number): unknown[];
   /** `first` is true for the first chunk of a copy: forget what this member had for partition p. */
@@ -21,8 +25,9 @@ export function retryError(message: string): Error {
   return new Error(`${RETRY} ${message}`);
 }
 
+/** An error's message, cut to what a peer accepts in an answer. */
 export function messageOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
+  return (err instanceof Error ? err.message : String(err)).slice(0, WireLimits.TEXT);
 }
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -2,7 +2,7 @@ import Type from 'typebox';
 import type { Logger } from 'winston';
 import type { PartitionLossStats, PartitionLostEvent, PartitionLostListener } from '../api.js';
 import type { ClusterSpi } from '../spi/clusterSpi.js';
-import { WireLimits, wireCheck } from '../spi/wireSchema.js';
+import { messageCheck, WireLimits } from '../spi/wireSchema.js';
 import { messageOf } from './participants.js';
 import { partitionOf } from './partitionTable.js';
 
@@ -47,13 +47,7 @@ export class PartitionLoss {
       for (const m of change.removed) this.departed.set(m.id, m.address);
       while (this.departed.size > DEPARTED_KEPT) this.departed.delete(this.departed.keys().next().value!);
     });
-    spi.handle(PARTITION_LOST_SERVICE, (from, payload) => {
-      if (!isPartitionLostEvent(payload)) {
-        this.logger.warn(`partition loss message from ${from.address} dropped: ${isPartitionLostEvent.explain(payload)}`);
-        return;
-      }
-      this.record(payload, false);
-    });
+    spi.handle(PARTITION_LOST_SERVICE, isPartitionLostEvent, (_from, event) => this.record(event, false));
   }
 
   onLost(listener: PartitionLostListener): () => void {
@@ -153,7 +147,7 @@ const Partitions = Type.Array(Type.Integer({ minimum: 0, maximum: 1_000_000 }), 
 const Structure = Type.Object({ name: Type.String({ maxLength: WireLimits.NAME }), partitions: Partitions });
 
 /** The loss as the master sends it; checked before any field is used. */
-const isPartitionLostEvent = wireCheck(Type.Object({
+export const isPartitionLostEvent = messageCheck(PARTITION_LOST_SERVICE, Type.Object({
   partitions: Partitions,
   maps: Type.Array(Structure, { maxItems: 100_000 }),
   topics: Type.Array(Structure, { maxItems: 100_000 }),

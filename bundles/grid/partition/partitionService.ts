@@ -3,6 +3,8 @@ import type { GridMember, PartitionInfo } from '../api.js';
 import type { ClusterSpi } from '../spi/clusterSpi.js';
 import { groupOf, type PartitionGroups } from './partitionGroups.js';
 import { messageOf, type ReplicaParticipant } from './participants.js';
+import { type Checked, expectWire, WireViolation } from '../spi/wireSchema.js';
+import { isCopyAnswer, isPartitionMessage } from './partitionSchemas.js';
 import { emptyTable, fromWire, type PartitionTable, sameReplicas, type WireTable } from './partitionTable.js';
 
 export const PARTITION_SERVICE = 'grid.partition';
@@ -40,7 +42,10 @@ export class PartitionService {
     private readonly logger: Logger,
   ) {
     this.table = emptyTable(partitionCount);
-    spi.handle(PARTITION_SERVICE, (from, payload) => this.onMessage(from, payload as PartitionMessage));
+    spi.handle(PARTITION_SERVICE, isPartitionMessage, (from, msg) => {
+      this.expectWellFormed(msg);
+      return this.onMessage(from, msg as PartitionMessage);
+    });
   }
 
   addParticipant(p: ReplicaParticipant): void {
@@ -153,6 +158,17 @@ export class PartitionService {
     for (const part of this.participants) part.drop(p);
   }
 
+  /** What the schema cannot say: table indices within the member list, a replica chunk its participant's shape. */
+  private expectWellFormed(msg: Checked<typeof isPartitionMessage>): void {
+    if (msg.t === 'table') {
+      const members = msg.w.m.length;
+      if (msg.w.r.some((list) => list.some((i) => i >= members))) throw new WireViolation('partition table', `a replica index is not below ${members} (the member ids sent)`);
+    } else if (msg.t === 'replica') {
+      const part = this.participants.find((x) => x.name === msg.part);
+      if (part) expectWire(part.chunkCheck, `${msg.part} replica chunk`, msg.c);
+    }
+  }
+
   /** Runs a message addressed to this member without the network (the master migrating its own partitions). */
   handleLocal(msg: PartitionMessage): Promise<unknown> {
     return this.onMessage(this.spi.local, msg);
@@ -166,8 +182,9 @@ export class PartitionService {
           return undefined;
         }
         const next = fromWire(msg.w);
-        const master = this.spi.view().members[0]?.id;
-        if (next.version > this.table.version || from.id === master) this.apply(next);
+        const members = this.spi.view().members;
+        // Only members publish tables: the master, or one that took over before this member saw its list.
+        if (from.id === members[0]?.id || (next.version > this.table.version && members.some((m) => m.id === from.id))) this.apply(next);
         return undefined;
       }
       case 'migrate':
@@ -199,7 +216,7 @@ export class PartitionService {
           const chunks = part.snapshot(p, index);
           for (let i = 0; i < chunks.length; i++) {
             const msg: PartitionMessage = { t: 'replica', p, part: part.name, c: chunks[i], f: i === 0 };
-            await this.spi.request(target, PARTITION_SERVICE, msg, MIGRATION_LEASE_MS);
+            await this.spi.request(target, PARTITION_SERVICE, msg, isCopyAnswer, MIGRATION_LEASE_MS);
           }
         }
       }));

@@ -4,6 +4,7 @@ import { messageOf, sleep } from './participants.js';
 import type { PartitionLoss } from './partitionLoss.js';
 import { PARTITION_SERVICE, type PartitionMessage, type PartitionService } from './partitionService.js';
 import { assign, compact, type DataMember, type PartitionTable, sameReplicas, toWire } from './partitionTable.js';
+import { isCopyAnswer } from './partitionSchemas.js';
 
 /** How often the master re-sends the table, so a member that missed a push catches up. */
 const REPUSH_MS = 2000;
@@ -120,7 +121,7 @@ export class Rebalancer {
           if (source !== undefined) {
             const msg: PartitionMessage = { t: 'migrate', p, targets: target[p] };
             if (source === this.spi.local.id) await this.partitions.handleLocal(msg);
-            else await this.spi.request(source, PARTITION_SERVICE, msg, this.options.migrationTimeoutMs);
+            else await this.spi.request(source, PARTITION_SERVICE, msg, isCopyAnswer, this.options.migrationTimeoutMs);
           }
           current[p] = target[p];
           this.commitOne(p, target[p]);

@@ -1,3 +1,4 @@
+import type { WireCheck } from '../spi/wireSchema.js';
 import type { AckWaiter, BackupAcks } from './backupAcks.js';
 import type { Waiting } from './batcher.js';
 
@@ -30,11 +31,18 @@ export class RemoteCall implements Waiting, AckWaiter {
     readonly settle: (value: unknown) => void,
     readonly rejectCaller: (err: Error) => void,
     private readonly failed: CallFailure,
+    /** The schema of the owner's value for this operation. */
+    private readonly answer: WireCheck<unknown>,
   ) {}
 
-  /** The owner's answer: the value, and the members whose acks come before it counts. */
+  /** The owner's answer (its shape checked with the batch): the value, and the members whose acks come before it counts. */
   resolve(answer: unknown): void {
     const [value, ackFrom] = answer as [unknown, string[]];
+    if (!this.answer(value)) {
+      this.ackWaits.cancel(this.id);
+      this.rejectCaller(new Error(`${this.service} operation on partition ${this.p}: malformed answer from member ${this.owner}: ${this.answer.explain(value)}`));
+      return;
+    }
     if (ackFrom.length === 0) {
       this.ackWaits.cancel(this.id);
       this.settle(value);

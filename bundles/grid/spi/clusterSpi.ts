@@ -1,4 +1,5 @@
 import type { GridMember } from '../api.js';
+import type { WireCheck } from './wireSchema.js';
 
 /**
  * The seam inside the grid bundle between the cluster layer (transport, handshake, join,
@@ -21,7 +22,13 @@ export interface MembershipChange {
 }
 
 /** Handles a message for one service name; the returned value (if awaited by `request`) is the reply. */
-export type MessageHandler = (from: GridMember, payload: unknown) => unknown | Promise<unknown>;
+export type MessageHandler<T = unknown> = (from: GridMember, payload: T) => unknown | Promise<unknown>;
+
+/** A service's handler and the schema every payload from a peer is checked against before it runs. */
+export interface ServiceHandler<T = unknown> {
+  readonly check: WireCheck<T>;
+  readonly handler: MessageHandler<T>;
+}
 
 export interface ClusterSpi {
   readonly local: GridMember;
@@ -31,10 +38,16 @@ export interface ClusterSpi {
 
   /** Fire-and-forget; messages to one member arrive in send order. Dropped if the member is gone. */
   send(memberId: string, service: string, payload: unknown): void;
-  /** Request/response; rejects on timeout, member loss or a handler error (with its message). */
-  request<R = unknown>(memberId: string, service: string, payload: unknown, timeoutMs?: number): Promise<R>;
-  /** One handler per service name, e.g. `map`, `partition`, `topic`. */
-  handle(service: string, handler: MessageHandler): void;
+  /**
+   * Request/response; rejects on timeout, member loss, a handler error (with its message) or an
+   * answer that fails `answer` (the peer's connection is dropped then).
+   */
+  request<R>(memberId: string, service: string, payload: unknown, answer: WireCheck<R>, timeoutMs?: number): Promise<R>;
+  /**
+   * One handler per service name, e.g. `map`, `partition`, `topic`. A payload from a peer that fails
+   * `check` never reaches the handler: the peer's connection is dropped and the violation logged.
+   */
+  handle<T>(service: string, check: WireCheck<T>, handler: MessageHandler<T>): void;
 
   /**
    * Split-brain heal: this member is about to leave its (smaller) cluster and join the larger one.

@@ -1,7 +1,10 @@
 import type { PartitionExecutor, Invoker } from '../partition/invoker.js';
 import type { ReplicaParticipant } from '../partition/participants.js';
+import { isTopicBackup, isTopicChunk, isTopicOp, topicAnswerCheck } from './topicSchemas.js';
+import { TOPIC_SERVICE, TopicOp, type TopicOpPayload } from './topicOps.js';
 
-export const TOPIC_SERVICE = 'topic';
+export { TOPIC_SERVICE, TopicOp };
+
 /** How long a subscriber's read waits on the owner for new messages. */
 const LONG_POLL_MS = 2000;
 
@@ -10,11 +13,6 @@ export type TopicItem = [seq: number, payload: Buffer, publisher: string, time: 
 
 /** What a read returns: the oldest sequence still kept, the next sequence to be written, and messages. */
 export type ReadResult = [head: number, tail: number, items: TopicItem[]];
-
-export const TopicOp = { PUBLISH: 0, READ: 1 } as const;
-export type TopicOpPayload =
-  | [typeof TopicOp.PUBLISH, string, Buffer, string, number]
-  | [typeof TopicOp.READ, string, number, number, number?];
 
 /** One topic's ring: items[i] has sequence head + i. */
 export class Ring {
@@ -52,6 +50,10 @@ export class Ring {
  */
 export class TopicRings implements PartitionExecutor, ReplicaParticipant {
   readonly name = 'topic';
+  readonly opCheck = isTopicOp;
+  readonly backupCheck = isTopicBackup;
+  readonly answerCheck = topicAnswerCheck;
+  readonly chunkCheck = isTopicChunk;
   private readonly rings: (Map<string, Ring> | undefined)[];
   private readonly waiting = new Map<string, (() => void)[]>();
 
@@ -83,7 +85,7 @@ export class TopicRings implements PartitionExecutor, ReplicaParticipant {
       return this.invoker.backup(TOPIC_SERVICE, p, [o[1], item], 1, 0).then(() => item[0]);
     }
     const [, topic, from, max, since] = o;
-    if (from < 0) return ring.read(ring.firstSince(since ?? Number.MAX_SAFE_INTEGER), max);
+    if (from < 0) return ring.read(ring.firstSince(since), max);
     if (from < ring.tail) return ring.read(from, max);
     return new Promise<ReadResult>((resolve) => {
       const done = () => {

@@ -118,6 +118,20 @@ export class Transport {
     throw new Error(`grid cannot listen on ${this.options.bindHost} ${range}: ${lastError?.code ?? lastError?.message}`);
   }
 
+  /**
+   * Whether this member has a connection (handshake finished or not) with handshake nonce `nonce`
+   * that it `opened` (else accepted) with the member at `address`: a peer asks before it lets a
+   * second connection speak for this member. An accepted one comes from an ephemeral port.
+   */
+  holds(nonce: string, opened: boolean, address: string): boolean {
+    const want = parseAddress(address);
+    for (const c of this.connections) {
+      if (c.outbound !== opened || c.closed || c.nonce !== nonce) continue;
+      if (c.socket.remoteAddress?.replace(/^::ffff:/, '') === want.host && (!opened || c.socket.remotePort === want.port)) return true;
+    }
+    return false;
+  }
+
   /** Opens and authenticates a connection to `address`; rejects on refusal, timeout or I/O error. */
   async connect(address: string): Promise<{ conn: Connection; result: HandshakeResult }> {
     const identity = await this.identity;

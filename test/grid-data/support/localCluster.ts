@@ -1,7 +1,8 @@
 import { Packr, Unpackr } from 'msgpackr';
 import winston from 'winston';
 import type { GridMember } from '../../../bundles/grid/api.js';
-import type { ClusterSpi, MembershipChange, MembershipView, MessageHandler } from '../../../bundles/grid/spi/clusterSpi.js';
+import type { ClusterSpi, MembershipChange, MembershipView, MessageHandler, ServiceHandler } from '../../../bundles/grid/spi/clusterSpi.js';
+import type { WireCheck } from '../../../bundles/grid/spi/wireSchema.js';
 
 // Same codec settings as the transport, so payloads round-trip as they would on the wire.
 const packr = new Packr({ useRecords: false, moreTypes: false });
@@ -137,7 +138,7 @@ export class LocalHub {
 }
 
 export class LocalSpi implements ClusterSpi {
-  private readonly handlers = new Map<string, MessageHandler>();
+  private readonly handlers = new Map<string, ServiceHandler>();
   private readonly listeners = new Set<(c: MembershipChange) => void>();
   private readonly calls = new Map<number, { to: string; reject(err: Error): void }>();
   private callId = 0;
@@ -170,12 +171,14 @@ export class LocalSpi implements ClusterSpi {
       await this.hub.gate(this.local.id, memberId);
       const target = this.hub.spi(memberId);
       if (!target || !this.hub.reachable(this.local.id, memberId)) return;
-      const r = target.handlers.get(service)?.(this.local, data);
+      const entry = target.handlers.get(service);
+      if (!entry) return;
+      const r = entry.handler(this.local, checked(entry.check, service, data));
       if (r instanceof Promise) r.catch(() => undefined);
     });
   }
 
-  request<R = unknown>(memberId: string, service: string, payload: unknown, timeoutMs = 5000): Promise<R> {
+  request<R>(memberId: string, service: string, payload: unknown, answer: WireCheck<R>, timeoutMs = 5000): Promise<R> {
     return new Promise<R>((resolve, reject) => {
       if (!this.hub.reachable(this.local.id, memberId)) {
         reject(new Error(`member ${memberId} is not reachable from ${this.local.id}`));
@@ -193,10 +196,10 @@ export class LocalSpi implements ClusterSpi {
       setImmediate(async () => {
         await this.hub.gate(this.local.id, memberId);
         const target = this.hub.spi(memberId);
-        const handler = target?.handlers.get(service);
-        if (!target || !handler) return finish(() => reject(new Error(`no handler ${service} on ${memberId}`)));
+        const entry = target?.handlers.get(service);
+        if (!target || !entry) return finish(() => reject(new Error(`no handler ${service} on ${memberId}`)));
         try {
-          const result = wire(await handler(this.local, data));
+          const result = checked(answer, `${service} answer`, wire(await entry.handler(this.local, checked(entry.check, service, data))));
           setImmediate(async () => {
             await this.hub.gate(this.local.id, memberId);
             if (this.hub.reachable(this.local.id, memberId)) finish(() => resolve(result as R));
@@ -214,8 +217,8 @@ export class LocalSpi implements ClusterSpi {
     }
   }
 
-  handle(service: string, handler: MessageHandler): void {
-    this.handlers.set(service, handler);
+  handle<T>(service: string, check: WireCheck<T>, handler: MessageHandler<T>): void {
+    this.handlers.set(service, { check, handler } as ServiceHandler);
   }
 
   onMerge(hooks: { before(): Promise<void> | void; after(): Promise<void> | void }): void {
@@ -225,4 +228,16 @@ export class LocalSpi implements ClusterSpi {
   onBeforeLeave(hook: () => Promise<void>): void {
     this.beforeLeave.push(hook);
   }
+}
+
+/** The members' own traffic must pass the schemas: a violation here is a bug in a schema or a sender, and fails the test loudly. */
+function checked<T>(check: WireCheck<T>, what: string, value: unknown): T {
+  if (!check(value)) {
+    const err = new Error(`schema violation in the local cluster: ${what}: ${check.explain(value)}`);
+    process.nextTick(() => {
+      throw err;
+    });
+    throw err;
+  }
+  return value;
 }

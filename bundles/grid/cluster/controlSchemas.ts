@@ -1,0 +1,56 @@
+import Type from 'typebox';
+import { Count, GridMemberSchema, MemberId, messageCheck, Millis, WireLimits, WireText } from '../spi/wireSchema.js';
+
+/** The payload of control messages that carry none. */
+export const isEmpty = messageCheck('cluster (no payload)', Type.Null());
+
+/** A member as lists and joins carry it: nothing but its fields (the handshake's schema is shared and open). */
+const Member = Type.Object(GridMemberSchema.properties, { additionalProperties: false });
+
+/** A hash of a member list (`Membership.hash`), hex. */
+const ListHash = Type.String({ minLength: 1, maxLength: 64 });
+
+export const isHeartbeat = messageCheck('cluster.heartbeat', Type.Object({
+  /** The sender's wall clock. */
+  t: Millis,
+  /** The sender's member list version, its hash and the master. */
+  v: Count,
+  h: ListHash,
+  m: MemberId,
+  /** Whether the recipient is in the sender's member list. */
+  you: Type.Boolean(),
+}, { additionalProperties: false }));
+
+export const isMemberList = messageCheck('cluster.list', Type.Object({
+  v: Count,
+  members: Type.Array(Member, { minItems: 1, maxItems: WireLimits.MEMBERS }),
+  /** Sent to re-synchronise a member whose view differs: accepted even if not newer. */
+  sync: Type.Optional(Type.Boolean()),
+}, { additionalProperties: false }));
+
+export const isJoinRequest = messageCheck('cluster.join', Type.Object({ member: Member }, { additionalProperties: false }));
+export const isJoinAnswer = messageCheck('cluster.join answer', Type.Object({
+  ok: Type.Optional(Type.Boolean()),
+  redirect: Type.Optional(Type.String({ maxLength: WireLimits.ADDRESS })),
+}, { additionalProperties: false }));
+
+export const isSuspicion = messageCheck('cluster.suspect', Type.Object({ id: MemberId, reason: WireText }, { additionalProperties: false }));
+export const isMergeOrder = messageCheck('cluster.merge', Type.Object({ target: Type.String({ minLength: 1, maxLength: WireLimits.ADDRESS }) }, { additionalProperties: false }));
+export const isNotMember = messageCheck('cluster.notMember', Type.Object({ v: Count }, { additionalProperties: false }));
+
+/** Answers of ping and leave: `true`. */
+export const isAck = messageCheck('cluster ack answer', Type.Literal(true));
+/** Answers nobody reads (list request, merge check): anything small. */
+export const isIgnoredAnswer = messageCheck('cluster ignored answer', Type.Union([Type.Null(), Type.Undefined(), Type.Boolean()]));
+
+/** Whether the asked member holds the connection with this handshake nonce with the asker, opened by it (else by the asker). */
+export const isConnectionQuery = messageCheck('cluster.connectionQuery', Type.Object({
+  nonce: Type.String({ minLength: 1, maxLength: 128 }),
+  opened: Type.Boolean(),
+  /** Random, echoed in the answer: only the asked member knows it. */
+  token: Type.String({ minLength: 32, maxLength: 32 }),
+}, { additionalProperties: false }));
+export const isConnectionAnswer = messageCheck('cluster.connectionAnswer', Type.Object({
+  token: Type.String({ minLength: 32, maxLength: 32 }),
+  holds: Type.Boolean(),
+}, { additionalProperties: false }));
