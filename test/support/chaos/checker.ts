@@ -1,0 +1,146 @@
+import type { FaultName, FinalRecord, HistoryRecord, NemesisRecord, OpRecord } from './history.js';
+import { versionOf } from './values.js';
+
+export type AnomalyKind = 'lostWrite' | 'lostCas' | 'neverWritten' | 'backInTime';
+export const ANOMALY_KINDS: readonly AnomalyKind[] = ['lostWrite', 'lostCas', 'neverWritten', 'backInTime'];
+
+/** One finding, attributed to the fault during which (or, between faults, before which) it arose. */
+export interface Anomaly {
+  kind: AnomalyKind;
+  key: string;
+  /** The lost or unexpected value (null: absent). */
+  value: string | null;
+  fault: FaultName | 'none';
+  /** When the operation concerned completed (ms since the run started). */
+  time: number;
+  detail: string;
+}
+
+export interface FaultWindow {
+  fault: FaultName;
+  nodes: string[];
+  start: number;
+  heal?: number;
+  end: number;
+  /** Heal to cluster safe, ms; undefined when the cluster was not safe in time. */
+  safeAfterMs?: number;
+}
+
+export interface CheckReport {
+  /** Nothing found and the history is whole. */
+  valid: boolean;
+  problems: string[];
+  ops: Record<'total' | 'ok' | 'fail' | 'info' | 'refused', number>;
+  faults: FaultWindow[];
+  anomalies: Anomaly[];
+  /** Anomaly counts per fault (and `none`). */
+  byFault: Record<string, Record<AnomalyKind, number>>;
+}
+
+/** The fault windows: from each `start` to its `safe` (or the next fault, or the end of the run). */
+export function faultWindows(records: HistoryRecord[], endTime: number): FaultWindow[] {
+  const windows: FaultWindow[] = [];
+  for (const r of records.filter((x): x is NemesisRecord => x.type === 'nemesis')) {
+    const open = windows[windows.length - 1];
+    if (r.phase === 'start') {
+      windows.push({ fault: r.fault, nodes: r.nodes, start: r.time, end: endTime });
+    } else if (open && open.fault === r.fault) {
+      if (r.phase === 'heal') open.heal = r.time;
+      else {
+        open.end = r.time;
+        if (r.phase === 'safe') open.safeAfterMs = r.ms;
+      }
+    }
+  }
+  windows.forEach((w, i) => {
+    const next = windows[i + 1];
+    if (next && w.end > next.start) w.end = next.start;
+  });
+  return windows;
+}
+
+/** The fault a time belongs to: the window holding it, else the next one (only a later fault can undo it). */
+function attribute(windows: FaultWindow[], time: number): FaultName | 'none' {
+  return (windows.find((w) => time >= w.start && time <= w.end) ?? windows.find((w) => w.start > time))?.fault ?? 'none';
+}
+
+function groupByKey(ops: OpRecord[]): Map<string, OpRecord[]> {
+  const byKey = new Map<string, OpRecord[]>();
+  for (const op of ops) {
+    const id = `${op.map}\u0000${op.key}`;
+    let list = byKey.get(id);
+    if (!list) byKey.set(id, (list = []));
+    list.push(op);
+  }
+  return byKey;
+}
+
+const isWrite = (op: OpRecord) => op.f !== 'get';
+
+/** Checks a history; see the grid README ("Faults and what the grid guarantees") for the definitions. */
+export function checkHistory(records: HistoryRecord[], problems: string[] = []): CheckReport {
+  const ops = records.filter((r): r is OpRecord => r.type === 'op');
+  const finals = new Map(records.filter((r): r is FinalRecord => r.type === 'final').map((r) => [r.map, r]));
+  const endTime = Math.max(0, ...records.map((r) => (r.type === 'op' ? r.complete : 'time' in r ? r.time : 0)));
+  const windows = faultWindows(records, endTime);
+  const anomalies: Anomaly[] = [];
+  const found = (kind: AnomalyKind, op: { key: string; value: string | null }, time: number, detail: string) =>
+    anomalies.push({ kind, key: op.key, value: op.value, fault: attribute(windows, time), time, detail });
+
+  for (const list of groupByKey(ops).values()) {
+    const { map, key } = list[0]!;
+    const final = finals.get(map);
+    const finalValue = final ? (final.entries[key] ?? null) : undefined;
+    const written = new Set(list.filter((op) => isWrite(op) && (op.outcome === 'ok' || op.outcome === 'info')).map((op) => op.value));
+    const observed = new Set<string | null>(list.filter((op) => op.outcome === 'ok' && op.f === 'get').map((op) => op.value));
+    for (const op of list) {
+      if (op.f === 'cas' && op.outcome === 'ok') observed.add(op.expected ?? null);
+      if (op.existing !== undefined) observed.add(op.existing);
+    }
+    if (finalValue !== undefined) observed.add(finalValue);
+
+    // Values read (or compared with) that no write could have produced.
+    for (const op of list) {
+      const seen = op.f === 'get' && op.outcome === 'ok' ? op.value : op.f === 'cas' && op.outcome === 'ok' ? op.expected ?? null : op.existing ?? null;
+      if (seen !== null && !written.has(seen)) found('neverWritten', { key, value: seen }, op.complete, `${op.f} by process ${op.process} on ${op.node} saw a value no write produced`);
+    }
+    if (finalValue && !written.has(finalValue)) found('neverWritten', { key, value: finalValue }, final!.time, `the final read on ${final!.node} saw a value no write produced`);
+
+    // A value is overwritten by a compare-and-set that expected it: acknowledged, or unknown but seen to have happened.
+    const consumed = new Set(list.filter((op) => op.f === 'cas' && (op.outcome === 'ok' || (op.outcome === 'info' && observed.has(op.value)))).map((op) => op.expected));
+    if (finalValue !== undefined) {
+      for (const op of list.filter((o) => isWrite(o) && o.outcome === 'ok')) {
+        if (op.value === finalValue) continue;
+        if (op.f === 'put') found('lostWrite', op, op.complete, `put acknowledged to process ${op.process} on ${op.node}, final value ${JSON.stringify(finalValue)}`);
+        else if (!consumed.has(op.value ?? undefined)) found('lostCas', op, op.complete, `${op.f} acknowledged to process ${op.process} on ${op.node}; no compare-and-set built on it, final value ${JSON.stringify(finalValue)}`);
+      }
+    }
+
+    // Reads older than a version already known from a read or write completed before they began.
+    const known = list.filter((op) => op.outcome === 'ok' && (op.f === 'get' || op.f === 'put' || op.f === 'cas' || op.f === 'putIfAbsent'))
+      .map((op) => ({ time: op.complete, version: versionOf(op.value), op }))
+      .filter((k) => !Number.isNaN(k.version))
+      .sort((a, b) => a.time - b.time);
+    const reads = list.filter((op) => op.f === 'get' && op.outcome === 'ok').sort((a, b) => a.invoke - b.invoke);
+    let i = 0;
+    let max = { version: 0, op: undefined as OpRecord | undefined };
+    for (const r of reads) {
+      for (; i < known.length && known[i]!.time < r.invoke; i++) if (known[i]!.version > max.version) max = known[i]!;
+      const v = versionOf(r.value);
+      if (v < max.version) found('backInTime', r, r.complete, `read on ${r.node} (process ${r.process}) got version ${v} after ${max.op!.f} on ${max.op!.node} had completed with version ${max.version}`);
+    }
+  }
+
+  const byFault: Record<string, Record<AnomalyKind, number>> = {};
+  for (const name of ['none', ...windows.map((w) => w.fault)]) byFault[name] = { lostWrite: 0, lostCas: 0, neverWritten: 0, backInTime: 0 };
+  for (const a of anomalies) byFault[a.fault]![a.kind]++;
+  const count = (o: OpRecord['outcome']) => ops.filter((op) => op.outcome === o).length;
+  return {
+    valid: anomalies.length === 0 && problems.length === 0,
+    problems,
+    ops: { total: ops.length, ok: count('ok'), fail: count('fail'), info: count('info'), refused: count('refused') },
+    faults: windows,
+    anomalies: anomalies.sort((a, b) => a.time - b.time || a.key.localeCompare(b.key)),
+    byFault,
+  };
+}
