@@ -83,6 +83,9 @@ export function checkHistory(records: HistoryRecord[], problems: string[] = []):
   const finals = new Map(records.filter((r): r is FinalRecord => r.type === 'final').map((r) => [r.map, r]));
   const endTime = Math.max(0, ...records.map((r) => (r.type === 'op' ? r.complete : 'time' in r ? r.time : 0)));
   const windows = faultWindows(records, endTime);
+  for (const r of records) {
+    if (r.type === 'nemesis' && r.phase === 'unsafe') problems = [...problems, `cluster not safe ${Math.round(r.ms ?? 0)} ms after healing ${r.fault} of ${r.nodes.join(', ')}`];
+  }
   const anomalies: Anomaly[] = [];
   const found = (kind: AnomalyKind, op: { key: string; value: string | null }, time: number, detail: string) =>
     anomalies.push({ kind, key: op.key, value: op.value, fault: attribute(windows, time), time, detail });

@@ -43,6 +43,8 @@ export interface NemesisRecord {
   time: number;
   /** `safe`: ms from heal to cluster safe. `unsafe`: how long it waited in vain. */
   ms?: number;
+  /** `heal`: whether /health showed the fault before it was healed. */
+  noticed?: boolean;
 }
 
 /** The read of every entry of `map` after the last heal. */
