@@ -87,6 +87,17 @@ describe('chaos checker', () => {
     assert.deepEqual(report.anomalies.map((a) => [a.kind, a.key, a.time]), [['backInTime', 'k', stale.complete]]);
   });
 
+  it('a read of the other branch after a merge is a lost compare-and-set, not a read back in time', () => {
+    const h = clean();
+    clock = 100;
+    const lost = op('cas', 's', 'k', '3:0.7', { expected: '2:1.1' });
+    const other = { ...op('cas', 's', 'k', '3:1.8', { expected: '2:1.1', process: 1, node: 'OX2' }), invoke: lost.invoke };
+    const read = op('get', 's', 'k', '3:1.8');
+    h.splice(h.length - 3, 0, lost, other, read);
+    (h.find((r) => r.type === 'final' && r.map === 's') as { entries: Record<string, string> }).entries = { k: '3:1.8' };
+    assert.deepEqual(checkHistory(h).anomalies.map((a) => [a.kind, a.value]), [['lostCas', '3:0.7']]);
+  });
+
   it('reports a truncated history and still checks what it has', () => {
     const text = clean().map((r) => JSON.stringify(r)).join('\n');
     const cut = text.slice(0, text.indexOf('"type":"final"') + 20);

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type GridHealth, gridHealthIn, gridNode } from '../gridNodes.js';
@@ -38,6 +38,8 @@ function mapFile(map: string, o: ChaosClusterOptions): string {
 /** Grid nodes in a private network namespace, each with the chaos driver on a Unix socket. */
 export class ChaosCluster {
   readonly nodes: NodeProcess[] = [];
+  /** Every process started, restarts included, for the logs. */
+  private readonly started: NodeProcess[] = [];
   readonly routes: string[];
   readonly clients: DriverClient[];
   private readonly config: { dir: string; remove(): void };
@@ -67,6 +69,12 @@ export class ChaosCluster {
 
   private spawn(i: number): NodeProcess {
     const o = this.options;
+    const node = this.spawnProcess(i, o);
+    this.started.push(node);
+    return node;
+  }
+
+  private spawnProcess(i: number, o: ChaosClusterOptions): NodeProcess {
     const disabled = o.allBundles ? {} : Object.fromEntries(OPTIONAL_BUNDLES.map((b) => [`kernel.bundles.${b}.enabled`, false]));
     return gridNode({
       configDir: this.config.dir, address: o.addresses[i]!, route: this.routes[i]!, staticNodes: o.addresses, wrap: this.net.wrap,
@@ -113,9 +121,13 @@ export class ChaosCluster {
     throw new Error(`no node of ${this.routes.join(', ')} names a master on /health`);
   }
 
-  /** Kills every node, closes the clients, removes the config and socket folders. */
-  async stop(): Promise<void> {
+  /** Kills every node, closes the clients, removes the config and socket folders; with `logDir`, keeps each node's output there. */
+  async stop(logDir?: string): Promise<void> {
     await Promise.all(this.nodes.map((n) => n.kill()));
+    if (logDir) {
+      mkdirSync(logDir, { recursive: true });
+      this.started.forEach((n, i) => appendFileSync(join(logDir, `${n.options.label}.log`), `--- process ${i} (pid ${n.pid}) ---\n${n.output()}\n`));
+    }
     for (const c of this.clients) c.close();
     this.config.remove();
     rmSync(this.sockets, { recursive: true, force: true });

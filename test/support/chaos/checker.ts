@@ -59,9 +59,12 @@ export function faultWindows(records: HistoryRecord[], endTime: number): FaultWi
   return windows;
 }
 
-/** The fault a time belongs to: the window holding it, else the next one (only a later fault can undo it). */
-function attribute(windows: FaultWindow[], time: number): FaultName | 'none' {
-  return (windows.find((w) => time >= w.start && time <= w.end) ?? windows.find((w) => w.start > time))?.fault ?? 'none';
+/**
+ * The fault an operation belongs to: the first window its run overlaps (a call issued during a
+ * partition may be answered after the heal), else the next one (only a later fault can undo it).
+ */
+function attribute(windows: FaultWindow[], invoke: number, complete: number): FaultName | 'none' {
+  return (windows.find((w) => invoke <= w.end && complete >= w.start) ?? windows.find((w) => w.start > complete))?.fault ?? 'none';
 }
 
 function groupByKey(ops: OpRecord[]): Map<string, OpRecord[]> {
@@ -87,8 +90,8 @@ export function checkHistory(records: HistoryRecord[], problems: string[] = []):
     if (r.type === 'nemesis' && r.phase === 'unsafe') problems = [...problems, `cluster not safe ${Math.round(r.ms ?? 0)} ms after healing ${r.fault} of ${r.nodes.join(', ')}`];
   }
   const anomalies: Anomaly[] = [];
-  const found = (kind: AnomalyKind, op: { key: string; value: string | null }, time: number, detail: string) =>
-    anomalies.push({ kind, key: op.key, value: op.value, fault: attribute(windows, time), time, detail });
+  const found = (kind: AnomalyKind, op: { key: string; value: string | null }, at: { invoke: number; complete: number }, detail: string) =>
+    anomalies.push({ kind, key: op.key, value: op.value, fault: attribute(windows, at.invoke, at.complete), time: at.complete, detail });
 
   for (const list of groupByKey(ops).values()) {
     const { map, key } = list[0]!;
@@ -102,35 +105,53 @@ export function checkHistory(records: HistoryRecord[], problems: string[] = []):
     }
     if (finalValue !== undefined) observed.add(finalValue);
 
-    // Values read (or compared with) that no write could have produced.
+    // Values read (or compared with) that no write could have produced; say so when a write reported as failed did.
+    const failed = new Map(list.filter((op) => isWrite(op) && op.outcome !== 'ok' && op.outcome !== 'info').map((op) => [op.value, op]));
+    const why = (seen: string) => {
+      const f = failed.get(seen);
+      return f ? `written by a ${f.f} answered "${f.outcome}" (process ${f.process} on ${f.node}, ${Math.round(f.invoke)}-${Math.round(f.complete)} ms)` : 'no write produced it';
+    };
     for (const op of list) {
       const seen = op.f === 'get' && op.outcome === 'ok' ? op.value : op.f === 'cas' && op.outcome === 'ok' ? op.expected ?? null : op.existing ?? null;
-      if (seen !== null && !written.has(seen)) found('neverWritten', { key, value: seen }, op.complete, `${op.f} by process ${op.process} on ${op.node} saw a value no write produced`);
+      if (seen !== null && !written.has(seen)) found('neverWritten', { key, value: seen }, op, `${op.f} by process ${op.process} on ${op.node} saw a value ${why(seen)}`);
     }
-    if (finalValue && !written.has(finalValue)) found('neverWritten', { key, value: finalValue }, final!.time, `the final read on ${final!.node} saw a value no write produced`);
+    if (finalValue && !written.has(finalValue)) found('neverWritten', { key, value: finalValue }, { invoke: final!.time, complete: final!.time }, `the final read on ${final!.node} saw a value ${why(finalValue)}`);
 
     // A value is overwritten by a compare-and-set that expected it: acknowledged, or unknown but seen to have happened.
     const consumed = new Set(list.filter((op) => op.f === 'cas' && (op.outcome === 'ok' || (op.outcome === 'info' && observed.has(op.value)))).map((op) => op.expected));
     if (finalValue !== undefined) {
       for (const op of list.filter((o) => isWrite(o) && o.outcome === 'ok')) {
         if (op.value === finalValue) continue;
-        if (op.f === 'put') found('lostWrite', op, op.complete, `put acknowledged to process ${op.process} on ${op.node}, final value ${JSON.stringify(finalValue)}`);
-        else if (!consumed.has(op.value ?? undefined)) found('lostCas', op, op.complete, `${op.f} acknowledged to process ${op.process} on ${op.node}; no compare-and-set built on it, final value ${JSON.stringify(finalValue)}`);
+        if (op.f === 'put') found('lostWrite', op, op, `put acknowledged to process ${op.process} on ${op.node}, final value ${JSON.stringify(finalValue)}`);
+        else if (!consumed.has(op.value ?? undefined)) found('lostCas', op, op, `${op.f} acknowledged to process ${op.process} on ${op.node}; no compare-and-set built on it, final value ${JSON.stringify(finalValue)}`);
       }
     }
 
-    // Reads older than a version already known from a read or write completed before they began.
-    const known = list.filter((op) => op.outcome === 'ok' && (op.f === 'get' || op.f === 'put' || op.f === 'cas' || op.f === 'putIfAbsent'))
-      .map((op) => ({ time: op.complete, version: versionOf(op.value), op }))
-      .filter((k) => !Number.isNaN(k.version))
+    // Reads of a value that a value known before they began was built on (an ancestor in the chain
+    // of compare-and-sets, or absence): the read went back in time. A value of another branch is not
+    // an ancestor, so a merge that picks the other branch shows as a lost compare-and-set instead.
+    const parent = new Map<string, string | null>();
+    for (const op of list) {
+      if (op.value === null || !isWrite(op) || (op.outcome !== 'ok' && op.outcome !== 'info')) continue;
+      parent.set(op.value, op.f === 'cas' ? op.expected ?? null : null);
+    }
+    const isAncestor = (older: string | null, newer: string): boolean => {
+      const target = versionOf(older);
+      let v: string | null | undefined = newer;
+      while (typeof v === 'string' && versionOf(v) > target) v = parent.get(v);
+      return v === older;
+    };
+    const known = list.filter((op) => op.outcome === 'ok' && op.value !== null && !Number.isNaN(versionOf(op.value)))
+      .map((op) => ({ time: op.complete, value: op.value!, op }))
       .sort((a, b) => a.time - b.time);
     const reads = list.filter((op) => op.f === 'get' && op.outcome === 'ok').sort((a, b) => a.invoke - b.invoke);
     let i = 0;
-    let max = { version: 0, op: undefined as OpRecord | undefined };
+    let newest: (typeof known)[number] | undefined;
     for (const r of reads) {
-      for (; i < known.length && known[i]!.time < r.invoke; i++) if (known[i]!.version > max.version) max = known[i]!;
-      const v = versionOf(r.value);
-      if (v < max.version) found('backInTime', r, r.complete, `read on ${r.node} (process ${r.process}) got version ${v} after ${max.op!.f} on ${max.op!.node} had completed with version ${max.version}`);
+      for (; i < known.length && known[i]!.time < r.invoke; i++) if (!newest || versionOf(known[i]!.value) > versionOf(newest.value)) newest = known[i]!;
+      if (newest && r.value !== newest.value && isAncestor(r.value, newest.value)) {
+        found('backInTime', r, r, `read on ${r.node} (process ${r.process}) got ${JSON.stringify(r.value)} after ${newest.op.f} on ${newest.op.node} had completed with ${JSON.stringify(newest.value)}, built on it`);
+      }
     }
   }
 

@@ -32,6 +32,8 @@ export interface ChaosResult {
   historyFile: string;
   reportFile: string;
   report: CheckReport;
+  /** Node start to cluster safe, ms: the fault-free peer of the times to cluster safe after a heal. */
+  startMs: number;
 }
 
 const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -54,7 +56,9 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
   const cluster = new ChaosCluster(net, { addresses: o.addresses, routePrefix: o.routePrefix ?? 'OXC', maps: [putMap, casMap], backupCount: o.backupCount, minimumClusterSize: o.minimumClusterSize });
   try {
     log(`starting ${o.addresses.length} nodes (${cluster.routes.join(', ')})`);
+    const starting = performance.now();
     await cluster.start();
+    const startMs = performance.now() - starting;
     const history = new HistoryWriter(historyFile);
     const { log: _log, ...recorded } = o;
     history.add({ type: 'run', seed: o.seed, startedAt: new Date().toISOString(), nodes: cluster.routes, putMap, casMap, options: recorded });
@@ -82,9 +86,9 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
     history.add({ type: 'end', time: performance.now() - t0 });
     const report = checkHistory(history.records);
     writeFileSync(reportFile, `${JSON.stringify(report, null, 1)}\n`);
-    return { historyFile, reportFile, report };
+    return { historyFile, reportFile, report, startMs };
   } finally {
-    await cluster.stop();
+    await cluster.stop(join(o.outDir, 'nodes'));
     net.close();
   }
 }
