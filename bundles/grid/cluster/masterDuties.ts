@@ -1,7 +1,7 @@
 import type { GridMember } from '../api.js';
 import type { ClusterNode } from './clusterNode.js';
 import { ControlService } from './controlHandlers.js';
-import { type ProbeResult, sighting, wins } from './prober.js';
+import { foreignSighting, type ProbeResult, wins } from './prober.js';
 
 /**
  * What the master does: admit joiners, confirm suspicions and remove members, publish the versioned
@@ -153,7 +153,7 @@ export class MasterDuties {
       const results = await n.prober.probeAll(candidates);
       const foreign = results.filter((r) => r.status.joined && !ids.has(r.peer.id) && !ids.has(r.status.masterId));
       if (foreign.length === 0) return;
-      const best = foreign.reduce((a, b) => (wins(sighting(b.status), sighting(a.status)) ? b : a));
+      const best = foreign.reduce((a, b) => (wins(foreignSighting(b.status, ids), foreignSighting(a.status, ids)) ? b : a));
       this.consider(best, due);
     } finally {
       if (due) this.mergeDue = false;
@@ -165,12 +165,13 @@ export class MasterDuties {
   private consider(found: ProbeResult, mergeRun: boolean): void {
     const n = this.node;
     const mine = n.membership.view.members.length;
-    const theirs = found.status.memberIds.length;
+    const them = foreignSighting(found.status, new Set(n.membership.view.members.map((m) => m.id)));
+    const theirs = them.size;
     // Lone members join at once; two real clusters merge only on a merge run.
     if (!mergeRun && mine > 1 && theirs > 1) return;
     const us = { masterId: n.local.id, masterAddress: n.local.address, size: mine };
     const target = found.status.masterAddress;
-    if (wins(us, sighting(found.status))) {
+    if (wins(us, them)) {
       n.logger.info(`grid: found another cluster "${n.clusterName}" of ${theirs} member(s) (master ${target}); it merges into this one of ${mine}`);
       void n.prober.probe(target).then((p) => {
         if (p) n.messaging.send(p.peer, ControlService.MERGE_CHECK, null);

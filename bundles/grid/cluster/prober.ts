@@ -30,6 +30,15 @@ export function sighting(status: ClusterStatus): ClusterSighting {
   return { masterId: status.masterId, masterAddress: status.masterAddress, size: status.memberIds.length };
 }
 
+/**
+ * Another cluster as seen from ours (member ids `ours`): only the members we lack count. A master
+ * that was frozen past its removal still lists our members; counted in full, its stale list made
+ * the live cluster merge into it (and lose what was written meanwhile).
+ */
+export function foreignSighting(status: ClusterStatus, ours: ReadonlySet<string>): ClusterSighting {
+  return { ...sighting(status), size: status.memberIds.filter((id) => !ours.has(id)).length };
+}
+
 /** Opens authenticated connections to candidate addresses and reads their cluster status. */
 export class Prober {
   private readonly unresolvable = new Set<string>();
