@@ -1,7 +1,7 @@
 import type { GridMember } from '../api.js';
 import type { ClusterNode } from './clusterNode.js';
 import { ControlService } from './controlHandlers.js';
-import { foreignSighting, type ProbeResult, wins } from './prober.js';
+import { listsUsStale, type ProbeResult, sighting, wins } from './prober.js';
 
 /**
  * What the master does: admit joiners, confirm suspicions and remove members, publish the versioned
@@ -151,9 +151,9 @@ export class MasterDuties {
       const candidates = n.discovery.candidates().filter((a) => !known.has(a));
       if (candidates.length === 0) return;
       const results = await n.prober.probeAll(candidates);
-      const foreign = results.filter((r) => r.status.joined && !ids.has(r.peer.id) && !ids.has(r.status.masterId));
+      const foreign = results.filter((r) => r.status.joined && !ids.has(r.peer.id) && !ids.has(r.status.masterId) && !listsUsStale(r.status, n.local.id));
       if (foreign.length === 0) return;
-      const best = foreign.reduce((a, b) => (wins(foreignSighting(b.status, ids), foreignSighting(a.status, ids)) ? b : a));
+      const best = foreign.reduce((a, b) => (wins(sighting(b.status), sighting(a.status)) ? b : a));
       this.consider(best, due);
     } finally {
       if (due) this.mergeDue = false;
@@ -164,14 +164,14 @@ export class MasterDuties {
   /** Another cluster with our name and password: the smaller one merges into the larger. */
   private consider(found: ProbeResult, mergeRun: boolean): void {
     const n = this.node;
+    if (listsUsStale(found.status, n.local.id)) return;
     const mine = n.membership.view.members.length;
-    const them = foreignSighting(found.status, new Set(n.membership.view.members.map((m) => m.id)));
-    const theirs = them.size;
+    const theirs = found.status.memberIds.length;
     // Lone members join at once; two real clusters merge only on a merge run.
     if (!mergeRun && mine > 1 && theirs > 1) return;
     const us = { masterId: n.local.id, masterAddress: n.local.address, size: mine };
     const target = found.status.masterAddress;
-    if (wins(us, them)) {
+    if (wins(us, sighting(found.status))) {
       n.logger.info(`grid: found another cluster "${n.clusterName}" of ${theirs} member(s) (master ${target}); it merges into this one of ${mine}`);
       void n.prober.probe(target).then((p) => {
         if (p) n.messaging.send(p.peer, ControlService.MERGE_CHECK, null);

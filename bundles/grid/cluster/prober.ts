@@ -31,12 +31,13 @@ export function sighting(status: ClusterStatus): ClusterSighting {
 }
 
 /**
- * Another cluster as seen from ours (member ids `ours`): only the members we lack count. A master
- * that was frozen past its removal still lists our members; counted in full, its stale list made
- * the live cluster merge into it (and lose what was written meanwhile).
+ * A cluster whose member list names `localId` although that member is not in it: the list of a
+ * master frozen (SIGSTOP, GC) past its removal. It is no other cluster to merge with; it rejoins
+ * once it sees the newer list. (Merging into it, as its stale size invited, lost the writes made
+ * meanwhile.)
  */
-export function foreignSighting(status: ClusterStatus, ours: ReadonlySet<string>): ClusterSighting {
-  return { ...sighting(status), size: status.memberIds.filter((id) => !ours.has(id)).length };
+export function listsUsStale(status: ClusterStatus, localId: string): boolean {
+  return status.memberIds.includes(localId);
 }
 
 /** Opens authenticated connections to candidate addresses and reads their cluster status. */
