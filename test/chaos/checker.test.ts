@@ -39,9 +39,9 @@ describe('chaos checker', () => {
     assert.deepEqual(report.ops, { total: 7, ok: 5, fail: 1, info: 1, refused: 0 });
   });
 
-  it('finds an acknowledged write that is gone, and blames the fault during which it was written', () => {
+  it('finds an acknowledged write that is gone, and blames the fault during which it was last seen', () => {
     const h = clean();
-    h.splice(1, 0, fault('start', 1), fault('heal', 8), fault('safe', 15));
+    h.splice(1, 0, fault('start', 1), fault('heal', 8), fault('safe', 30));
     (h.find((r) => r.type === 'final' && r.map === 'p') as { entries: Record<string, string> }).entries = {};
     const report = checkHistory(h);
     assert.deepEqual(report.anomalies.map((a) => [a.kind, a.key, a.value, a.fault]), [['lostWrite', 'a', '1:0.1', 'partition-one']]);

@@ -120,10 +120,21 @@ export function checkHistory(records: HistoryRecord[], problems: string[] = []):
     // A value is overwritten by a compare-and-set that expected it: acknowledged, or unknown but seen to have happened.
     const consumed = new Set(list.filter((op) => op.f === 'cas' && (op.outcome === 'ok' || (op.outcome === 'info' && observed.has(op.value)))).map((op) => op.expected));
     if (finalValue !== undefined) {
+      // A lost value belongs to the fault during which a read first missed it after it was last seen
+      // (written or read); with no such read, to the first fault after it was last seen.
+      const gets = list.filter((r) => r.f === 'get' && r.outcome === 'ok').sort((a, b) => a.invoke - b.invoke);
+      const lossTime = (op: OpRecord) => {
+        const seen = Math.max(op.complete, ...gets.filter((r) => r.value === op.value).map((r) => r.complete));
+        const missed = gets.find((r) => r.invoke > seen && r.value !== op.value);
+        if (!missed) return { invoke: seen, complete: seen };
+        const last = [...windows].reverse().find((w) => w.start <= missed.complete);
+        const t = last && last.start > seen ? Math.min(missed.complete, last.end) : missed.complete;
+        return { invoke: t, complete: t };
+      };
       for (const op of list.filter((o) => isWrite(o) && o.outcome === 'ok')) {
         if (op.value === finalValue) continue;
-        if (op.f === 'put') found('lostWrite', op, op, `put acknowledged to process ${op.process} on ${op.node}, final value ${JSON.stringify(finalValue)}`);
-        else if (!consumed.has(op.value ?? undefined)) found('lostCas', op, op, `${op.f} acknowledged to process ${op.process} on ${op.node}; no compare-and-set built on it, final value ${JSON.stringify(finalValue)}`);
+        if (op.f === 'put') found('lostWrite', op, lossTime(op), `put acknowledged to process ${op.process} on ${op.node}, final value ${JSON.stringify(finalValue)}`);
+        else if (!consumed.has(op.value ?? undefined)) found('lostCas', op, lossTime(op), `${op.f} acknowledged to process ${op.process} on ${op.node}; no compare-and-set built on it, final value ${JSON.stringify(finalValue)}`);
       }
     }
 
