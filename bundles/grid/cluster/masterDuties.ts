@@ -1,7 +1,7 @@
 import type { GridMember } from '../api.js';
 import type { ClusterNode } from './clusterNode.js';
 import { ControlService } from './controlHandlers.js';
-import { listsUsStale, type ProbeResult, sighting, wins } from './prober.js';
+import { type ProbeResult, sighting, wins } from './prober.js';
 
 /**
  * What the master does: admit joiners, confirm suspicions and remove members, publish the versioned
@@ -151,7 +151,7 @@ export class MasterDuties {
       const candidates = n.discovery.candidates().filter((a) => !known.has(a));
       if (candidates.length === 0) return;
       const results = await n.prober.probeAll(candidates);
-      const foreign = results.filter((r) => r.status.joined && !ids.has(r.peer.id) && !ids.has(r.status.masterId) && !listsUsStale(r.status, n.local.id));
+      const foreign = results.filter((r) => r.status.joined && !ids.has(r.peer.id) && !ids.has(r.status.masterId));
       if (foreign.length === 0) return;
       const best = foreign.reduce((a, b) => (wins(sighting(b.status), sighting(a.status)) ? b : a));
       this.consider(best, due);
@@ -164,7 +164,6 @@ export class MasterDuties {
   /** Another cluster with our name and password: the smaller one merges into the larger. */
   private consider(found: ProbeResult, mergeRun: boolean): void {
     const n = this.node;
-    if (listsUsStale(found.status, n.local.id)) return;
     const mine = n.membership.view.members.length;
     const theirs = found.status.memberIds.length;
     // Lone members join at once; two real clusters merge only on a merge run.

@@ -30,16 +30,6 @@ export function sighting(status: ClusterStatus): ClusterSighting {
   return { masterId: status.masterId, masterAddress: status.masterAddress, size: status.memberIds.length };
 }
 
-/**
- * A cluster whose member list names `localId` although that member is not in it: the list of a
- * master frozen (SIGSTOP, GC) past its removal. It is no other cluster to merge with; it rejoins
- * once it sees the newer list. (Merging into it, as its stale size invited, lost the writes made
- * meanwhile.)
- */
-export function listsUsStale(status: ClusterStatus, localId: string): boolean {
-  return status.memberIds.includes(localId);
-}
-
 /** Opens authenticated connections to candidate addresses and reads their cluster status. */
 export class Prober {
   private readonly unresolvable = new Set<string>();
