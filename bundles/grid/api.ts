@@ -68,6 +68,8 @@ export interface DistributedMap<V = unknown> {
   putIfAbsent(key: string, value: V, options?: PutOptions): Promise<V | undefined>;
   /** Replaces only when present; returns the previous value. */
   replace(key: string, value: V): Promise<V | undefined>;
+  /** Compare-and-set (Hazelcast's `replace(key, oldValue, newValue)`): stores only while the value equals `expected` (by its encoding). */
+  replace(key: string, expected: V, value: V): Promise<boolean>;
   /** Returns the removed value. */
   remove(key: string): Promise<V | undefined>;
   delete(key: string): Promise<void>;

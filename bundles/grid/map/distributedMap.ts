@@ -57,8 +57,19 @@ export class GridMap<V> implements DistributedMap<V> {
     return this.write(Op.PUT_IF_ABSENT, key, value, options);
   }
 
-  replace(key: string, value: V): Promise<V | undefined> {
-    return this.write(Op.REPLACE, key, value);
+  replace(key: string, value: V): Promise<V | undefined>;
+  replace(key: string, expected: V, value: V): Promise<boolean>;
+  replace(key: string, ...values: [V] | [V, V]): Promise<V | undefined> | Promise<boolean> {
+    return values.length === 1 ? this.write(Op.REPLACE, key, values[0]) : this.compareAndSet(key, values[0], values[1]);
+  }
+
+  private async compareAndSet(key: string, expected: V, value: V): Promise<boolean> {
+    const start = performance.now();
+    const p = this.partition(key);
+    const replaced = await this.call<boolean>(p, [Op.REPLACE_IF_SAME, this.name, key, pack(expected), this.encode(key, value)]);
+    this.counters.puts++;
+    this.counters.putMs += performance.now() - start;
+    return replaced;
   }
 
   async remove(key: string): Promise<V | undefined> {
@@ -111,15 +122,20 @@ export class GridMap<V> implements DistributedMap<V> {
   private async write(code: typeof Op.PUT | typeof Op.SET | typeof Op.PUT_IF_ABSENT | typeof Op.REPLACE, key: string, value: V, options?: PutOptions): Promise<V | undefined> {
     const start = performance.now();
     const p = this.partition(key);
-    const buf = pack(value);
-    if (buf.length > this.ctx.maxValueSize) {
-      throw new Error(`map ${this.name}: value for key "${key.slice(0, 64)}" is ${buf.length} bytes, more than the limit of ${this.ctx.maxValueSize} (com.openexchange.hazelcast.map.maxValueSize)`);
-    }
+    const buf = this.encode(key, value);
     const ttlMs = Math.max(0, (options?.ttlSeconds ?? 0) * 1000);
     const old = await this.call<Buffer | undefined>(p, [code, this.name, key, buf, ttlMs]);
     this.counters.puts++;
     this.counters.putMs += performance.now() - start;
     return old === undefined || old === null ? undefined : (unpack(old) as V);
+  }
+
+  private encode(key: string, value: V): Buffer {
+    const buf = pack(value);
+    if (buf.length > this.ctx.maxValueSize) {
+      throw new Error(`map ${this.name}: value for key "${key.slice(0, 64)}" is ${buf.length} bytes, more than the limit of ${this.ctx.maxValueSize} (com.openexchange.hazelcast.map.maxValueSize)`);
+    }
+    return buf;
   }
 
   private async removal(code: typeof Op.REMOVE | typeof Op.DELETE, key: string): Promise<Buffer | undefined> {

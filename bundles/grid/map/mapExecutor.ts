@@ -60,6 +60,11 @@ export class MapExecutor implements PartitionExecutor {
       case Op.PUT_IF_ABSENT:
       case Op.REPLACE:
         return this.write(p, o[0], map, o[2], o[3], o[4], now, s);
+      case Op.REPLACE_IF_SAME: {
+        const r = this.live(p, map, o[2], now, s);
+        if (!r || !r.value.equals(o[3])) return false;
+        return after(this.write(p, Op.SET, map, o[2], o[4], 0, now, s) as Promise<void> | undefined, true);
+      }
       case Op.REMOVE:
       case Op.DELETE: {
         const r = this.live(p, map, o[2], now, s);

@@ -18,6 +18,7 @@ export const WireRecordSchema = Type.Tuple([Key, Value, Millis, Millis, Millis, 
 export const isMapOp = messageCheck('map operation', Type.Union([
   Type.Tuple([codes(Op.GET, Op.REMOVE, Op.DELETE, Op.CONTAINS, Op.TOUCH), MapName, Key]),
   Type.Tuple([codes(Op.PUT, Op.SET, Op.PUT_IF_ABSENT, Op.REPLACE), MapName, Key, Value, Ttl]),
+  Type.Tuple([Type.Literal(Op.REPLACE_IF_SAME), MapName, Key, Value, Value]),
   Type.Tuple([codes(Op.SIZE, Op.ENTRIES, Op.KEYS, Op.CLEAR), MapName]),
   Type.Tuple([Type.Literal(Op.MERGE), MapName, Type.Union([Type.Literal(''), ...MERGE_POLICIES.map((p) => Type.Literal(p))]), Type.Array(WireRecordSchema, { maxItems: WireLimits.ITEMS })]),
 ]));
@@ -43,6 +44,7 @@ export function mapAnswerCheck(op: unknown): WireCheck<unknown> {
   switch ((op as [number])[0]) {
     case Op.CONTAINS:
     case Op.TOUCH:
+    case Op.REPLACE_IF_SAME:
       return isFlagAnswer;
     case Op.SIZE:
     case Op.CLEAR:

@@ -1,0 +1,66 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import type { PrivateNetwork } from '../support/privateNetwork.js';
+import { ChaosCluster } from '../support/chaos/chaosCluster.js';
+import { chaosNetwork } from '../support/chaos/chaosNetwork.js';
+import { checkHistory } from '../support/chaos/checker.js';
+import { HistoryWriter, type OpRecord } from '../support/chaos/history.js';
+import { formatReport } from '../support/chaos/reportTable.js';
+import { Rng } from '../support/chaos/rng.js';
+import { Workload } from '../support/chaos/workload.js';
+
+// Addresses 127.0.15.21-.23, inside a private network namespace; no split-brain protection.
+const addresses = ['127.0.15.21', '127.0.15.22', '127.0.15.23'];
+const out = mkdtempSync(join(tmpdir(), 'oxk-chaos-cas-'));
+let net: PrivateNetwork | undefined;
+let cluster: ChaosCluster | undefined;
+after(async () => {
+  await cluster?.stop();
+  net?.close();
+  rmSync(out, { recursive: true, force: true });
+});
+
+const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+test('one member cut off, compare-and-set on both sides: the checker reports exactly the keys both sides wrote', { timeout: 120_000 }, async () => {
+  net = await chaosNetwork();
+  cluster = new ChaosCluster(net, { addresses, routePrefix: 'OXCAS', maps: ['chaos-cas'], backupCount: 1 });
+  await cluster.start();
+  const history = new HistoryWriter(join(out, 'history.jsonl'));
+  history.add({ type: 'run', seed: 3, startedAt: new Date().toISOString(), nodes: cluster.routes, putMap: 'chaos-put', casMap: 'chaos-cas', options: {} });
+  const t0 = performance.now();
+  const workload = new Workload(cluster.clients, history, new Rng(3), { putMap: 'chaos-put', casMap: 'chaos-cas', sharedKeys: 8, loops: ['cas'], pauseMs: 20 }, t0);
+  await workload.seed();
+
+  await net.cut([addresses[2]!], addresses.slice(0, 2));
+  history.add({ type: 'nemesis', fault: 'partition-one', phase: 'start', nodes: [cluster.routes[2]!], time: performance.now() - t0 });
+  await Promise.all([cluster.waitSafe([2]), cluster.waitSafe([0, 1])]);
+  const phaseStart = performance.now() - t0;
+  workload.start();
+  await delay(3000); // both sides write for a while
+  await workload.stop();
+  await net.heal();
+  history.add({ type: 'nemesis', fault: 'partition-one', phase: 'heal', nodes: [cluster.routes[2]!], time: performance.now() - t0 });
+  const ms = await cluster.waitSafe(cluster.indices());
+  await cluster.nodes[2]!.waitForLine(/split-brain merge: \d+ entries of \d+ maps from this member, \d+ merged into the larger cluster/, 20_000);
+  history.add({ type: 'nemesis', fault: 'partition-one', phase: 'safe', nodes: [cluster.routes[2]!], time: performance.now() - t0, ms });
+  await workload.finalRead(cluster.clients[0]!, 'chaos-cas');
+  history.add({ type: 'end', time: performance.now() - t0 });
+
+  const ops = history.records.filter((r): r is OpRecord => r.type === 'op' && r.invoke >= phaseStart);
+  assert.deepEqual(ops.filter((o) => o.outcome === 'info').map((o) => `${o.f} ${o.key} on ${o.node}: ${o.error}`), [], 'each side answers every operation');
+  const wroteOn = (routes: string[]) => new Set(ops.filter((o) => o.f !== 'get' && o.outcome === 'ok' && routes.includes(o.node)).map((o) => o.key));
+  const minority = wroteOn([cluster.routes[2]!]);
+  const majority = wroteOn(cluster.routes.slice(0, 2));
+  const both = [...minority].filter((k) => majority.has(k)).sort();
+  assert.ok(both.length > 0, 'both sides wrote some shared key');
+
+  const report = checkHistory(history.records);
+  const lost = report.anomalies.filter((a) => a.kind === 'lostCas');
+  assert.deepEqual([...new Set(lost.map((a) => a.key))].sort(), both, formatReport(report));
+  assert.equal(lost.length, both.length, 'one branch tip lost per key written on both sides');
+  assert.ok(lost.every((a) => a.fault === 'partition-one'));
+});
