@@ -61,7 +61,8 @@ export class RedisConnection implements RedisService {
       await this.client.ping();
       this.options.logger.info(`connected to ${this.description}`);
     } catch (err) {
-      const message = (err as Error).message;
+      // ioredis reports a refused AUTH as an error event, then rejects connect() with "Connection is closed".
+      const message = AUTH.test(this.lastError?.message ?? '') ? this.lastError!.message : (err as Error).message;
       if (AUTH.test(message)) {
         this.client.disconnect();
         throw new Error(`${this.description} refused the credentials of com.openexchange.redis.username/password: ${message}`);
