@@ -185,6 +185,8 @@ export class RedisConnection implements RedisService {
   }
 
   private noteError(message: string): void {
+    // "Connection is closed." follows the cause (ECONNREFUSED, WRONGPASS, ...): keep the cause.
+    if (/^Connection is closed/.test(message) && this.lastError && this.client.status !== 'ready') return;
     this.lastError = { message, time: Date.now() };
   }
 }
