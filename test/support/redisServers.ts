@@ -46,7 +46,7 @@ export class RedisProcess {
     const [host, port] = address.split(':');
     const dir = mkdtempSync(join(tmpdir(), 'oxk-redis-'));
     const conf = join(dir, options.sentinel ? 'sentinel.conf' : 'redis.conf');
-    const lines = [`bind ${host}`, `port ${port}`, `dir ${dir}`, 'protected-mode no', 'daemonize no', 'logfile ""', ...(options.sentinel ? [] : ['save ""', 'appendonly no']), ...settings];
+    const lines = [`bind ${host}`, `port ${port}`, `dir ${dir}`, 'protected-mode no', 'daemonize no', 'logfile ""', ...(options.sentinel ? [] : ['save ""', 'appendonly no', `replica-announce-ip ${host}`, `bind-source-addr ${host}`]), ...settings];
     writeFileSync(conf, `${lines.join('\n')}\n`);
     const r = new RedisProcess(address, dir, options.sentinel ? ['--sentinel'] : [], conf);
     const auth = options.password ? ['-a', options.password, '--no-auth-warning'] : [];
@@ -104,7 +104,7 @@ export async function startSentinelSet(o: { master: string; replicas: string[]; 
 
 /** Three or more masters with one replica each (`redis-cli --cluster create`), all slots covered. */
 export async function startRedisCluster(addresses: string[]): Promise<RedisProcess[]> {
-  const servers = await Promise.all(addresses.map((a) => RedisProcess.start(a, ['cluster-enabled yes', 'cluster-config-file nodes.conf', 'cluster-node-timeout 1000', 'cluster-replica-validity-factor 0'])));
+  const servers = await Promise.all(addresses.map((a) => RedisProcess.start(a, ['cluster-enabled yes', 'cluster-config-file nodes.conf', `cluster-announce-ip ${a.split(':')[0]}`, 'cluster-node-timeout 1000', 'cluster-replica-validity-factor 0'])));
   await run('redis-cli', ['--cluster', 'create', ...addresses, '--cluster-replicas', '1', '--cluster-yes'], { timeout: 60_000 });
   await waitFor('cluster state ok on every node', async () => {
     const all = await Promise.all(addresses.map((a) => redisCli(a, 'CLUSTER', 'INFO')));
