@@ -138,6 +138,9 @@ export class RedisConnection implements RedisService {
     this.watch(sub, 'pub/sub');
     sub.on('message', (channel: string, raw: string) => this.deliver(channel, raw));
     sub.on('ready', () => {
+      // A SUBSCRIBE sent while Redis was down failed and is not among those ioredis re-sends: send them all again.
+      const channels = [...new Set([...this.subscriptions].map((s) => s.channel))];
+      if (channels.length) sub.subscribe(...channels).catch((err: Error) => this.noteError(err.message));
       if (!this.subscriberDropped) return;
       this.subscriberDropped = false;
       for (const s of this.subscriptions) s.listener.gap(`the pub/sub connection to ${this.description} was lost and is back`);

@@ -59,20 +59,24 @@ describe('sessions on Redis Cluster', () => {
     assert.equal(before.length, 3, before.join(', '));
 
     const load = loginLoad(Object.values(NODES).map(base), USERS, (u) => `${u}-pw`);
-    await waitFor('logins before the kill', () => load.acked.length >= 60, 30_000);
-    const victimAddress = before[1]!;
-    const victim = servers.find((s) => s.address === victimAddress)!;
-    await victim.kill();
-    const seed = SERVERS.find((a) => a !== victimAddress)!;
-    await waitFor('a replica takes over the lost master\'s slots', async () => {
-      const now = await masters(seed);
-      return now.length === 3 && !now.includes(victimAddress) && (await redisCli(seed, 'CLUSTER', 'INFO')).includes('cluster_state:ok');
-    }, 30_000, 100);
-    // The old master comes back as a replica, so the promoted one can confirm writes (WAIT 1) again.
-    await victim.restart();
-    const afterFailover = load.acked.length;
-    await waitFor('logins acknowledged after the failover', () => load.acked.length >= afterFailover + 60, 60_000);
-    await load.stop();
+    try {
+      await waitFor('logins before the kill', () => load.acked.length >= 60, 30_000);
+      const victimAddress = before[1]!;
+      const victim = servers.find((s) => s.address === victimAddress)!;
+      await victim.kill();
+      const seed = SERVERS.find((a) => a !== victimAddress)!;
+      await waitFor('a replica takes over the lost master\'s slots', async () => {
+        const now = await masters(seed);
+        return now.length === 3 && !now.includes(victimAddress) && (await redisCli(seed, 'CLUSTER', 'INFO')).includes('cluster_state:ok');
+      }, 30_000, 100);
+      // The old master comes back as a replica, so the promoted one can confirm writes (WAIT 1) again.
+      await victim.restart();
+      const afterFailover = load.acked.length;
+      await waitFor('logins acknowledged after the failover', () => load.acked.length >= afterFailover + 60, 60_000);
+    } finally {
+      // Also when a step fails: the login loops would otherwise keep the test process alive.
+      await load.stop();
+    }
 
     const users = new Set(load.acked.map((a) => a.user));
     assert.equal(users.size, USERS.length, 'every user logged in at least once');

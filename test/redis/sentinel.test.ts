@@ -57,14 +57,18 @@ describe('sessions on Redis Sentinel', () => {
     for (const address of Object.values(NODES)) assert.equal((await health(address)).redis?.master, MASTER);
 
     const load = loginLoad(Object.values(NODES).map(base), USERS, (u) => `${u}-pw`);
-    await waitFor('logins before the kill', () => load.acked.length >= 50, 30_000);
-    await set.master.kill();
-    await waitFor('the sentinels promote the replica', async () => (await redisCli(SENTINELS[0]!, 'SENTINEL', 'get-master-addr-by-name', 'oxmaster')).split('\n').join(':') === REPLICA, 30_000, 100);
-    // The old master comes back as a replica of the new one: writes can be confirmed by a replica again.
-    await set.master.restart();
-    const afterFailover = load.acked.length;
-    await waitFor('logins acknowledged on the new master', () => load.acked.length >= afterFailover + 50, 60_000);
-    await load.stop();
+    try {
+      await waitFor('logins before the kill', () => load.acked.length >= 50, 30_000);
+      await set.master.kill();
+      await waitFor('the sentinels promote the replica', async () => (await redisCli(SENTINELS[0]!, 'SENTINEL', 'get-master-addr-by-name', 'oxmaster')).split('\n').join(':') === REPLICA, 30_000, 100);
+      // The old master comes back as a replica of the new one: writes can be confirmed by a replica again.
+      await set.master.restart();
+      const afterFailover = load.acked.length;
+      await waitFor('logins acknowledged on the new master', () => load.acked.length >= afterFailover + 50, 60_000);
+    } finally {
+      // Also when a step fails: the login loops would otherwise keep the test process alive.
+      await load.stop();
+    }
 
     for (const address of Object.values(NODES)) {
       await waitFor(`${address} on the new master`, async () => (await health(address)).redis?.master === REPLICA, 15_000);
