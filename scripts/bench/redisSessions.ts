@@ -98,7 +98,9 @@ async function throughput(configDir: string): Promise<BenchRow[]> {
     const whoami = { grid: new Load(), redis: new Load(), peer: new Load() };
     const login = { grid: new Load(), redis: new Load() };
     for (let r = 0; r < ROUNDS; r++) {
-      for (const k of ['redis', 'peer', 'grid'] as const) {
+      // The order turns each round, so that no target always runs first (or right after the logins).
+      const order = (['redis', 'peer', 'grid'] as const).map((_, i, all) => all[(i + r) % all.length]!);
+      for (const k of order) {
         await whoami[k].run(WHOAMI_PER_ROUND, PARALLEL, (i) => targets[k].whoami(clients[k][i % SESSIONS]!).then(() => undefined));
       }
       for (const k of ['redis', 'grid'] as const) {
