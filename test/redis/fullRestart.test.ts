@@ -102,6 +102,12 @@ describe('Redis down at start, then lost mid-way', () => {
     await waitFor('/health UP once Redis answers', async () => (await health()).status === 'UP', 15_000, 100);
     expectOk(await c.login('user1', password(1)), 'login once Redis is up');
     expectOk(await c.whoami(), 'whoami');
+    // The MBean's figures reach /metrics: the refused login's failed attempts, then the successful commands.
+    const metrics = await (await fetch(`${base(LONE)}/metrics`)).text();
+    const figure = (name: string) => Number(new RegExp(`^com_openexchange_redis_connection_${name} (\\S+)$`, 'm').exec(metrics)?.[1]);
+    assert.ok(figure('errors') >= 1, metrics);
+    assert.ok(figure('commands') > figure('errors'), metrics);
+    assert.equal(figure('connected'), 1);
 
     await redis.kill();
     const lost = await new SessionClient(base(LONE)).login('user2', password(2));
