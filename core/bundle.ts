@@ -121,6 +121,11 @@ interface ManifestBase<S extends ConfigSchema> {
   namespaces?: string[];
   /** Default for `kernel.bundles.<name>.enabled`; true when omitted. */
   enabledByDefault?: boolean;
+  /**
+   * A Boolean property (declared by any bundle) that switches this bundle on or off when
+   * `kernel.bundles.<name>.enabled` is not set, e.g. OX's `com.openexchange.sessiond.redis.enabled`.
+   */
+  enabledBy?: string;
   /** Deadlines for start and stop; defaults 30 s and 10 s. */
   startTimeoutMs?: number;
   stopTimeoutMs?: number;

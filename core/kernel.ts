@@ -151,8 +151,22 @@ export class Kernel implements KernelService, KernelCore {
     }
     for (const slot of this.slots.values()) {
       const switched = this.folder.values.has(`kernel.bundles.${slot.loaded.bundle.name}.enabled`);
-      if (!switched && slot.loaded.bundle.enabledByDefault === false) setState(this.events, slot, BundleState.DISABLED, 'disabled by default');
+      if (switched) continue;
+      const byProperty = this.propertySwitch(slot.loaded.bundle);
+      if (byProperty) setState(this.events, slot, BundleState.DISABLED, byProperty);
+      else if (slot.loaded.bundle.enabledByDefault === false) setState(this.events, slot, BundleState.DISABLED, 'disabled by default');
     }
+  }
+
+  /** Why `enabledBy` switches the bundle off (its property is false, set or by default), else undefined. */
+  private propertySwitch(bundle: Bundle): string | undefined {
+    const key = bundle.enabledBy;
+    if (!key) return undefined;
+    const entry = this.folder.values.get(key);
+    const declared = [...this.slots.values()].map((s) => s.loaded.bundle.config?.[key]).find((spec) => spec !== undefined);
+    const value = entry ? entry.value.trim().toLowerCase() : String(declared?.default ?? true);
+    if (value !== 'false') return undefined;
+    return entry ? `switched off by ${key}=false (${where(entry)})` : `switched off by ${key} (false by default)`;
   }
 
   private resolveOrder(): void {

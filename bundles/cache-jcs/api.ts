@@ -85,8 +85,8 @@ export interface CacheService {
   region<V = unknown>(name: string): CacheRegion<V>;
   /** Regions that exist now (configured or created by use). */
   regionNames(): string[];
-  /** `grid-topic`, `ltcp` or `local` (no cluster-wide invalidation available). */
-  readonly invalidationMode: 'grid-topic' | 'ltcp' | 'local';
+  /** `grid-topic`, `redis-channel`, `ltcp` or `local` (no cluster-wide invalidation available). */
+  readonly invalidationMode: 'grid-topic' | 'redis-channel' | 'ltcp' | 'local';
   /** Sees every local change of a distributed region before it leaves this node (e.g. to forward it to a legacy cluster). */
   onLocalInvalidation(listener: (event: CacheInvalidation) => void): () => void;
 }

@@ -2,9 +2,11 @@ import { defineBundle, property, type BundleContext } from '../../core/bundle.js
 import { GRID_SERVICE, type GridService } from '../grid/api.js';
 import { HTTP_SERVICE } from '../http/api.js';
 import { MBEAN_SERVER } from '../management/api.js';
+import { REDIS_SERVICE } from '../redis/api.js';
 import { CACHE_SERVICE } from './api.js';
 import { emptyCcfModel, parseCcf } from './ccf/parseCcf.js';
 import { gridTopicTransport } from './invalidation/gridTopic.js';
+import { redisChannelTransport } from './invalidation/redisChannel.js';
 import { startLtcp } from './invalidation/ltcp/ltcpTransport.js';
 import { registerRegionMBean } from './management/regionMBean.js';
 import { JcsCacheService } from './region/cacheService.js';
@@ -14,7 +16,7 @@ const config = {
     doc: 'Caching on or off; off: regions exist but hold nothing', format: 'Boolean', default: true,
   }),
   'com.openexchange.caching.jcs.eventInvalidation': property({
-    doc: 'true: invalidate over the grid topic cacheEvents; false: the legacy lateral TCP auxiliary (jcs.auxiliary.LTCP.*)', format: 'Boolean', default: true,
+    doc: 'true: invalidate over the grid topic cacheEvents (or the Redis channel ox-channel:cacheEvents with com.openexchange.redis.cacheInvalidation=true); false: the legacy lateral TCP auxiliary (jcs.auxiliary.LTCP.*)', format: 'Boolean', default: true,
   }),
   'com.openexchange.caching.jcs.ltcp.listenerHost': property({
     doc: 'Address the LTCP listener binds; empty: the HTTP connector\'s host, or 127.0.0.1', format: 'String', default: '',
@@ -32,10 +34,12 @@ type Ctx = BundleContext<typeof config>;
 async function attachInvalidation(ctx: Ctx, service: JcsCacheService, lateral: ReturnType<typeof parseCcf>['lateral']): Promise<void> {
   if (ctx.config.get('com.openexchange.caching.jcs.eventInvalidation')) {
     const grid = ctx.getOptional(GRID_SERVICE);
-    if (grid) {
+    const redis = ctx.getOptional(REDIS_SERVICE);
+    if (redis?.cacheInvalidation) service.attach(redisChannelTransport(redis, service, ctx.logger));
+    else if (grid) {
       service.attach(gridTopicTransport(grid, service, ctx.logger));
       ctx.onStop(clearOnPartitionLoss(ctx, grid, service));
-    } else ctx.logger.warn('eventInvalidation=true but no grid service is active: distributed regions are invalidated on this node only');
+    } else ctx.logger.warn('eventInvalidation=true but neither the grid nor Redis invalidation (com.openexchange.redis.cacheInvalidation) is active: distributed regions are invalidated on this node only');
     return;
   }
   if (!lateral) {
@@ -72,7 +76,7 @@ export default defineBundle({
   version: '1.0.0',
   description: 'JCS cache regions from cache.ccf, invalidated cluster-wide over grid topics or lateral TCP',
   provides: [CACHE_SERVICE],
-  optionalRequires: [GRID_SERVICE, MBEAN_SERVER, HTTP_SERVICE],
+  optionalRequires: [GRID_SERVICE, MBEAN_SERVER, HTTP_SERVICE, REDIS_SERVICE],
   config,
   checkFiles(files) {
     const file = files.file('cache.ccf');

@@ -89,6 +89,12 @@ export interface StoredSession {
 export interface SessionStorage {
   /** For log lines, e.g. `grid map "sessions"`. */
   readonly description: string;
+  /**
+   * True: a login whose session cannot be written is refused (`storageUnavailable`, a 503) instead
+   * of living on this node only, because operators rely on this storage to keep every session
+   * (Redis across a full restart). False or absent: such a session is kept on this node with a warning.
+   */
+  readonly refuseUnwrittenLogins?: boolean;
   put(session: StoredSession): Promise<void>;
   /** Replaces the entry only when it exists (never re-creates a removed session); false when it did not. */
   touch(session: StoredSession): Promise<boolean>;
@@ -97,6 +103,8 @@ export interface SessionStorage {
   remove(id: string): Promise<boolean>;
   /** Called when a session is removed anywhere in the cluster; returns a function that unsubscribes. */
   onRemoved(listener: (id: string) => void): () => void;
+  /** Told sessiond's lifetimes when sessiond starts (a storage that expires sessions itself needs them). */
+  useLifetimes?(lifetimes: { defaultLifeTimeMs: number; longLifeTimeMs: number }): void;
 }
 
 export const SESSION_STORAGE = serviceToken<SessionStorage>('sessiond.storage');

@@ -52,6 +52,7 @@ export class Sessiond implements SessiondService {
     this.checkIntervalMs = Math.min(CHECK_INTERVAL_MS, this.touchIntervalMs);
     this.tokens = new TokenStore(tokenLifeTimeMs, this.now);
     this.unsubscribe = options.storage?.onRemoved((id) => this.drop(id, 'remote'));
+    options.storage?.useLifetimes?.({ defaultLifeTimeMs, longLifeTimeMs });
   }
 
   /** Starts the sweeper that moves idle sessions to long-term and expires them. */
@@ -88,6 +89,10 @@ export class Sessiond implements SessiondService {
       try {
         await storage.put(session.toStored());
       } catch (err) {
+        if (storage.refuseUnwrittenLogins) {
+          this.containers.delete(session.id);
+          throw new SessiondError('SES-0300', 'storageUnavailable', `session of ${user} could not be written to ${storage.description}: ${(err as Error).message}`);
+        }
         this.options.logger.warn(`session ${shortId(session.id)} of ${user} could not be written to ${storage.description} (${(err as Error).message}); it will not survive this node`);
       }
     }

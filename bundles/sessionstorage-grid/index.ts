@@ -13,6 +13,8 @@ export default defineBundle({
   name: 'sessionstorage-grid',
   version: '1.0.0',
   description: 'Keeps every session in a grid map, so another node can adopt it when its node stops or dies',
+  // com.openexchange.sessionstorage.hazelcast.enabled is declared (and checked against Redis) by bundle redis.
+  enabledBy: 'com.openexchange.sessionstorage.hazelcast.enabled',
   requires: [GRID_SERVICE],
   provides: [SESSION_STORAGE],
   config: SESSION_LONG_LIFETIME,

@@ -1,8 +1,8 @@
 import type { CacheInvalidation } from '../api.js';
 
-/** How invalidations leave this node and arrive from others (grid topic or lateral TCP). */
+/** How invalidations leave this node and arrive from others (grid topic, Redis channel or lateral TCP). */
 export interface InvalidationTransport {
-  readonly mode: 'grid-topic' | 'ltcp';
+  readonly mode: 'grid-topic' | 'redis-channel' | 'ltcp';
   /** Hands the event over for delivery; false when it could not even be queued. */
   send(event: CacheInvalidation): boolean;
   close(): Promise<void>;
