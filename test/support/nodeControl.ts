@@ -1,29 +1,27 @@
 import { createServer, type Server } from 'node:http';
-import type { NodeProcess } from './nodeProcess.js';
+
+/** What one control action does for a route (e.g. stop or start that node); a throw answers 500. */
+export type ControlAction = (route: string, query: URLSearchParams) => Promise<string>;
 
 /**
- * A loopback HTTP endpoint in the test process that stops and starts its nodes, so an operator's
- * shell command (`curl -fsS -X POST http://HOST/stop/{route}`) can drive processes the test owns
- * (and kills in teardown). `/stop` answers once the node exited (500 unless it exited 0); `/start`
- * answers once the new process is spawned.
+ * A loopback HTTP endpoint in the test process that runs actions on its nodes, so an operator's
+ * shell command (`curl -fsS -X POST 'http://HOST/stop/{route}'`) can drive processes the test owns
+ * (and kills in teardown). Each request is answered once its action finished.
  */
 export class NodeControl {
   private readonly server: Server;
+  /** `action route` of every request, in order. */
   readonly requests: string[] = [];
 
-  constructor(readonly host: string, readonly port: number, nodes: Map<string, NodeProcess>, start: (route: string) => NodeProcess) {
+  constructor(readonly host: string, readonly port: number, actions: Record<string, ControlAction>) {
     this.server = createServer((req, res) => {
-      const [, action, route] = (req.url ?? '').split('/');
+      const url = new URL(req.url ?? '/', `http://${host}`);
+      const [, action, route] = url.pathname.split('/');
+      const answer = (status: number, text: string) => res.writeHead(status).end(`${text}\n`);
+      const run = action ? actions[action] : undefined;
+      if (req.method !== 'POST' || !route || !run) return answer(404, `POST /{${Object.keys(actions).join(',')}}/ROUTE`);
       this.requests.push(`${action} ${route}`);
-      const answer = (status: number, text: string) => res.writeHead(status).end(text);
-      if (req.method !== 'POST' || !route || (action !== 'stop' && action !== 'start')) return answer(404, 'POST /stop/ROUTE or /start/ROUTE');
-      if (action === 'start') {
-        start(route);
-        return answer(200, `started ${route}`);
-      }
-      const node = nodes.get(route);
-      if (!node) return answer(404, `no node ${route}`);
-      node.stop(30_000).then(() => answer(node.exitCode === 0 ? 200 : 500, `${route} exited ${node.exitCode ?? node.exitSignal}`), (err: Error) => answer(500, err.message));
+      run(route, url.searchParams).then((text) => answer(200, text), (err: Error) => answer(500, err.message));
     });
   }
 
@@ -31,8 +29,9 @@ export class NodeControl {
     return new Promise((resolve) => this.server.listen(this.port, this.host, resolve));
   }
 
-  command(action: 'stop' | 'start'): string {
-    return `curl -fsS -X POST http://${this.host}:${this.port}/${action}/{route}`;
+  /** The shell command that runs `action` for the node `{route}` (oxk upgrade fills it in), with extra query parameters. */
+  command(action: string, query = ''): string {
+    return `curl -fsS -X POST 'http://${this.host}:${this.port}/${action}/{route}${query ? `?${query}` : ''}'`;
   }
 
   close(): Promise<void> {

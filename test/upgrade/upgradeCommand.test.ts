@@ -15,7 +15,18 @@ const ROUTES = Object.keys(ADDRESSES);
 const USERS = 20;
 const ENTRIES = 5000;
 const cluster = new ApacheCluster(APACHE, ADDRESSES);
-const control = new NodeControl('127.0.22.34', 8009, cluster.nodes, (route) => cluster.start(route));
+const control = new NodeControl('127.0.22.34', 8009, {
+  stop: async (route) => {
+    const node = cluster.nodes.get(route)!;
+    await node.stop(30_000);
+    if (node.exitCode !== 0) throw new Error(`${route} exited ${node.exitCode ?? node.exitSignal}`);
+    return `stopped ${route}`;
+  },
+  start: async (route) => {
+    cluster.start(route);
+    return `started ${route}`;
+  },
+});
 const nodeFlags = ROUTES.flatMap((r) => ['--node', `${r}=${ADDRESSES[r]}:8009`]);
 const mapArgs = (command: string) => ['map', '--connect', ADDRESSES.UP31!, '--group', 'sessions-test', 'upgrade-check', command, '--count', String(ENTRIES)];
 let apache: ApacheProcess;
