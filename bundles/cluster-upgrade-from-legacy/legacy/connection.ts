@@ -3,6 +3,8 @@ import { encodeLegacyFrame, type LegacyFrame, LegacyFrameDecoder, LegacyFrameErr
 
 /** 0.1.0's frame limit (`hazelcast.max.frame.size` default): a legacy member never sends more. */
 const MAX_FRAME_SIZE = 64 * 1024 * 1024;
+/** Handshake frames are a few hundred bytes: a peer that has not proved the password gets no more. */
+const PRE_AUTH_MAX_FRAME = 16 * 1024;
 
 /** One TCP connection to a legacy member: frames in, frames out, told once when it closes. */
 export class LegacyConnection {
@@ -10,7 +12,7 @@ export class LegacyConnection {
   /** The legacy member's id once the handshake named it. */
   peerId = '';
   readonly remote: string;
-  private readonly decoder = new LegacyFrameDecoder(MAX_FRAME_SIZE);
+  private readonly decoder = new LegacyFrameDecoder(PRE_AUTH_MAX_FRAME);
   private frameHandler: (frame: LegacyFrame) => void = () => undefined;
   private readonly closeHandlers: ((reason: string) => void)[] = [];
 
@@ -25,6 +27,11 @@ export class LegacyConnection {
 
   onFrame(handler: (frame: LegacyFrame) => void): void {
     this.frameHandler = handler;
+  }
+
+  /** The peer proved the password: it may send frames as large as 0.1.0 allows. */
+  authenticated(): void {
+    this.decoder.maxFrameSize = MAX_FRAME_SIZE;
   }
 
   onClose(handler: (reason: string) => void): void {

@@ -44,7 +44,7 @@ export class LegacyFrameError extends Error {}
 export class LegacyFrameDecoder {
   private buffer: Buffer = Buffer.alloc(0);
 
-  constructor(private readonly maxFrameSize: number) {}
+  constructor(public maxFrameSize: number) {}
 
   push(chunk: Buffer, onFrame: (frame: LegacyFrame) => void): void {
     this.buffer = this.buffer.length === 0 ? chunk : Buffer.concat([this.buffer, chunk]);

@@ -125,13 +125,15 @@ export class LegacyPeers {
     const conn = new LegacyConnection(socket);
     acceptLegacyHandshake(conn, this.identity(), HANDSHAKE_TIMEOUT_MS).then(
       (result) => this.adopt(conn, result),
-      (err: Error) => this.warnOnce(conn.remote, err.message, `legacy bridge: handshake from ${conn.remote} failed: ${err.message}`),
+      // Keyed by host: an outsider opening connection after connection gets one line a minute, not one per port.
+      (err: Error) => this.warnOnce(socket.remoteAddress ?? '?', err.message, `legacy bridge: handshake from ${conn.remote} failed: ${err.message}`),
     );
   }
 
   private adopt(conn: LegacyConnection, result: LegacyHandshakeResult): void {
     const id = result.peer.id;
     conn.peerId = id;
+    conn.authenticated();
     const conns = this.byMember.get(id) ?? new Set();
     this.byMember.set(id, conns.add(conn));
     conn.onFrame((frame) => this.receive(conn, frame));
