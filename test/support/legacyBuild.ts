@@ -6,7 +6,7 @@ import { repoRoot } from './paths.js';
 import { waitFor } from './waitFor.js';
 
 /** The legacy release: package 0.1.0, grid protocol 2.0 (in this repository's history). */
-export const LEGACY_COMMIT = '1339fbf';
+export const LEGACY_COMMIT = '1339fbf02f6e9345b8e0eb3f834bae710d97f68e';
 
 export interface LegacyBuild {
   /** The checkout of the legacy commit, built. */
@@ -28,6 +28,24 @@ function nodeModulesFit(pkg: { dependencies?: Record<string, string>; devDepende
     const installed = (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
     return installed.split('.')[0] === range.replace(/^[\^~]/, '').split('.')[0];
   });
+}
+
+/** A shallow clone lacks the legacy commit: fetch just that commit from origin, or say what to do. */
+function ensureCommit(): void {
+  const has = () => {
+    try {
+      execFileSync('git', ['-C', repoRoot, 'cat-file', '-e', `${LEGACY_COMMIT}^{commit}`], { stdio: 'ignore' });
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (has()) return;
+  try {
+    execFileSync('git', ['-C', repoRoot, 'fetch', '--quiet', '--depth=1', 'origin', LEGACY_COMMIT], { stdio: 'pipe' });
+  } catch (err) {
+    throw new Error(`the legacy commit ${LEGACY_COMMIT} (0.1.0) is not in this clone and could not be fetched from origin (${(err as Error).message.split('\n')[0]}); clone with full history`);
+  }
 }
 
 function alive(pid: number): boolean {
@@ -62,7 +80,7 @@ async function lock(file: string): Promise<() => void> {
  * for the lock; later ones find the finished folder.
  */
 export async function legacyBuild(): Promise<LegacyBuild> {
-  const dir = join(tmpdir(), `oxk-legacy-${LEGACY_COMMIT}`);
+  const dir = join(tmpdir(), `oxk-legacy-${LEGACY_COMMIT.slice(0, 12)}`);
   const result: LegacyBuild = {
     dir,
     bin: join(dir, 'dist', 'cli', 'oxk.js'),
@@ -77,6 +95,7 @@ export async function legacyBuild(): Promise<LegacyBuild> {
     const work = `${dir}.tmp-${process.pid}`;
     rmSync(work, { recursive: true, force: true });
     mkdirSync(work, { recursive: true });
+    ensureCommit();
     const archive = execFileSync('git', ['-C', repoRoot, 'archive', LEGACY_COMMIT], { maxBuffer: 512 * 1024 * 1024 });
     execFileSync('tar', ['-x', '-C', work], { input: archive });
     const pkg = JSON.parse(readFileSync(join(work, 'package.json'), 'utf8')) as Parameters<typeof nodeModulesFit>[0];
