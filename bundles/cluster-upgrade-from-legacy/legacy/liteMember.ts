@@ -59,7 +59,7 @@ export class LegacyLiteMember {
     this.peers.handle(LegacyService.LEAVE, (from) => this.memberGone(from, 'it left'));
     this.peers.handle(LegacyService.LIST, (from, p) => this.acceptList(from, p as { v: number; members: LegacyMember[] }));
     this.peers.handle(LegacyService.NOT_MEMBER, (from) => this.lost(`legacy member ${this.addressOf(from)} says the bridge is no longer in its cluster`));
-    this.peers.handle(LegacyService.PARTITION, (_from, p) => this.acceptTable(p as { t?: string; w?: { v: number; m: string[]; r: number[][] } }));
+    this.peers.handle(LegacyService.PARTITION, (from, p) => this.acceptTable(from, p as { t?: string; w?: { v: number; m: string[]; r: number[][] } }));
     this.peers.onLost = (id, reason) => this.memberGone(id, `connection lost (${reason})`);
   }
 
@@ -154,10 +154,11 @@ export class LegacyLiteMember {
     this.listArrived?.();
   }
 
-  private acceptTable(msg: { t?: string; w?: { v: number; m: string[]; r: number[][] } }): void {
+  /** As 0.1.0 takes a table: a newer one, or any from the master (a new master's versions start again). */
+  private acceptTable(from: string, msg: { t?: string; w?: { v: number; m: string[]; r: number[][] } }): void {
     if (msg?.t !== 'table' || !msg.w || !Array.isArray(msg.w.r)) return;
     const { v, m, r } = msg.w;
-    if (v <= this.tableVersion && this.replicas.length > 0) return;
+    if (v <= this.tableVersion && from !== this.members[0]?.id) return;
     this.tableVersion = v;
     this.replicas = r.map((list) => list.map((i) => m[i]!));
   }
@@ -183,6 +184,10 @@ export class LegacyLiteMember {
   private lost(why: string): void {
     if (this.stopped || !this.joined) return;
     this.joined = false;
+    // The cluster joined next may be a new one (its members restarted): its lists and tables count from 1 again.
+    this.listVersion = 0;
+    this.tableVersion = -1;
+    this.replicas = [];
     this.logger.warn(`legacy bridge lost cluster "${this.clusterName}": ${why}; joining again`);
     const retry = (): void => {
       if (this.stopped || this.joined) return;
