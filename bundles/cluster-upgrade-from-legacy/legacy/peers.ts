@@ -33,8 +33,6 @@ export class LegacyPeers {
   private closed = false;
   /** Told when a member's last connection closes. */
   onLost: (memberId: string, reason: string) => void = () => undefined;
-  /** Told of every completed handshake (the peer's view of its cluster). */
-  onHandshake: (result: LegacyHandshakeResult) => void = () => undefined;
 
   constructor(private readonly identity: () => LegacyIdentity, private readonly bindHost: string, private readonly logger: Logger) {}
 
@@ -144,7 +142,6 @@ export class LegacyPeers {
       if (!this.closed) this.onLost(id, reason);
     });
     for (const f of result.backlog) this.receive(conn, f);
-    this.onHandshake(result);
   }
 
   private failCalls(memberId: string | undefined, why: string): void {

@@ -11,7 +11,7 @@ const RETRY_MARK = '[retry]';
 const ATTEMPT_TIMEOUT_MS = 2500;
 
 /** 0.1.0's `partitionOf`: FNV-1a over the UTF-16 code units. */
-export function legacyPartitionOf(key: string, count: number): number {
+function legacyPartitionOf(key: string, count: number): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < key.length; i++) {
     h ^= key.charCodeAt(i);
@@ -21,8 +21,6 @@ export function legacyPartitionOf(key: string, count: number): number {
 }
 
 export interface Published {
-  /** The ring sequence the owner gave the message. */
-  sequence: number;
   /** The legacy member that owns the topic's partition and took the message. */
   owner: string;
 }
@@ -54,7 +52,7 @@ export async function publishToLegacyTopic(member: LegacyLiteMember, topic: stri
       const timeout = Math.max(1, Math.min(ATTEMPT_TIMEOUT_MS, deadline - Date.now()));
       const [[ok, value]] = await member.peers.request<[number, unknown][]>(ownerId, owner, OPS_SERVICE, [[TOPIC_SERVICE, p, op, attempt]], timeout);
       if (!ok) throw new Error(String(value));
-      return { sequence: Number((value as unknown[])[0]), owner };
+      return { owner };
     } catch (err) {
       const message = (err as Error).message;
       lastError = `partition ${p} owner ${owner}: ${message.replace(RETRY_MARK, '').trim()}`;
