@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { Logger } from 'winston';
-import type { ConfigFiles } from './config/configFiles.js';
+import type { ConfigEntry, ConfigFiles } from './config/configFiles.js';
 import type { KernelEvents } from './events.js';
 import type { ContributionsView, DeclaredContribution, ExtensionPoint } from './extensionPoint.js';
 import type { ServiceToken } from './serviceToken.js';
@@ -39,6 +39,12 @@ export interface PropertySpec<T = unknown> {
 }
 
 export type ConfigSchema = Record<string, PropertySpec>;
+
+/**
+ * Every property the node reads, as written (files, then `--set`), by key: for a rule that involves
+ * another bundle's keys (read only; the owning bundle's schema gives a value its meaning and default).
+ */
+export type RawProperties = ReadonlyMap<string, ConfigEntry>;
 export type ConfigValues<S extends ConfigSchema> = { [K in keyof S]: S[K]['default'] };
 
 /** The typed, validated view of a bundle's own properties. */
@@ -138,7 +144,7 @@ interface ManifestBase<S extends ConfigSchema> {
    * Rules across keys, run by `oxk config check`, by start and before a live change is applied.
    * Returns problems, each `file:line key: reason` (`config.origin(key)` gives `file:line`).
    */
-  validate?(config: BundleConfig<S>): readonly string[] | void;
+  validate?(config: BundleConfig<S>, raw: RawProperties): readonly string[] | void;
   /** Told of reloadable properties that changed while ACTIVE; a throw refuses the change (the old values stay). */
   updated?(changes: readonly ConfigChange[], ctx: BundleContext<S>): Promise<void> | void;
   /** CLI contributions: subcommands this bundle adds to `oxk`. */

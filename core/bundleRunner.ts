@@ -14,7 +14,7 @@ import { type KernelCore, setState, type Slot } from './slot.js';
 export function checkBundleConfig(bundle: Bundle, values: ReadonlyMap<string, ConfigEntry>): { config: BundleConfig<ConfigSchema>; problems: string[]; notes: string[] } {
   const resolved = resolveBundleConfig(bundle.config ?? {}, values);
   const problems = resolved.problems.map((p) => p.message);
-  if (problems.length === 0) problems.push(...runValidate(bundle, resolved.config));
+  if (problems.length === 0) problems.push(...runValidate(bundle, resolved.config, values));
   return { config: resolved.config, problems, notes: resolved.notes };
 }
 

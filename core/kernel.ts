@@ -241,6 +241,7 @@ export class Kernel implements KernelService, KernelCore {
       version: s.loaded.bundle.version,
       state: s.state,
       reason: s.reason,
+      stoppedByOperator: s.stoppedByOperator && s.state !== BundleState.ACTIVE,
       builtIn: s.loaded.builtIn,
       requires: requiredTokens(s.loaded.bundle).map((t) => t.name),
       optionalRequires: optionalTokens(s.loaded.bundle).map((t) => t.name),

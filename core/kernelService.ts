@@ -8,6 +8,8 @@ export interface BundleInfo {
   state: BundleState;
   /** Why the bundle is UNRESOLVED, FAILED, or RESOLVED after a stop. */
   reason?: string;
+  /** Stopped on purpose through `stopBundle` (e.g. the legacy bridge once the update tasks ran): not a fault. */
+  stoppedByOperator: boolean;
   builtIn: boolean;
   requires: string[];
   optionalRequires: string[];

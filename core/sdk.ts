@@ -2,7 +2,7 @@
 export { BundleState, defineBundle, property } from './bundle.js';
 export type {
   Bundle, BundleConfig, BundleContext, BundleManifest, ConfigChange, ConfigSchema, DependencyMap, DepsManifest,
-  ListManifest, LiveBundleConfig, PropertySpec, Services,
+  ListManifest, LiveBundleConfig, PropertySpec, RawProperties, Services,
 } from './bundle.js';
 export { contribution, declaredContributions, extensionPoint } from './extensionPoint.js';
 export type { Contribution, ContributionListener, ContributionsView, DeclaredContribution, ExtensionPoint } from './extensionPoint.js';

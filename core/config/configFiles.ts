@@ -24,4 +24,6 @@ export interface ConfigFiles {
   file(path: string): ConfigFile | undefined;
   /** Files below a folder, e.g. `hazelcast/`. */
   under(folder: string): readonly ConfigFile[];
+  /** The global properties as the node read them at start: last file wins, then `--set`. */
+  readonly values: ReadonlyMap<string, ConfigEntry>;
 }

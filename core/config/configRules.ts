@@ -1,5 +1,5 @@
 import { closest } from 'fastest-levenshtein';
-import type { Bundle, BundleConfig, ConfigSchema } from '../bundle.js';
+import type { Bundle, BundleConfig, ConfigSchema, RawProperties } from '../bundle.js';
 import { usesDeps } from '../dependencies.js';
 import type { ConfigEntry } from './configFiles.js';
 import { where } from './configFolder.js';
@@ -55,10 +55,10 @@ export function unknownKeys(namespaces: readonly Namespace[], known: ReadonlySet
 }
 
 /** Runs a bundle's `validate` hook; a throw is a problem too. */
-export function runValidate<S extends ConfigSchema>(bundle: Bundle<S>, config: BundleConfig<S>): string[] {
+export function runValidate<S extends ConfigSchema>(bundle: Bundle<S>, config: BundleConfig<S>, raw: RawProperties): string[] {
   if (!bundle.validate) return [];
   try {
-    return [...(bundle.validate(config) ?? [])];
+    return [...(bundle.validate(config, raw) ?? [])];
   } catch (err) {
     return [`bundle ${bundle.name}: validate() threw: ${(err as Error).message}`];
   }

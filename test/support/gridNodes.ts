@@ -12,6 +12,8 @@ export interface GridNodeOptions {
   set?: Record<string, string | number | boolean>;
   /** Command prefix, e.g. `nsenter --net=...`. */
   wrap?: string[];
+  /** Another build's `dist/cli/oxk.js` (the legacy release); default: this one. */
+  bin?: string;
 }
 
 /** A grid node for the cluster tests: fast heartbeats (1 s, silent after 3 s), short probe interval. */
@@ -20,6 +22,7 @@ export function gridNode(o: GridNodeOptions): NodeProcess {
     configDir: o.configDir,
     label: o.route,
     wrap: o.wrap,
+    bin: o.bin,
     set: {
       'com.openexchange.server.backendRoute': o.route,
       'com.openexchange.connector.networkListenerHost': o.address,

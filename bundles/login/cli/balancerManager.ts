@@ -9,6 +9,8 @@ export interface BalancerMember {
   /** Apache's status flags, e.g. `Init Ok ` or `Init Dis Ok `. */
   status: string;
   disabled: boolean;
+  /** Requests in flight to it (`<httpd:busy>`), when this Apache reports them. */
+  busy: number | undefined;
 }
 
 interface Answer {
@@ -39,7 +41,7 @@ const tag = (xml: string, name: string) => new RegExp(`<httpd:${name}>([^<]*)</h
 const unescape = (s: string) => s.replaceAll('&amp;', '&').replaceAll('&lt;', '<').replaceAll('&gt;', '>').replaceAll('&quot;', '"').replaceAll('&#39;', "'");
 
 /** Every member of every balancer, from the XML view. */
-async function listMembers(managerUrl: string): Promise<BalancerMember[]> {
+export async function listMembers(managerUrl: string): Promise<BalancerMember[]> {
   const url = new URL(managerUrl);
   url.search = 'xml=1';
   const answer = await call(url, 'GET');
@@ -51,7 +53,8 @@ async function listMembers(managerUrl: string): Promise<BalancerMember[]> {
     const balancer = tag(b, 'name').replace(/^balancer:\/\//, '');
     for (const w of b.split('<httpd:worker>').slice(1)) {
       const status = tag(w, 'status');
-      members.push({ balancer, name: tag(w, 'name'), route: unescape(tag(w, 'route')), status, disabled: /\bDis\b/.test(status) });
+      const busy = tag(w, 'busy');
+      members.push({ balancer, name: tag(w, 'name'), route: unescape(tag(w, 'route')), status, disabled: /\bDis\b/.test(status), busy: busy === '' ? undefined : Number(busy) });
     }
   }
   return members;

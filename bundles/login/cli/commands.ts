@@ -1,6 +1,7 @@
 import { type Command, Option } from 'commander';
 import { apacheConf, type ApacheConfOptions, parseNode } from './apacheConf.js';
 import { setDisabled } from './balancerManager.js';
+import { addUpgradeCommand } from './upgrade/upgradeCommand.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -12,8 +13,9 @@ function fail(command: string, err: unknown): void {
 /** commander's values for `apache-conf`: the options' fields, with nodes and durations still text. */
 type ConfFlags = Omit<ApacheConfOptions, 'nodes' | 'retrySeconds' | 'timeoutSeconds'> & { node: string[]; retry: string; timeout: string };
 
-/** `oxk apache-conf`, `oxk drain`, `oxk undrain`. */
+/** `oxk apache-conf`, `oxk drain`, `oxk undrain`, `oxk upgrade`. */
 export function addApacheCommands(program: Command): void {
+  addUpgradeCommand(program);
   program
     .command('apache-conf')
     .description('print an Apache httpd 2.4 config that balances over the nodes, sticky on the JSESSIONID route')
