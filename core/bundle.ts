@@ -148,6 +148,7 @@ export interface ListManifest<S extends ConfigSchema = ConfigSchema> extends Man
   optionalRequires?: ServiceToken<unknown>[];
   deps?: undefined;
   optionalDeps?: undefined;
+  staticOptionalDeps?: undefined;
   start(ctx: BundleContext<S>): Promise<void> | void;
 }
 
@@ -158,6 +159,11 @@ export interface DepsManifest<S extends ConfigSchema = ConfigSchema, D extends D
   deps: D;
   /** Services used when present; they may come and go while the bundle runs (read them live or `ctx.track`). */
   optionalDeps?: O;
+  /**
+   * true: `optionalDeps` are taken once, at start (a transport built on the grid), so the bundle is
+   * stopped with their provider and started again with it, like the list form's `optionalRequires`.
+   */
+  staticOptionalDeps?: boolean;
   requires?: undefined;
   optionalRequires?: undefined;
   start(services: Services<D, O>, ctx: BundleContext<S>): Promise<void> | void;

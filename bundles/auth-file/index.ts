@@ -10,8 +10,9 @@ export default defineBundle({
   version: '1.0.0',
   description: 'Authentication against config/users.properties (name=scrypt hash)',
   provides: [AUTHENTICATION_SERVICE],
+  deps: {},
   commands: addPasswdCommand,
-  start(ctx) {
+  start(_services, ctx) {
     const file = ctx.files.file(USERS_FILE);
     const auth = new FileAuthenticator(file?.entries ?? []);
     if (auth.size === 0) ctx.logger.warn(`no users in ${USERS_FILE}: nobody can log in (add lines made by "oxk passwd NAME")`);

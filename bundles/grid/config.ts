@@ -12,6 +12,9 @@ export const gridConfig = {
   'com.openexchange.hazelcast.enabled': property({
     doc: 'Run the grid on this node; false: no grid service at all', format: 'Boolean', default: true,
   }),
+  'com.openexchange.hazelcast.jmx': property({
+    doc: 'Contribute the grid\'s MBeans (com.hazelcast:*) to the management bundle', format: 'Boolean', default: true,
+  }),
   'com.openexchange.hazelcast.group.name': property({
     doc: 'Cluster name; only nodes with the same name form a cluster (required unless the join is empty)', format: 'String', default: '',
   }),

@@ -1,5 +1,6 @@
 import { defineBundle } from '../../core/bundle.js';
-import { HTTP_SERVICE } from '../http/api.js';
+import { HEALTH_SECTIONS, type HealthSection } from '../http/api.js';
+import { MBEANS } from '../management/api.js';
 import { GRID_SERVICE } from './api.js';
 import { registerMapCommand } from './cli/mapCommand.js';
 import { ClusterNode } from './cluster/clusterNode.js';
@@ -10,12 +11,14 @@ import { readDataOptions } from './data/dataOptions.js';
 import { readMapConfigs } from './map/mapConfig.js';
 import { readTopicConfigs } from './topic/topicConfig.js';
 import { composeGridService } from './gridService.js';
+import { GridMBeans } from './management/gridMBeans.js';
+import type { GridService } from './api.js';
 
 export default defineBundle({
   name: 'grid',
   version: '1.0.0',
   description: 'The data grid: members, partitions, distributed maps and reliable topics',
-  optionalRequires: [HTTP_SERVICE],
+  deps: {},
   provides: [GRID_SERVICE],
   config: gridConfig,
   startTimeoutMs: 60_000,
@@ -31,7 +34,7 @@ export default defineBundle({
       return { problems: [(err as Error).message] };
     }
   },
-  async start(ctx) {
+  async start(_services, ctx) {
     if (!ctx.config.get('com.openexchange.hazelcast.enabled')) {
       ctx.logger.info('grid disabled by com.openexchange.hazelcast.enabled=false: this node runs no grid and provides no grid service');
       return;
@@ -50,27 +53,34 @@ export default defineBundle({
     });
     const grid = composeGridService(node, data!);
     ctx.register(GRID_SERVICE, grid);
-    ctx.getOptional(HTTP_SERVICE)?.addHealthSection('grid', () => {
-      const loss = grid.partitionLoss();
-      return {
-        up: node.joined,
-        details: {
-          members: node.view().members.length,
-          master: node.isMaster(),
-          clusterSafe: grid.isClusterSafe(),
-          address: node.local.address,
-          id: node.local.id,
-          cluster: node.clusterName,
-          memberListVersion: node.view().version,
-          memberAddresses: node.view().members.map((m) => m.address),
-          lite: node.local.lite,
-          // Data lost since this member started (clusterSafe only says whether the replicas are in sync now).
-          partitionsLost: loss.partitionsLost,
-          lastPartitionLossTime: loss.lastLossTime === undefined ? null : new Date(loss.lastLossTime).toISOString(),
-          lostPartitions: loss.lostPartitions,
-        },
-        publicFields: ['members', 'partitionsLost'],
-      };
-    });
+    ctx.contribute(HEALTH_SECTIONS, { name: 'grid', section: () => healthSection(node, grid) });
+    if (ctx.config.get('com.openexchange.hazelcast.jmx')) {
+      // Members, maps and topics come and go: management asks for the current set before every lookup.
+      ctx.contribute(MBEANS, { mbeans: () => new GridMBeans(grid).wanted() });
+    } else ctx.logger.info(`grid MBeans (com.hazelcast:*) off: com.openexchange.hazelcast.jmx=false (${ctx.config.origin('com.openexchange.hazelcast.jmx')})`);
   },
 });
+
+/** The grid's `/health` section: anyone sees the member count and losses, trusted callers the rest. */
+function healthSection(node: ClusterNode, grid: GridService): HealthSection {
+  const loss = grid.partitionLoss();
+  return {
+    up: node.joined,
+    details: {
+      members: node.view().members.length,
+      master: node.isMaster(),
+      clusterSafe: grid.isClusterSafe(),
+      address: node.local.address,
+      id: node.local.id,
+      cluster: node.clusterName,
+      memberListVersion: node.view().version,
+      memberAddresses: node.view().members.map((m) => m.address),
+      lite: node.local.lite,
+      // Data lost since this member started (clusterSafe only says whether the replicas are in sync now).
+      partitionsLost: loss.partitionsLost,
+      lastPartitionLossTime: loss.lastLossTime === undefined ? null : new Date(loss.lastLossTime).toISOString(),
+      lostPartitions: loss.lostPartitions,
+    },
+    publicFields: ['members', 'partitionsLost'],
+  };
+}

@@ -23,7 +23,6 @@ export class JcsCacheService implements CacheService, InvalidationSink {
   private readonly regions = new Map<string, Region>();
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly localListeners = new Set<(event: CacheInvalidation) => void>();
-  private readonly createdListeners = new Set<(region: Region) => void>();
   private transport: InvalidationTransport | undefined;
   private readonly now: () => number;
 
@@ -57,12 +56,6 @@ export class JcsCacheService implements CacheService, InvalidationSink {
   onLocalInvalidation(listener: (event: CacheInvalidation) => void): () => void {
     this.localListeners.add(listener);
     return () => this.localListeners.delete(listener);
-  }
-
-  /** Called for regions created later by `region(name)`. */
-  onRegionCreated(listener: (region: Region) => void): () => void {
-    this.createdListeners.add(listener);
-    return () => this.createdListeners.delete(listener);
   }
 
   receive(event: unknown, from: string): void {
@@ -106,7 +99,6 @@ export class JcsCacheService implements CacheService, InvalidationSink {
       timer.unref();
       this.timers.push(timer);
     }
-    for (const listener of this.createdListeners) listener(region);
     return region;
   }
 
