@@ -1,4 +1,3 @@
-import type { Command } from 'commander';
 import type { Logger } from 'winston';
 import type { ConfigFiles } from './config/configFiles.js';
 import type { KernelEvents } from './events.js';
@@ -136,8 +135,6 @@ interface ManifestBase<S extends ConfigSchema> {
   validate?(config: BundleConfig<S>): readonly string[] | void;
   /** Told of reloadable properties that changed while ACTIVE; a throw refuses the change (the old values stay). */
   updated?(changes: readonly ConfigChange[], ctx: BundleContext<S>): Promise<void> | void;
-  /** CLI contributions: subcommands this bundle adds to `oxk`. */
-  commands?: (program: Command) => void;
   stop?(ctx: BundleContext<S>): Promise<void> | void;
 }
 

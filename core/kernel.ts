@@ -228,6 +228,7 @@ export class Kernel implements KernelService, KernelCore {
       state: s.state,
       reason: s.reason,
       builtIn: s.loaded.builtIn,
+      source: s.loaded.source,
       requires: requiredTokens(s.loaded.bundle).map((t) => t.name),
       optionalRequires: optionalTokens(s.loaded.bundle).map((t) => t.name),
       provides: (s.loaded.bundle.provides ?? []).map((t) => t.name),

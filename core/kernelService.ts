@@ -9,6 +9,8 @@ export interface BundleInfo {
   /** Why the bundle is UNRESOLVED, FAILED, or RESOLVED after a stop. */
   reason?: string;
   builtIn: boolean;
+  /** Where the bundle was loaded from: `bundles/<name>` for a built-in one, the folder of a custom one. */
+  source: string;
   requires: string[];
   optionalRequires: string[];
   provides: string[];

@@ -1,3 +1,5 @@
+import { CLI_COMMANDS } from '../../core/cliCommands.js';
+import { contribution } from '../../core/extensionPoint.js';
 import { defineBundle } from '../../core/bundle.js';
 import { AUTHENTICATION_SERVICE } from './api.js';
 import { addPasswdCommand } from './passwdCommand.js';
@@ -11,7 +13,7 @@ export default defineBundle({
   description: 'Authentication against config/users.properties (name=scrypt hash)',
   provides: [AUTHENTICATION_SERVICE],
   deps: {},
-  commands: addPasswdCommand,
+  contributes: [contribution(CLI_COMMANDS, addPasswdCommand)],
   start(_services, ctx) {
     const file = ctx.files.file(USERS_FILE);
     const auth = new FileAuthenticator(file?.entries ?? []);

@@ -1,3 +1,5 @@
+import { CLI_COMMANDS } from '../../core/cliCommands.js';
+import { contribution } from '../../core/extensionPoint.js';
 import { defineBundle } from '../../core/bundle.js';
 import { HEALTH_SECTIONS, type HealthSection } from '../http/api.js';
 import { MBEANS } from '../management/api.js';
@@ -23,7 +25,7 @@ export default defineBundle({
   config: gridConfig,
   startTimeoutMs: 60_000,
   stopTimeoutMs: 30_000,
-  commands: (program) => registerMapCommand(program),
+  contributes: [contribution(CLI_COMMANDS, registerMapCommand)],
   // Bad map and topic settings are reported by `oxk config check` too; warnings are logged once, at start.
   checkFiles(files) {
     try {

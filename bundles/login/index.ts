@@ -1,3 +1,5 @@
+import { CLI_COMMANDS } from '../../core/cliCommands.js';
+import { contribution } from '../../core/extensionPoint.js';
 import { defineBundle, property } from '../../core/bundle.js';
 import { AUTHENTICATION_SERVICE } from '../auth-file/api.js';
 import { HTTP_ROUTES, type HttpRequest } from '../http/api.js';
@@ -51,7 +53,7 @@ export default defineBundle({
   description: 'HTTP login, logout, token login and whoami under /ajax, with JSESSIONID route cookies',
   deps: { sessiond: SESSIOND_SERVICE, auth: AUTHENTICATION_SERVICE },
   config,
-  commands: addApacheCommands,
+  contributes: [contribution(CLI_COMMANDS, addApacheCommands)],
   validate(config) {
     if (config.get('com.openexchange.cookie.sameSite') === 'None' && !config.get('com.openexchange.cookie.secure')) {
       return [`${config.origin('com.openexchange.cookie.sameSite')} com.openexchange.cookie.sameSite=None needs com.openexchange.cookie.secure=true (browsers drop such cookies otherwise)`];

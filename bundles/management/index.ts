@@ -1,7 +1,10 @@
+import { CLI_COMMANDS } from '../../core/cliCommands.js';
+import { contribution } from '../../core/extensionPoint.js';
 import { defineBundle } from '../../core/bundle.js';
 import { KERNEL_SERVICE } from '../../core/kernelService.js';
 import { MBEAN_SERVER, MBEANS, METRICS } from './api.js';
 import { managementConfig } from './config.js';
+import { registerRuntimeCommands } from './cli/runtimeCommands.js';
 import { registerStatsCommand } from './cli/statsCommand.js';
 import { followMBeans } from './contributedMBeans.js';
 import { jolokiaRoutes, metricsRoute } from './httpRoutes.js';
@@ -20,7 +23,7 @@ export default defineBundle({
   provides: [MBEAN_SERVER],
   extensionPoints: [MBEANS, METRICS],
   config: managementConfig,
-  commands: registerStatsCommand,
+  contributes: [contribution(CLI_COMMANDS, registerStatsCommand), contribution(CLI_COMMANDS, registerRuntimeCommands)],
   start(_services, ctx) {
     const server = new DefaultMBeanServer();
     for (const [name, mbean] of [...kernelMBeans(ctx.get(KERNEL_SERVICE), ctx.node), ...runtimeMBeans(ctx.node)]) server.register(name, mbean);
