@@ -118,6 +118,11 @@ interface ManifestBase<S extends ConfigSchema> {
   config?: S;
   /** Key prefixes this bundle owns (`com.openexchange.hazelcast.`): unknown keys under them are warned about. */
   namespaces?: string[];
+  /**
+   * Key prefixes that describe one item per file (the grid's `com.openexchange.hazelcast.configuration.map.`
+   * in `hazelcast/<map>.properties`): they stay out of the global namespace; the bundle reads them with `ctx.files`.
+   */
+  perFileKeys?: string[];
   /** Default for `kernel.bundles.<name>.enabled`; true when omitted. */
   enabledByDefault?: boolean;
   /** Deadlines for start and stop; defaults 30 s and 10 s. */

@@ -84,13 +84,18 @@ export class Kernel implements KernelService, KernelCore {
       }
       this.slots.set(loaded.bundle.name, { loaded, state: BundleState.INSTALLED, stoppedByOperator: false, waitingForProviders: false });
     }
+    this.folder = this.folder.withPerFileKeys(this.perFileKeys());
     this.applyEnabledSwitches();
     this.checkConfiguration();
     this.resolveOrder();
   }
 
   private readFolder(): ConfigFolder {
-    return ConfigFolder.load(this.options.configDir).withOverrides(this.options.overrides ?? []);
+    return ConfigFolder.load(this.options.configDir).withOverrides(this.options.overrides ?? []).withPerFileKeys(this.perFileKeys());
+  }
+
+  private perFileKeys(): string[] {
+    return [...this.slots.values()].flatMap((s) => s.loaded.bundle.perFileKeys ?? []);
   }
 
   private enabledBundles(): Bundle[] {

@@ -6,7 +6,7 @@ import { MBEANS } from '../management/api.js';
 import { GRID_SERVICE } from './api.js';
 import { registerMapCommand } from './cli/mapCommand.js';
 import { ClusterNode } from './cluster/clusterNode.js';
-import { clusterOptionsFromConfig } from './cluster/configOptions.js';
+import { clusterOptionsFromConfig, gridConfigProblems } from './cluster/configOptions.js';
 import { gridConfig } from './config.js';
 import { createDataLayer, type DataLayer } from './data/dataLayer.js';
 import { readDataOptions } from './data/dataOptions.js';
@@ -16,6 +16,8 @@ import { composeGridService } from './gridService.js';
 import { GridMBeans } from './management/gridMBeans.js';
 import type { GridService } from './api.js';
 
+type Key = keyof typeof gridConfig & string;
+
 export default defineBundle({
   name: 'grid',
   version: '1.0.0',
@@ -23,6 +25,13 @@ export default defineBundle({
   deps: {},
   provides: [GRID_SERVICE],
   config: gridConfig,
+  namespaces: ['com.openexchange.hazelcast.', 'hazelcast.'],
+  // One map or topic per file in hazelcast/: read with ctx.files, never global settings.
+  perFileKeys: ['com.openexchange.hazelcast.configuration.map.', 'com.openexchange.hazelcast.configuration.topic.'],
+  validate(config) {
+    if (!config.get('com.openexchange.hazelcast.enabled')) return [];
+    return gridConfigProblems((key) => config.get(key as Key), (key) => config.origin(key as Key));
+  },
   startTimeoutMs: 60_000,
   stopTimeoutMs: 30_000,
   contributes: [contribution(CLI_COMMANDS, registerMapCommand)],
@@ -41,7 +50,6 @@ export default defineBundle({
       ctx.logger.info('grid disabled by com.openexchange.hazelcast.enabled=false: this node runs no grid and provides no grid service');
       return;
     }
-    type Key = keyof typeof gridConfig & string;
     const get = (key: string) => ctx.config.get(key as Key);
     const origin = (key: string) => ctx.config.origin(key as Key);
     const node = new ClusterNode(clusterOptionsFromConfig(get, origin, ctx.node.route), ctx.logger);
@@ -49,12 +57,17 @@ export default defineBundle({
     // Cleanups run last-registered first: the node hands off partitions and leaves while the data layer still serves.
     ctx.onStop(() => data?.stop());
     ctx.onStop(() => node.stop());
-    const dataOptions = readDataOptions(get, origin, ctx.files, ctx.logger);
+    const dataOptions = readDataOptions(get, ctx.files, ctx.logger);
     await node.start(() => {
       data = createDataLayer(node, dataOptions, ctx.logger);
     });
     const grid = composeGridService(node, data!);
     ctx.register(GRID_SERVICE, grid);
+    // Reloadable: a live change of the heartbeat settings applies to the running failure detector.
+    ctx.config.onChange(() => node.setHeartbeatTimings({
+      heartbeatIntervalMs: ctx.config.get('hazelcast.heartbeat.interval.seconds') * 1000,
+      maxNoHeartbeatMs: ctx.config.get('hazelcast.max.no.heartbeat.seconds') * 1000,
+    }));
     ctx.contribute(HEALTH_SECTIONS, { name: 'grid', section: () => healthSection(node, grid) });
     if (ctx.config.get('com.openexchange.hazelcast.jmx')) {
       // Members, maps and topics come and go: management asks for the current set before every lookup.
