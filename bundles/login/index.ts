@@ -56,7 +56,7 @@ export default defineBundle({
   contributes: [contribution(CLI_COMMANDS, addApacheCommands)],
   validate(config) {
     if (config.get('com.openexchange.cookie.sameSite') === 'None' && !config.get('com.openexchange.cookie.secure')) {
-      return [`${config.origin('com.openexchange.cookie.sameSite')} com.openexchange.cookie.sameSite=None needs com.openexchange.cookie.secure=true (browsers drop such cookies otherwise)`];
+      return [`${config.origin('com.openexchange.cookie.sameSite')} com.openexchange.cookie.sameSite: None needs com.openexchange.cookie.secure=true (browsers drop such cookies otherwise)`];
     }
     return [];
   },
