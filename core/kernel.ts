@@ -232,6 +232,7 @@ export class Kernel implements KernelService, KernelCore {
       version: s.loaded.bundle.version,
       state: s.state,
       reason: s.reason,
+      stoppedByOperator: s.stoppedByOperator,
       builtIn: s.loaded.builtIn,
       source: s.loaded.source,
       requires: requiredTokens(s.loaded.bundle).map((t) => t.name),

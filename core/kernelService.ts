@@ -8,6 +8,8 @@ export interface BundleInfo {
   state: BundleState;
   /** Why the bundle is UNRESOLVED, FAILED, or RESOLVED after a stop. */
   reason?: string;
+  /** Stopped by hand (`stopBundle`) and not started since: not running on purpose. */
+  stoppedByOperator: boolean;
   builtIn: boolean;
   /** Where the bundle was loaded from: `bundles/<name>` for a built-in one, the folder of a custom one. */
   source: string;

@@ -9,7 +9,7 @@ function publicOnly(details: Record<string, unknown>, publicFields: readonly str
 }
 
 /**
- * `GET /health`: 200 UP once every enabled bundle is ACTIVE and every section is up, else 503.
+ * `GET /health`: 200 UP once every enabled bundle is ACTIVE (or stopped by an operator) and every section is up, else 503.
  * Loopback callers and callers a trust check accepts see everything; anyone else sees the status,
  * bundle counts and each section's public fields (counts), nothing that names the cluster or its members.
  */
@@ -21,7 +21,8 @@ export function healthReply(kernel: KernelService, connector: HttpConnector, req
   for (const b of kernel.bundles()) {
     bundles[b.name] = b.state;
     if (b.state === BundleState.ACTIVE) active += 1;
-    if (b.state !== BundleState.ACTIVE && b.state !== BundleState.DISABLED) up = false;
+    // A bundle an operator stopped is off on purpose, like a disabled one; one stopped with its provider is not.
+    if (b.state !== BundleState.ACTIVE && b.state !== BundleState.DISABLED && !b.stoppedByOperator) up = false;
   }
   const json: Record<string, unknown> = { status: 'UP', bundles: full ? bundles : { total: Object.keys(bundles).length, active } };
   for (const [name, section] of connector.healthSections()) {

@@ -84,6 +84,9 @@ describe('a custom bundle controlled on a running node with oxk bundle', () => {
     assert.equal(res.status, 503);
     assert.deepEqual(await res.json(), { error: 'bundle "widgets" is stopped: /widgets is not available until it is started again', code: 'BUNDLE_STOPPED' });
     assert.deepEqual(await widgetsVisible(), { route: 503, health: false, mbean: 404, metric: false });
+    const health = await fetch(`${BASE}/health`);
+    const body = (await health.json()) as { status: string; bundles: Record<string, string> };
+    assert.deepEqual([health.status, body.status, body.bundles.widgets], [200, 'UP', 'RESOLVED'], 'a bundle stopped by an operator is off on purpose: the node stays UP');
 
     const start = await runOxk(['bundle', 'start', 'widgets', ...CREDENTIALS]);
     assert.equal(start.code, 0, start.stderr);
