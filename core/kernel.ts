@@ -57,6 +57,15 @@ export class Kernel implements KernelService, KernelCore {
     return this.liveOverrides.size ? new Map([...this.folder.values, ...this.liveOverrides]) : this.folder.values;
   }
 
+  kernelSetting(key: string): unknown {
+    // The log level may have been changed live: the logger says what is in effect.
+    return key === 'kernel.log.level' ? this.logger.level : resolveBundleConfig(kernelSchema, this.values()).config.get(key as keyof typeof kernelSchema);
+  }
+
+  applyKernelSetting(key: string, value: unknown): void {
+    if (key === 'kernel.log.level') this.logger.level = String(value);
+  }
+
   /** Reads the config folder, loads built-in and custom bundles, validates every enabled bundle's config. */
   async load(): Promise<void> {
     try {
@@ -71,7 +80,7 @@ export class Kernel implements KernelService, KernelCore {
     this.problems.push(...own.problems.map((p) => p.message));
     const route = own.problems.length ? 'OX0' : own.config.get('com.openexchange.server.backendRoute');
     this.node = { configDir: this.options.configDir, route, startedAt: Date.now() };
-    this.logger = this.options.logger ?? createRootLogger(route);
+    this.logger = this.options.logger ?? createRootLogger(route, own.problems.length ? undefined : own.config.get('kernel.log.level'));
 
     const builtIn = this.options.bundles ? { bundles: this.options.bundles, errors: [] } : await loadBuiltInBundles();
     const custom = await loadCustomBundles(own.config.get('kernel.bundles.path'), this.options.configDir);

@@ -142,4 +142,25 @@ describe('a custom bundle controlled on a running node with oxk bundle', () => {
     const states = JSON.parse((await runOxk(['bundle', 'list', '--json', ...CREDENTIALS])).stdout) as { name: string; state: string }[];
     assert.deepEqual(states.filter((b) => ['sessiond', 'login'].includes(b.name)).map((b) => b.state), ['ACTIVE', 'ACTIVE']);
   });
+
+  it('config set kernel.log.level applies to the running node; a bad level and a start-up-only kernel key are refused', async () => {
+    const quiet = await runOxk(['config', 'set', 'kernel.log.level=warn', ...CREDENTIALS]);
+    assert.equal(quiet.code, 0, quiet.stderr);
+    assert.equal(quiet.stdout, 'kernel.log.level: info -> warn (bundle kernel)\n');
+    const seen = node.lines.length;
+    assert.equal((await runOxk(['bundle', 'restart', 'widgets', ...CREDENTIALS])).code, 0);
+    assert.doesNotMatch(node.lines.slice(seen).join('\n'), /INFO .*starting bundle widgets/, 'info lines are off at level warn');
+    const loud = await runOxk(['config', 'set', 'kernel.log.level=info', ...CREDENTIALS]);
+    assert.equal(loud.code, 0, loud.stderr);
+    const again = node.lines.length;
+    assert.equal((await runOxk(['bundle', 'restart', 'widgets', ...CREDENTIALS])).code, 0);
+    assert.match(node.lines.slice(again).join('\n'), /INFO .*starting bundle widgets/);
+
+    const bad = await runOxk(['config', 'set', 'kernel.log.level=chatty', ...CREDENTIALS]);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /^refused kernel\.log\.level \(bundle kernel\): setConfig kernel\.log\.level: must be one of/m);
+    const fixed = await runOxk(['config', 'set', 'kernel.bundles.path=/elsewhere', ...CREDENTIALS]);
+    assert.equal(fixed.code, 1);
+    assert.match(fixed.stderr, /kernel\.bundles\.path is read when the node starts: restart the node to change it/);
+  });
 });
