@@ -93,6 +93,12 @@ export interface BundleContext<S extends ConfigSchema = ConfigSchema> {
   contributions<T>(point: ExtensionPoint<T>): ContributionsView<T>;
   /** Runs after `stop`, last registered first: the place to close sockets and timers. */
   onStop(cleanup: () => unknown): void;
+  /**
+   * Called when `oxk config reload` read the config folder again while the bundle runs: apply what
+   * you can of your own files (`cache.ccf`); a throw refuses it (logged and reported, keep what you
+   * had). Without a listener, file changes take effect when the bundle starts again.
+   */
+  onFilesReloaded(listener: (files: ConfigFiles) => Promise<void> | void): void;
 }
 
 /** The services a bundle depends on, by the names it gives them: `{ http: HTTP_SERVICE }`. */

@@ -3,6 +3,7 @@ import { BundleState } from './bundle.js';
 import { checkBundleConfig } from './bundleRunner.js';
 import { resolveBundleConfig } from './config/bundleConfig.js';
 import type { ConfigEntry } from './config/configFiles.js';
+import type { ConfigFolder } from './config/configFolder.js';
 import { withDeadline } from './deadline.js';
 import { kernelSchema } from './kernelConfig.js';
 import type { ConfigUpdateReport } from './kernelService.js';
@@ -118,6 +119,23 @@ export class ConfigAdmin {
     }
     for (const plan of plans.filter((p) => !p.refusal)) await this.execute(plan, report);
     return report;
+  }
+
+  /** Hands the folder read again to the `onFilesReloaded` listeners of every ACTIVE bundle; a throw is a refusal named `(files)`. */
+  async reloadFiles(files: ConfigFolder, report: ConfigUpdateReport): Promise<void> {
+    for (const slot of this.core.started) {
+      const bundle = slot.loaded.bundle;
+      const timeout = bundle.stopTimeoutMs ?? 10_000;
+      for (const listener of slot.context?.filesListeners ?? []) {
+        try {
+          await withDeadline(listener(files), timeout, `a files listener did not return within ${timeout} ms`);
+        } catch (err) {
+          const reason = `bundle "${bundle.name}" refused the files: ${(err as Error).message}`;
+          report.refused.push({ bundle: bundle.name, key: '(files)', reason });
+          this.core.logger.warn(reason);
+        }
+      }
+    }
   }
 
   /** A kernel property: a reloadable one is checked and applied (`core.applyKernelSetting`), any other refused. True when applied. */

@@ -231,7 +231,9 @@ export class Kernel implements KernelService, KernelCore {
       this.folder = folder;
       this.liveOverrides.clear();
       for (const w of this.unknownKeys(this.folder.values)) this.logger.warn(w);
-      return this.configAdmin.reload(this.folder.values, previous, options.restart ?? false);
+      const report = await this.configAdmin.reload(this.folder.values, previous, options.restart ?? false);
+      await this.configAdmin.reloadFiles(this.folder, report);
+      return report;
     });
   }
 

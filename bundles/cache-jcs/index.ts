@@ -101,6 +101,12 @@ export default defineBundle({
     if (enabled) await attachInvalidation(ctx, peers, service, model.lateral);
     else ctx.logger.info('com.openexchange.caching.jcs.enabled=false: regions hold nothing');
 
+    // Sizes and lifetimes of a cache.ccf read again (oxk config reload) apply to the live regions.
+    ctx.onFilesReloaded((files) => {
+      const next = files.file('cache.ccf');
+      const changed = service.reconfigure(next ? parseCcf(next) : emptyCcfModel());
+      if (changed.length) ctx.logger.info(`cache.ccf reloaded: new settings for region(s) ${changed.join(', ')}`);
+    });
     // Regions are created on first use: management asks for the current set before every lookup.
     ctx.contribute(MBEANS, { mbeans: () => regionMBeans(service) });
     ctx.register(CACHE_SERVICE, service);

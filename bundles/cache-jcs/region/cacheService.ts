@@ -48,6 +48,22 @@ export class JcsCacheService implements CacheService, InvalidationSink {
     return [...this.regions.keys()];
   }
 
+  /**
+   * A cache.ccf read again (`oxk config reload`): every region takes its new sizes and lifetimes,
+   * regions made later the new defaults. Returns the names of the regions whose settings changed.
+   */
+  reconfigure(model: CcfModel): string[] {
+    this.options.model = model;
+    const changed: string[] = [];
+    for (const region of this.regions.values()) {
+      const next = this.effective(model.regions.get(region.name) ?? { ...model.defaults, name: region.name });
+      if (JSON.stringify(next) === JSON.stringify(region.settings)) continue;
+      region.reconfigure(next);
+      changed.push(region.name);
+    }
+    return changed;
+  }
+
   /** Every region, for management. */
   all(): Region[] {
     return [...this.regions.values()];
@@ -83,8 +99,13 @@ export class JcsCacheService implements CacheService, InvalidationSink {
     this.transport = undefined;
   }
 
+  /** With caching switched off, a region holds nothing. */
+  private effective(base: RegionSettings): RegionSettings {
+    return this.options.enabled === false ? { ...base, maxObjects: 0 } : base;
+  }
+
   private create(base: RegionSettings): Region {
-    const settings = this.options.enabled === false ? { ...base, maxObjects: 0 } : base;
+    const settings = this.effective(base);
     const region = new Region(settings, {
       now: this.now,
       issueRemoveOnPut: this.options.issueRemoveOnPut ?? false,
