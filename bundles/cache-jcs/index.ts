@@ -79,6 +79,7 @@ export default defineBundle({
   // The invalidation transport is built once on the grid (or the connector's address): the bundle stops and starts again with them.
   optionalDeps: { grid: GRID_SERVICE, http: HTTP_SERVICE },
   staticOptionalDeps: true,
+  namespaces: ['com.openexchange.caching.jcs.'],
   config,
   checkFiles(files) {
     const file = files.file('cache.ccf');

@@ -13,6 +13,7 @@ export default defineBundle({
   description: 'The HTTP connector: routes contributed by bundles, /health',
   provides: [HTTP_SERVICE],
   extensionPoints: [HTTP_ROUTES, HEALTH_SECTIONS, HEALTH_TRUST],
+  namespaces: ['com.openexchange.connector.'],
   deps: {},
   config: {
     'com.openexchange.connector.networkListenerHost': property({ doc: 'Address the connector listens on', format: 'String', default: '127.0.0.1' }),

@@ -52,6 +52,7 @@ export default defineBundle({
   version: '1.0.0',
   description: 'HTTP login, logout, token login and whoami under /ajax, with JSESSIONID route cookies',
   deps: { sessiond: SESSIOND_SERVICE, auth: AUTHENTICATION_SERVICE },
+  namespaces: ['com.openexchange.ajax.login.', 'com.openexchange.cookie.'],
   config,
   contributes: [contribution(CLI_COMMANDS, addApacheCommands)],
   validate(config) {

@@ -22,6 +22,7 @@ export default defineBundle({
   deps: {},
   provides: [MBEAN_SERVER],
   extensionPoints: [MBEANS, METRICS],
+  namespaces: ['com.openexchange.jolokia.'],
   config: managementConfig,
   contributes: [contribution(CLI_COMMANDS, registerStatsCommand), contribution(CLI_COMMANDS, registerRuntimeCommands)],
   start(_services, ctx) {

@@ -43,6 +43,7 @@ export default defineBundle({
   optionalDeps: { storage: SESSION_STORAGE },
   staticOptionalDeps: true,
   provides: [SESSIOND_SERVICE],
+  namespaces: ['com.openexchange.sessiond.'],
   config,
   start({ storage }, ctx) {
     const longLifeTimeMs = ctx.config.get('com.openexchange.sessiond.sessionLongLifeTime');
