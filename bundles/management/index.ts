@@ -8,6 +8,7 @@ import { registerRuntimeCommands } from './cli/runtimeCommands.js';
 import { registerStatsCommand } from './cli/statsCommand.js';
 import { followMBeans } from './contributedMBeans.js';
 import { jolokiaRoutes, metricsRoute } from './httpRoutes.js';
+import { BundleEventLog } from './mbeans/bundleEventLog.js';
 import { kernelMBeans } from './mbeans/kernelMBeans.js';
 import { MetricsControl } from './mbeans/metricsMBean.js';
 import { runtimeMBeans } from './mbeans/runtimeMBeans.js';
@@ -27,7 +28,10 @@ export default defineBundle({
   contributes: [contribution(CLI_COMMANDS, registerStatsCommand), contribution(CLI_COMMANDS, registerRuntimeCommands)],
   start(_services, ctx) {
     const server = new DefaultMBeanServer();
-    for (const [name, mbean] of [...kernelMBeans(ctx.get(KERNEL_SERVICE), ctx.node), ...runtimeMBeans(ctx.node)]) server.register(name, mbean);
+    const kernel = ctx.get(KERNEL_SERVICE);
+    const events = new BundleEventLog(kernel.events);
+    ctx.onStop(() => events.close());
+    for (const [name, mbean] of [...kernelMBeans(kernel, ctx.node, events), ...runtimeMBeans(ctx.node)]) server.register(name, mbean);
     const metrics = new MetricsControl();
     server.register('com.openexchange.management:type=Metrics', metrics.mbean());
     followMBeans(ctx, server);

@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { customBundleFolder, esmPackage } from '../support/customBundles.js';
 import { on } from '../support/kernelNode.js';
+import { oxkBin } from '../support/paths.js';
 import { killAll, NodeProcess } from '../support/nodeProcess.js';
 import { runOxk } from '../support/runCli.js';
 import { tempConfig } from '../support/tempConfig.js';
+import { waitFor } from '../support/waitFor.js';
 
 // Own addresses: 127.0.18.1 (the node).
 const HOST = '127.0.18.1';
@@ -162,5 +165,20 @@ describe('a custom bundle controlled on a running node with oxk bundle', () => {
     const fixed = await runOxk(['config', 'set', 'kernel.bundles.path=/elsewhere', ...CREDENTIALS]);
     assert.equal(fixed.code, 1);
     assert.match(fixed.stderr, /kernel\.bundles\.path is read when the node starts: restart the node to change it/);
+  });
+
+  it('bundle list --watch prints the table, then every state change as it happens', async () => {
+    const watch = spawn(process.execPath, [oxkBin, 'bundle', 'list', '--watch', ...CREDENTIALS], { stdio: ['ignore', 'pipe', 'pipe'] });
+    cleanups.push(() => watch.kill('SIGKILL'));
+    let out = '';
+    watch.stdout.on('data', (c: Buffer) => { out += c.toString(); });
+    await waitFor('the first table', () => /^widgets\s+2\.1\.0\s+ACTIVE/m.test(out), 15_000);
+    assert.equal((await runOxk(['bundle', 'stop', 'widgets', ...CREDENTIALS])).code, 0);
+    await waitFor('the stop seen', () => /Z widgets: STOPPING -> RESOLVED \(stopped by an operator\)$/m.test(out), 15_000);
+    assert.match(out, /Z widgets: ACTIVE -> STOPPING \(stopped by an operator\)$/m, 'every transition, from the kernel events');
+    assert.equal((await runOxk(['bundle', 'start', 'widgets', ...CREDENTIALS])).code, 0);
+    await waitFor('the start seen', () => /Z widgets: STARTING -> ACTIVE$/m.test(out), 15_000);
+    assert.match(out, /Z widgets: RESOLVED -> STARTING$/m);
+    watch.kill('SIGTERM');
   });
 });

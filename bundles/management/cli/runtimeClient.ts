@@ -47,6 +47,22 @@ export async function remoteBundles(target: JolokiaTarget): Promise<RemoteBundle
   })).sort((a, b) => a.name.localeCompare(b.name));
 }
 
+export interface RemoteBundleEvent {
+  seq: number;
+  time: string;
+  bundle: string;
+  from: string;
+  to: string;
+  reason: string;
+}
+
+/** The node's recent bundle state changes (kernel events), numbered, oldest first. */
+export async function remoteBundleEvents(target: JolokiaTarget): Promise<RemoteBundleEvent[]> {
+  const [answer] = await bulk(target, [{ type: 'read', mbean: `${KERNEL}:type=Kernel`, attribute: 'BundleEvents' }]);
+  if (answer.status !== 200) throw new JolokiaClientError(`reading the bundle events of ${target.url} failed: ${reason(answer.error)}`);
+  return answer.value as RemoteBundleEvent[];
+}
+
 /** Runs `start`, `stop` or `restart` on a bundle; an unknown name is refused with the known ones. */
 export async function bundleOperation(target: JolokiaTarget, operation: 'start' | 'stop' | 'restart', name: string): Promise<LifecycleAnswer> {
   const known = (await remoteBundles(target)).map((b) => b.name);

@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
 import { JolokiaClientError } from './jolokiaClient.js';
-import { bundleOperation, type ConfigAnswer, configOperation, type RemoteBundle, remoteBundles } from './runtimeClient.js';
+import { bundleOperation, type ConfigAnswer, configOperation, type RemoteBundle, remoteBundleEvents, remoteBundles } from './runtimeClient.js';
 import { type ConnectionOptions, resolveTarget, withConnectionOptions } from './statsCommand.js';
 import { table } from './statsFormat.js';
 
-const WATCH_INTERVAL_MS = 1000;
+const WATCH_INTERVAL_MS = 500;
 
 /** Runs a command body; a failure to reach or convince the node is one line on stderr and exit code 1. */
 function reported(command: string, body: (...args: any[]) => Promise<void>): (...args: any[]) => Promise<void> {
@@ -28,22 +28,20 @@ function bundleTable(bundles: RemoteBundle[]): string {
   return `${table(['bundle', 'version', 'state', 'origin', 'requires (? optional)', 'reason'], rows)}\n`;
 }
 
-/** `--watch`: the table once, then a line for every state change seen by polling the node. */
+/** `--watch`: the table once, then every bundle state change from the node's kernel events, polled. */
 async function watch(options: ConnectionOptions, json: boolean): Promise<void> {
   const target = resolveTarget(options);
-  let last = new Map<string, string>();
-  for (let first = true; ; first = false) {
-    const bundles = await remoteBundles(target);
-    if (first) process.stdout.write(json ? `${JSON.stringify(bundles)}\n` : bundleTable(bundles));
-    for (const b of bundles) {
-      const before = last.get(b.name);
-      if (!first && before !== b.state) {
-        const change = { time: new Date().toISOString(), bundle: b.name, from: before ?? null, to: b.state, reason: b.reason };
-        process.stdout.write(json ? `${JSON.stringify(change)}\n` : `${change.time} ${b.name}: ${before ?? '-'} -> ${b.state}${b.reason ? ` (${b.reason})` : ''}\n`);
-      }
-    }
-    last = new Map(bundles.map((b) => [b.name, b.state]));
+  const [bundles, before] = await Promise.all([remoteBundles(target), remoteBundleEvents(target)]);
+  process.stdout.write(json ? `${JSON.stringify(bundles)}\n` : bundleTable(bundles));
+  let last = before.at(-1)?.seq ?? 0;
+  for (;;) {
     await new Promise((resolve) => setTimeout(resolve, WATCH_INTERVAL_MS));
+    const events = (await remoteBundleEvents(target)).filter((e) => e.seq > last);
+    if (events.length && events[0].seq > last + 1) process.stdout.write(`(${events[0].seq - last - 1} earlier changes were not seen)\n`);
+    for (const e of events) {
+      process.stdout.write(json ? `${JSON.stringify(e)}\n` : `${e.time} ${e.bundle}: ${e.from} -> ${e.to}${e.reason ? ` (${e.reason})` : ''}\n`);
+    }
+    last = events.at(-1)?.seq ?? last;
   }
 }
 

@@ -1,6 +1,7 @@
 import type { BundleInfo, KernelService } from '../../../core/kernelService.js';
 import { type MBean, MBeanArgumentError, type MBeanOperation } from '../api.js';
 import { ObjectName } from '../server/objectName.js';
+import type { BundleEventLog } from './bundleEventLog.js';
 import { configMBean, refusedAsArgument } from './kernelConfigMBean.js';
 
 export const KERNEL_DOMAIN = 'com.openexchange.kernel';
@@ -21,7 +22,7 @@ function lifecycleOperation(name: 'start' | 'stop' | 'restart', bundle: string, 
  * `com.openexchange.kernel:type=Kernel`, `type=Config` and one `type=Bundle,name=<bundle>` per bundle,
  * read live from the kernel; the bundle MBeans start, stop and restart their bundle (`oxk bundle`).
  */
-export function kernelMBeans(kernel: KernelService, node: { route: string; startedAt: number }): [string, MBean][] {
+export function kernelMBeans(kernel: KernelService, node: { route: string; startedAt: number }, events: BundleEventLog): [string, MBean][] {
   const find = (name: string): BundleInfo | undefined => kernel.bundles().find((b) => b.name === name);
   const byState = (state: string) => kernel.bundles().filter((b) => b.state === state).length;
   const overview: MBean = {
@@ -35,6 +36,7 @@ export function kernelMBeans(kernel: KernelService, node: { route: string; start
       { name: 'ActiveBundleCount', type: 'int', description: 'Bundles in state ACTIVE', get: () => byState('ACTIVE') },
       { name: 'FailedBundleCount', type: 'int', description: 'Bundles in state FAILED', get: () => byState('FAILED') },
       { name: 'BundleStates', type: 'java.util.Map', description: 'State of each bundle', get: () => Object.fromEntries(kernel.bundles().map((b) => [b.name, b.state])) },
+      { name: 'BundleEvents', type: 'java.util.List', description: 'The last bundle state changes, numbered (seq), oldest first: oxk bundle list --watch', get: () => events.recent() },
     ],
     operations: [{
       name: 'bundleState',
