@@ -1,4 +1,3 @@
-import type { Command } from 'commander';
 import type { Logger } from 'winston';
 import type { ConfigEntry, ConfigFiles } from './config/configFiles.js';
 import type { KernelEvents } from './events.js';
@@ -100,6 +99,12 @@ export interface BundleContext<S extends ConfigSchema = ConfigSchema> {
   contributions<T>(point: ExtensionPoint<T>): ContributionsView<T>;
   /** Runs after `stop`, last registered first: the place to close sockets and timers. */
   onStop(cleanup: () => unknown): void;
+  /**
+   * Called when `oxk config reload` read the config folder again while the bundle runs: apply what
+   * you can of your own files (`cache.ccf`); a throw refuses it (logged and reported, keep what you
+   * had). Without a listener, file changes take effect when the bundle starts again.
+   */
+  onFilesReloaded(listener: (files: ConfigFiles) => Promise<void> | void): void;
 }
 
 /** The services a bundle depends on, by the names it gives them: `{ http: HTTP_SERVICE }`. */
@@ -125,6 +130,11 @@ interface ManifestBase<S extends ConfigSchema> {
   config?: S;
   /** Key prefixes this bundle owns (`com.openexchange.hazelcast.`): unknown keys under them are warned about. */
   namespaces?: string[];
+  /**
+   * Key prefixes that describe one item per file (the grid's `com.openexchange.hazelcast.configuration.map.`
+   * in `hazelcast/<map>.properties`): they stay out of the global namespace; the bundle reads them with `ctx.files`.
+   */
+  perFileKeys?: string[];
   /** Default for `kernel.bundles.<name>.enabled`; true when omitted. */
   enabledByDefault?: boolean;
   /**
@@ -147,8 +157,6 @@ interface ManifestBase<S extends ConfigSchema> {
   validate?(config: BundleConfig<S>, raw: RawProperties): readonly string[] | void;
   /** Told of reloadable properties that changed while ACTIVE; a throw refuses the change (the old values stay). */
   updated?(changes: readonly ConfigChange[], ctx: BundleContext<S>): Promise<void> | void;
-  /** CLI contributions: subcommands this bundle adds to `oxk`. */
-  commands?: (program: Command) => void;
   stop?(ctx: BundleContext<S>): Promise<void> | void;
 }
 
@@ -159,6 +167,7 @@ export interface ListManifest<S extends ConfigSchema = ConfigSchema> extends Man
   optionalRequires?: ServiceToken<unknown>[];
   deps?: undefined;
   optionalDeps?: undefined;
+  staticOptionalDeps?: undefined;
   start(ctx: BundleContext<S>): Promise<void> | void;
 }
 
@@ -169,6 +178,11 @@ export interface DepsManifest<S extends ConfigSchema = ConfigSchema, D extends D
   deps: D;
   /** Services used when present; they may come and go while the bundle runs (read them live or `ctx.track`). */
   optionalDeps?: O;
+  /**
+   * true: `optionalDeps` are taken once, at start (a transport built on the grid), so the bundle is
+   * stopped with their provider and started again with it, like the list form's `optionalRequires`.
+   */
+  staticOptionalDeps?: boolean;
   requires?: undefined;
   optionalRequires?: undefined;
   start(services: Services<D, O>, ctx: BundleContext<S>): Promise<void> | void;

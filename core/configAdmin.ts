@@ -1,7 +1,9 @@
 import type { Bundle, BundleConfig, ConfigChange, ConfigSchema } from './bundle.js';
 import { BundleState } from './bundle.js';
 import { checkBundleConfig } from './bundleRunner.js';
+import { resolveBundleConfig } from './config/bundleConfig.js';
 import type { ConfigEntry } from './config/configFiles.js';
+import type { ConfigFolder } from './config/configFolder.js';
 import { withDeadline } from './deadline.js';
 import { kernelSchema } from './kernelConfig.js';
 import type { ConfigUpdateReport } from './kernelService.js';
@@ -80,7 +82,8 @@ export class ConfigAdmin {
   async setConfig(key: string, value: string, restart: boolean, commit: (entry: ConfigEntry) => void): Promise<ConfigUpdateReport> {
     const report = emptyReport();
     if (key in kernelSchema) {
-      report.refused.push({ bundle: 'kernel', key, reason: `${key} is read when the node starts: restart the node to change it` });
+      const entry: ConfigEntry = { key, value, file: 'setConfig', line: 0 };
+      if (this.applyKernelChange(key as keyof typeof kernelSchema, new Map(this.core.values()).set(key, entry), report)) commit(entry);
       return report;
     }
     const owner = this.ownerOf(key);
@@ -104,8 +107,8 @@ export class ConfigAdmin {
   /** Applies `values` (the folder read again) to every bundle with a configuration. */
   async reload(values: ReadonlyMap<string, ConfigEntry>, previous: ReadonlyMap<string, ConfigEntry>, restart: boolean): Promise<ConfigUpdateReport> {
     const report = emptyReport();
-    for (const key of Object.keys(kernelSchema)) {
-      if (values.get(key)?.value !== previous.get(key)?.value) report.refused.push({ bundle: 'kernel', key, reason: `${key} is read when the node starts: restart the node to change it` });
+    for (const key of Object.keys(kernelSchema) as (keyof typeof kernelSchema)[]) {
+      if (values.get(key)?.value !== previous.get(key)?.value) this.applyKernelChange(key, values, report);
     }
     const plans = [...this.core.slots.values()].filter((s) => s.config).map((s) => this.plan(s, values, restart));
     for (const plan of plans) {
@@ -116,6 +119,45 @@ export class ConfigAdmin {
     }
     for (const plan of plans.filter((p) => !p.refusal)) await this.execute(plan, report);
     return report;
+  }
+
+  /** Hands the folder read again to the `onFilesReloaded` listeners of every ACTIVE bundle; a throw is a refusal named `(files)`. */
+  async reloadFiles(files: ConfigFolder, report: ConfigUpdateReport): Promise<void> {
+    for (const slot of this.core.started) {
+      const bundle = slot.loaded.bundle;
+      const timeout = bundle.stopTimeoutMs ?? 10_000;
+      for (const listener of slot.context?.filesListeners ?? []) {
+        try {
+          await withDeadline(listener(files), timeout, `a files listener did not return within ${timeout} ms`);
+        } catch (err) {
+          const reason = `bundle "${bundle.name}" refused the files: ${(err as Error).message}`;
+          report.refused.push({ bundle: bundle.name, key: '(files)', reason });
+          this.core.logger.warn(reason);
+        }
+      }
+    }
+  }
+
+  /** A kernel property: a reloadable one is checked and applied (`core.applyKernelSetting`), any other refused. True when applied. */
+  private applyKernelChange(key: keyof typeof kernelSchema, values: ReadonlyMap<string, ConfigEntry>, report: ConfigUpdateReport): boolean {
+    if (!kernelSchema[key].reloadable) {
+      report.refused.push({ bundle: 'kernel', key, reason: `${key} is read when the node starts: restart the node to change it` });
+      return false;
+    }
+    const { config, problems } = resolveBundleConfig(kernelSchema, values);
+    const own = problems.map((p) => p.message).filter((m) => m.includes(` ${key}: `));
+    if (own.length) {
+      report.refused.push({ bundle: 'kernel', key, reason: own.join('; ') });
+      this.core.logger.warn(`config ${key}: change refused: ${own.join('; ')}`);
+      return false;
+    }
+    const from = this.core.kernelSetting(key);
+    const to = config.get(key);
+    this.core.applyKernelSetting(key, to);
+    this.core.logger.info(`config ${key}: ${shown(from)} -> ${shown(to)} (kernel; applied)`);
+    this.core.events.emit('configChanged', { bundle: 'kernel', key, from: shown(from), to: shown(to) });
+    report.applied.push({ bundle: 'kernel', key, from: shown(from), to: shown(to) });
+    return true;
   }
 
   private masked(bundle: Bundle, c: ConfigChange): { from: string; to: string } {

@@ -17,6 +17,7 @@ import type { ServiceToken } from './serviceToken.js';
  */
 export class Context<S extends ConfigSchema = ConfigSchema> implements BundleContext<S> {
   readonly cleanups: (() => unknown)[] = [];
+  readonly filesListeners: ((files: ConfigFiles) => Promise<void> | void)[] = [];
   private readonly registrations: Registration[] = [];
   private readonly unsubscribes: (() => void)[] = [];
   private readonly scope = new Container();
@@ -106,9 +107,14 @@ export class Context<S extends ConfigSchema = ConfigSchema> implements BundleCon
     this.cleanups.push(cleanup);
   }
 
+  onFilesReloaded(listener: (files: ConfigFiles) => Promise<void> | void): void {
+    this.filesListeners.push(listener);
+  }
+
   /** Withdraws this run's services and contributions and drops its listeners (after it stopped or failed). */
   withdrawAll(): void {
     this.closed = true;
+    this.filesListeners.splice(0);
     for (const stop of this.unsubscribes.splice(0)) stop();
     for (const registration of this.registrations.splice(0).reverse()) registration.withdraw();
     this.config.clearListeners();

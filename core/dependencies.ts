@@ -22,10 +22,10 @@ export function optionalTokens(b: Bundle): ServiceToken<unknown>[] {
 
 /**
  * Services whose provider's stop must stop this bundle first: the required ones, and for the list
- * form the optional ones too, since `ctx.getOptional` hands them out once and cannot take them back.
+ * form (and `staticOptionalDeps`) the optional ones too, since they were handed out once and cannot be taken back.
  */
 export function staticTokens(b: Bundle): ServiceToken<unknown>[] {
-  return usesDeps(b) ? requiredTokens(b) : [...requiredTokens(b), ...optionalTokens(b)];
+  return usesDeps(b) && !b.staticOptionalDeps ? requiredTokens(b) : [...requiredTokens(b), ...optionalTokens(b)];
 }
 
 export function provides(b: Bundle, token: ServiceToken<unknown>): boolean {

@@ -57,6 +57,15 @@ export class Kernel implements KernelService, KernelCore {
     return this.liveOverrides.size ? new Map([...this.folder.values, ...this.liveOverrides]) : this.folder.values;
   }
 
+  kernelSetting(key: string): unknown {
+    // The log level may have been changed live: the logger says what is in effect.
+    return key === 'kernel.log.level' ? this.logger.level : resolveBundleConfig(kernelSchema, this.values()).config.get(key as keyof typeof kernelSchema);
+  }
+
+  applyKernelSetting(key: string, value: unknown): void {
+    if (key === 'kernel.log.level') this.logger.level = String(value);
+  }
+
   /** Reads the config folder, loads built-in and custom bundles, validates every enabled bundle's config. */
   async load(): Promise<void> {
     try {
@@ -71,7 +80,7 @@ export class Kernel implements KernelService, KernelCore {
     this.problems.push(...own.problems.map((p) => p.message));
     const route = own.problems.length ? 'OX0' : own.config.get('com.openexchange.server.backendRoute');
     this.node = { configDir: this.options.configDir, route, startedAt: Date.now() };
-    this.logger = this.options.logger ?? createRootLogger(route);
+    this.logger = this.options.logger ?? createRootLogger(route, own.problems.length ? undefined : own.config.get('kernel.log.level'));
 
     const builtIn = this.options.bundles ? { bundles: this.options.bundles, errors: [] } : await loadBuiltInBundles();
     const custom = await loadCustomBundles(own.config.get('kernel.bundles.path'), this.options.configDir);
@@ -84,13 +93,18 @@ export class Kernel implements KernelService, KernelCore {
       }
       this.slots.set(loaded.bundle.name, { loaded, state: BundleState.INSTALLED, stoppedByOperator: false, waitingForProviders: false });
     }
+    this.folder = this.folder.withPerFileKeys(this.perFileKeys());
     this.applyEnabledSwitches();
     this.checkConfiguration();
     this.resolveOrder();
   }
 
   private readFolder(): ConfigFolder {
-    return ConfigFolder.load(this.options.configDir).withOverrides(this.options.overrides ?? []);
+    return ConfigFolder.load(this.options.configDir).withOverrides(this.options.overrides ?? []).withPerFileKeys(this.perFileKeys());
+  }
+
+  private perFileKeys(): string[] {
+    return [...this.slots.values()].flatMap((s) => s.loaded.bundle.perFileKeys ?? []);
   }
 
   private enabledBundles(): Bundle[] {
@@ -231,7 +245,9 @@ export class Kernel implements KernelService, KernelCore {
       this.folder = folder;
       this.liveOverrides.clear();
       for (const w of this.unknownKeys(this.folder.values)) this.logger.warn(w);
-      return this.configAdmin.reload(this.folder.values, previous, options.restart ?? false);
+      const report = await this.configAdmin.reload(this.folder.values, previous, options.restart ?? false);
+      await this.configAdmin.reloadFiles(this.folder, report);
+      return report;
     });
   }
 
@@ -241,8 +257,9 @@ export class Kernel implements KernelService, KernelCore {
       version: s.loaded.bundle.version,
       state: s.state,
       reason: s.reason,
-      stoppedByOperator: s.stoppedByOperator && s.state !== BundleState.ACTIVE,
+      stoppedByOperator: s.stoppedByOperator,
       builtIn: s.loaded.builtIn,
+      source: s.loaded.source,
       requires: requiredTokens(s.loaded.bundle).map((t) => t.name),
       optionalRequires: optionalTokens(s.loaded.bundle).map((t) => t.name),
       provides: (s.loaded.bundle.provides ?? []).map((t) => t.name),

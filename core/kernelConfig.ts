@@ -7,6 +7,12 @@ export const kernelSchema = {
     format: 'String',
     default: '',
   }),
+  'kernel.log.level': property({
+    doc: 'Least severe level logged: error, warn, info or debug ($OXK_LOG_LEVEL gives the default)',
+    format: ['error', 'warn', 'info', 'debug'] as const,
+    default: process.env.OXK_LOG_LEVEL ?? 'info',
+    reloadable: true,
+  }),
   'com.openexchange.server.backendRoute': property({
     doc: 'This node\'s route: the suffix of the JSESSIONID cookie that the load balancer routes by',
     format: 'route',

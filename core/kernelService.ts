@@ -8,9 +8,11 @@ export interface BundleInfo {
   state: BundleState;
   /** Why the bundle is UNRESOLVED, FAILED, or RESOLVED after a stop. */
   reason?: string;
-  /** Stopped on purpose through `stopBundle` (e.g. the legacy bridge once the update tasks ran): not a fault. */
+  /** Stopped by hand (`stopBundle`) and not started since: not running on purpose. */
   stoppedByOperator: boolean;
   builtIn: boolean;
+  /** Where the bundle was loaded from: `bundles/<name>` for a built-in one, the folder of a custom one. */
+  source: string;
   requires: string[];
   optionalRequires: string[];
   provides: string[];

@@ -35,6 +35,10 @@ export interface KernelCore {
   readonly started: Slot[];
   /** The folder's properties, `--set` and live changes, as a bundle starting now would see them. */
   values(): ReadonlyMap<string, ConfigEntry>;
+  /** A kernel property's value in effect. */
+  kernelSetting(key: string): unknown;
+  /** Applies a reloadable kernel property (the log level) on the running node. */
+  applyKernelSetting(key: string, value: unknown): void;
 }
 
 export function setState(events: KernelEvents, slot: Slot, to: BundleState, reason?: string): void {

@@ -1,14 +1,14 @@
 import { defineBundle, property, type BundleContext } from '../../core/bundle.js';
 import { GRID_SERVICE, type GridService } from '../grid/api.js';
-import { HTTP_SERVICE } from '../http/api.js';
-import { MBEAN_SERVER } from '../management/api.js';
-import { REDIS_SERVICE } from '../redis/api.js';
+import { HTTP_SERVICE, type HttpService } from '../http/api.js';
+import { MBEANS } from '../management/api.js';
+import { REDIS_SERVICE, type RedisService } from '../redis/api.js';
 import { CACHE_SERVICE } from './api.js';
 import { emptyCcfModel, parseCcf } from './ccf/parseCcf.js';
 import { gridTopicTransport } from './invalidation/gridTopic.js';
 import { redisChannelTransport } from './invalidation/redisChannel.js';
 import { startLtcp } from './invalidation/ltcp/ltcpTransport.js';
-import { registerRegionMBean } from './management/regionMBean.js';
+import { regionMBeans } from './management/regionMBean.js';
 import { JcsCacheService } from './region/cacheService.js';
 
 const config = {
@@ -30,11 +30,14 @@ const config = {
 };
 
 type Ctx = BundleContext<typeof config>;
+interface Peers {
+  grid?: GridService;
+  http?: HttpService;
+  redis?: RedisService;
+}
 
-async function attachInvalidation(ctx: Ctx, service: JcsCacheService, lateral: ReturnType<typeof parseCcf>['lateral']): Promise<void> {
+async function attachInvalidation(ctx: Ctx, { grid, http, redis }: Peers, service: JcsCacheService, lateral: ReturnType<typeof parseCcf>['lateral']): Promise<void> {
   if (ctx.config.get('com.openexchange.caching.jcs.eventInvalidation')) {
-    const grid = ctx.getOptional(GRID_SERVICE);
-    const redis = ctx.getOptional(REDIS_SERVICE);
     if (redis?.cacheInvalidation) service.attach(redisChannelTransport(redis, service, ctx.logger));
     else if (grid) {
       service.attach(gridTopicTransport(grid, service, ctx.logger));
@@ -49,7 +52,7 @@ async function attachInvalidation(ctx: Ctx, service: JcsCacheService, lateral: R
   const configuredHost = ctx.config.get('com.openexchange.caching.jcs.ltcp.listenerHost');
   service.attach(await startLtcp({
     settings: lateral,
-    listenerHost: configuredHost || ctx.getOptional(HTTP_SERVICE)?.address.host || '127.0.0.1',
+    listenerHost: configuredHost || http?.address.host || '127.0.0.1',
     route: ctx.node.route,
     sink: service,
     logger: ctx.logger,
@@ -76,7 +79,11 @@ export default defineBundle({
   version: '1.0.0',
   description: 'JCS cache regions from cache.ccf, invalidated cluster-wide over grid topics or lateral TCP',
   provides: [CACHE_SERVICE],
-  optionalRequires: [GRID_SERVICE, MBEAN_SERVER, HTTP_SERVICE, REDIS_SERVICE],
+  deps: {},
+  // The invalidation transport is built once on the grid, Redis (or the connector's address): the bundle stops and starts again with them.
+  optionalDeps: { grid: GRID_SERVICE, http: HTTP_SERVICE, redis: REDIS_SERVICE },
+  staticOptionalDeps: true,
+  namespaces: ['com.openexchange.caching.jcs.'],
   config,
   checkFiles(files) {
     const file = files.file('cache.ccf');
@@ -87,7 +94,7 @@ export default defineBundle({
       return { problems: (err as Error).message.split('\n') };
     }
   },
-  async start(ctx) {
+  async start(peers, ctx) {
     const file = ctx.files.file('cache.ccf');
     if (!file) ctx.logger.warn(`no cache.ccf in ${ctx.files.dir}: every region gets JCS's defaults and stays local`);
     const model = file ? parseCcf(file) : emptyCcfModel();
@@ -96,18 +103,17 @@ export default defineBundle({
     const ltcp = !ctx.config.get('com.openexchange.caching.jcs.eventInvalidation') && model.lateral !== undefined;
     const service = new JcsCacheService({ model, logger: ctx.logger, enabled, issueRemoveOnPut: ltcp && model.lateral!.issueRemoveOnPut });
     ctx.onStop(() => service.close());
-    if (enabled) await attachInvalidation(ctx, service, model.lateral);
+    if (enabled) await attachInvalidation(ctx, peers, service, model.lateral);
     else ctx.logger.info('com.openexchange.caching.jcs.enabled=false: regions hold nothing');
 
-    const mbeans = ctx.getOptional(MBEAN_SERVER);
-    if (mbeans) {
-      const unregister = service.all().map((region) => registerRegionMBean(mbeans, region));
-      const stopListening = service.onRegionCreated((region) => unregister.push(registerRegionMBean(mbeans, region)));
-      ctx.onStop(() => {
-        stopListening();
-        for (const u of unregister) u();
-      });
-    }
+    // Sizes and lifetimes of a cache.ccf read again (oxk config reload) apply to the live regions.
+    ctx.onFilesReloaded((files) => {
+      const next = files.file('cache.ccf');
+      const changed = service.reconfigure(next ? parseCcf(next) : emptyCcfModel());
+      if (changed.length) ctx.logger.info(`cache.ccf reloaded: new settings for region(s) ${changed.join(', ')}`);
+    });
+    // Regions are created on first use: management asks for the current set before every lookup.
+    ctx.contribute(MBEANS, { mbeans: () => regionMBeans(service) });
     ctx.register(CACHE_SERVICE, service);
     const distributed = service.all().filter((r) => r.settings.distributed).length;
     ctx.logger.info(`cache regions: ${service.regionNames().length} from ${file?.path ?? 'defaults'} (${distributed} invalidated cluster-wide), invalidation mode ${service.invalidationMode}`);

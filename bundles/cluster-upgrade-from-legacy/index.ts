@@ -1,8 +1,7 @@
 import { defineBundle, property } from '../../core/bundle.js';
-import { KERNEL_SERVICE } from '../../core/kernelService.js';
 import { CACHE_SERVICE } from '../cache-jcs/api.js';
-import { HTTP_SERVICE } from '../http/api.js';
-import { MBEAN_SERVER } from '../management/api.js';
+import { HEALTH_SECTIONS } from '../http/api.js';
+import { MBEANS } from '../management/api.js';
 import { InvalidationForwarder } from './forwarder.js';
 import { LegacyLiteMember } from './legacy/liteMember.js';
 import { BRIDGE_OBJECT_NAME, bridgeHealth, bridgeMBean, type RunningBridge } from './management.js';
@@ -11,10 +10,6 @@ import { BIND_ADDRESS, CLIENT_NODES, legacySettings } from './settings.js';
 const NAME = 'cluster-upgrade-from-legacy';
 const REGIONS = 'com.openexchange.cluster.upgrade.legacy.regions';
 const PORT = 'com.openexchange.cluster.upgrade.legacy.port';
-
-/** The bridge of this process, if running: `/health` cannot withdraw a section, so it reads this. */
-let current: RunningBridge | undefined;
-let healthAdded = false;
 
 const config = {
   [CLIENT_NODES]: property({
@@ -41,11 +36,10 @@ export default defineBundle({
   version: '0.2.0',
   description: 'forwards cache invalidations to a legacy (0.1.0, grid protocol 2.0) cluster during a major upgrade',
   enabledByDefault: false,
-  deps: { cache: CACHE_SERVICE, kernel: KERNEL_SERVICE },
-  optionalDeps: { mbeans: MBEAN_SERVER, http: HTTP_SERVICE },
+  deps: { cache: CACHE_SERVICE },
   config,
   validate: (c, raw) => legacySettings(raw, c.get(CLIENT_NODES), c.get(BIND_ADDRESS), c.origin(BIND_ADDRESS), c.origin(CLIENT_NODES)).problems,
-  async start({ cache, kernel }, ctx) {
+  async start({ cache }, ctx) {
     const { settings, problems } = legacySettings(ctx.files.values, ctx.config.get(CLIENT_NODES), ctx.config.get(BIND_ADDRESS), ctx.config.origin(BIND_ADDRESS), ctx.config.origin(CLIENT_NODES));
     if (!settings) throw new Error(problems.join('; '));
     const regions = new Set(ctx.config.get(REGIONS).split(',').map((r) => r.trim()).filter((r) => r !== ''));
@@ -56,19 +50,8 @@ export default defineBundle({
     ctx.onStop(cache.onLocalInvalidation((event) => forwarder.offer(event)));
     ctx.logger.info(`legacy bridge: joining legacy cluster "${member.clusterName}" through ${settings.addresses.join(', ')}; forwarding invalidations of ${[...regions].join(', ')}`);
     await member.start();
-    // The kernel's operations run one at a time: the stop is started from the request, not awaited inside a bundle hook.
-    const bridge: RunningBridge = { member, forwarder, stopBundle: () => kernel.stopBundle(NAME) };
-    current = bridge;
-    ctx.onStop(() => (current = undefined));
-    ctx.track(MBEAN_SERVER, (mbeans) => {
-      if (!mbeans || mbeans.isRegistered(BRIDGE_OBJECT_NAME)) return;
-      mbeans.register(BRIDGE_OBJECT_NAME, bridgeMBean(bridge));
-      ctx.onStop(() => mbeans.isRegistered(BRIDGE_OBJECT_NAME) && mbeans.unregister(BRIDGE_OBJECT_NAME));
-    });
-    ctx.track(HTTP_SERVICE, (http) => {
-      if (!http || healthAdded) return;
-      http.addHealthSection('legacyBridge', () => bridgeHealth(() => current));
-      healthAdded = true;
-    });
+    const bridge: RunningBridge = { member, forwarder };
+    ctx.contribute(MBEANS, { objectName: BRIDGE_OBJECT_NAME, mbean: bridgeMBean(bridge) });
+    ctx.contribute(HEALTH_SECTIONS, { name: 'legacyBridge', section: () => bridgeHealth(bridge) });
   },
 });

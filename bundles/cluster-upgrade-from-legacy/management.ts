@@ -8,28 +8,29 @@ export const BRIDGE_OBJECT_NAME = 'com.openexchange.cluster.upgrade:type=LegacyB
 export interface RunningBridge {
   member: LegacyLiteMember;
   forwarder: InvalidationForwarder;
-  /** Stops this bundle through the kernel's runtime stop (as `oxk bundle stop` does). */
-  stopBundle: () => Promise<unknown>;
 }
 
 /** The counts and the connection state, for the MBean and `/health`. */
-function snapshot(bridge: RunningBridge | undefined) {
-  const stats = bridge?.forwarder.stats;
+function snapshot(bridge: RunningBridge) {
+  const stats = bridge.forwarder.stats;
   return {
-    running: bridge !== undefined,
-    connected: bridge?.member.joined ?? false,
-    legacyCluster: bridge?.member.clusterName ?? '',
-    legacyMembers: bridge?.member.others().map((m) => m.address) ?? [],
-    legacyNode: stats?.legacyNode ?? '',
-    forwarded: stats?.forwarded ?? 0,
-    failed: stats?.failed ?? 0,
-    lastFailure: stats?.lastFailure ?? '',
+    running: true,
+    connected: bridge.member.joined,
+    legacyCluster: bridge.member.clusterName,
+    legacyMembers: bridge.member.others().map((m) => m.address),
+    legacyNode: stats.legacyNode ?? '',
+    forwarded: stats.forwarded,
+    failed: stats.failed,
+    lastFailure: stats.lastFailure ?? '',
   };
 }
 
-/** `/health` section `legacyBridge`: informational, never takes the node down (the legacy side may be gone by design). */
-export function bridgeHealth(current: () => RunningBridge | undefined): HealthSection {
-  return { up: true, details: snapshot(current()), publicFields: ['running', 'forwarded', 'failed'] };
+/**
+ * `/health` section `legacyBridge`, withdrawn with the bundle: informational, never takes the node
+ * down (the legacy side may be gone by design).
+ */
+export function bridgeHealth(bridge: RunningBridge): HealthSection {
+  return { up: true, details: snapshot(bridge), publicFields: ['running', 'forwarded', 'failed'] };
 }
 
 export function bridgeMBean(bridge: RunningBridge): MBean {
@@ -46,12 +47,5 @@ export function bridgeMBean(bridge: RunningBridge): MBean {
       { name: 'FailedInvalidations', type: 'long', description: 'invalidations that could not be forwarded', get: () => s().failed },
       { name: 'LastFailure', type: 'java.lang.String', get: () => s().lastFailure },
     ],
-    operations: [{
-      name: 'stop',
-      description: 'stops this bundle on the running node (the kernel\'s runtime stop); nothing else changes',
-      params: [],
-      returnType: 'java.lang.String',
-      invoke: async () => JSON.stringify(await bridge.stopBundle()),
-    }],
   };
 }

@@ -1,8 +1,24 @@
-import { property } from '../../core/bundle.js';
+import { property, type PropertySpec } from '../../core/bundle.js';
 import { dataConfigSchema } from './data/dataConfig.js';
 
 /** Hazelcast's stock group password: a warning is logged while it is in use. */
 export const DEFAULT_GROUP_PASSWORD = 'wtV6$VQk8#+3ds!a';
+
+/**
+ * Keys of OX's stock `hazelcast.properties` that configure Hazelcast features oxkernel's grid does
+ * not have: accepted (so `config check` does not call them misspelled) and without effect.
+ */
+const OX_KEYS_WITHOUT_EFFECT = [
+  'com.openexchange.hazelcast.jmxDetailed', 'com.openexchange.hazelcast.logging.enabled', 'com.openexchange.hazelcast.memcache.enabled',
+  'com.openexchange.hazelcast.rest.enabled', 'com.openexchange.hazelcast.network.client.nodes', 'com.openexchange.hazelcast.network.enableIPv6Support',
+  'com.openexchange.hazelcast.socket.bindAny', 'com.openexchange.hazelcast.network.symmetricEncryption',
+  'com.openexchange.hazelcast.network.symmetricEncryption.algorithm', 'com.openexchange.hazelcast.network.symmetricEncryption.salt',
+  'com.openexchange.hazelcast.network.symmetricEncryption.password', 'com.openexchange.hazelcast.network.symmetricEncryption.iterationCount',
+] as const;
+
+const withoutEffect = Object.fromEntries(OX_KEYS_WITHOUT_EFFECT.map((key) => [key, property({
+  doc: 'OX Hazelcast setting without effect in oxkernel (accepted for OX configuration files)', format: 'String', default: '', sensitive: key.endsWith('.password') || key.endsWith('.salt'),
+})])) as { [K in (typeof OX_KEYS_WITHOUT_EFFECT)[number]]: PropertySpec<string> };
 
 /**
  * The grid's properties. Defaults equal `config/hazelcast.properties`. The seed's names are the keys;
@@ -11,6 +27,9 @@ export const DEFAULT_GROUP_PASSWORD = 'wtV6$VQk8#+3ds!a';
 export const gridConfig = {
   'com.openexchange.hazelcast.enabled': property({
     doc: 'Run the grid on this node; false: no grid service at all', format: 'Boolean', default: true,
+  }),
+  'com.openexchange.hazelcast.jmx': property({
+    doc: 'Contribute the grid\'s MBeans (com.hazelcast:*) to the management bundle', format: 'Boolean', default: true,
   }),
   'com.openexchange.hazelcast.group.name': property({
     doc: 'Cluster name; only nodes with the same name form a cluster (required unless the join is empty)', format: 'String', default: '',
@@ -89,10 +108,11 @@ export const gridConfig = {
     doc: 'PEM file of the CA(s) that signed the members\' certificates', format: 'String', default: '',
   }),
   'hazelcast.heartbeat.interval.seconds': property({
-    doc: 'Seconds between heartbeats to every member', format: 'nat', default: 1,
+    doc: 'Seconds between heartbeats to every member', format: 'nat', default: 1, reloadable: true,
   }),
   'hazelcast.max.no.heartbeat.seconds': property({
-    doc: 'Seconds without any frame from a member before it is suspected', format: 'nat', default: 10,
+    doc: 'Seconds without any frame from a member before it is suspected', format: 'nat', default: 10, reloadable: true,
   }),
   ...dataConfigSchema,
+  ...withoutEffect,
 };

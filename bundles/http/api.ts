@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { extensionPoint } from '../../core/extensionPoint.js';
 import { serviceToken } from '../../core/serviceToken.js';
 
 /** A request as handlers see it. `path` has its `;name=value` path parameters removed. */
@@ -62,13 +63,28 @@ export interface HealthSection {
 }
 
 export interface HttpService {
-  /** Exact path, or every path below `path` when `prefix` is set (e.g. `/monitoring/jolokia`). */
-  route(method: string, path: string, handler: HttpHandler, options?: RouteOptions): void;
-  /** Adds `name` to `/health`, e.g. the grid's `grid` section. */
-  addHealthSection(name: string, section: () => HealthSection): void;
-  /** Lets callers that pass `check` (e.g. management's credentials) see every `/health` detail from any address. */
-  trustHealthCaller(check: (req: HttpRequest) => boolean): void;
   readonly address: { host: string; port: number };
 }
 
+/** A route a bundle adds with `ctx.contribute(HTTP_ROUTES, ...)`; once the bundle stops it answers 503 `BUNDLE_STOPPED`. */
+export interface RouteContribution {
+  method: string;
+  /** Exact path, or every path below it when `options.prefix` is set (e.g. `/monitoring/jolokia`). */
+  path: string;
+  handler: HttpHandler;
+  options?: RouteOptions;
+}
+
+/** One named section of `/health`, e.g. the grid's `grid` section. */
+export interface HealthContribution {
+  name: string;
+  section: () => HealthSection;
+}
+
+/** Lets callers that pass the check (e.g. management's credentials) see every `/health` detail from any address. */
+export type HealthTrustCheck = (req: HttpRequest) => boolean;
+
 export const HTTP_SERVICE = serviceToken<HttpService>('http');
+export const HTTP_ROUTES = extensionPoint<RouteContribution>('http.routes');
+export const HEALTH_SECTIONS = extensionPoint<HealthContribution>('http.health');
+export const HEALTH_TRUST = extensionPoint<HealthTrustCheck>('http.healthTrust');

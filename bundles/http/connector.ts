@@ -33,11 +33,13 @@ function send(res: ServerResponse, reply: HttpReply): void {
   res.end(body);
 }
 
-/** The node's HTTP connector: routes registered by bundles, JSON errors, size limits. */
+/** The node's HTTP connector: routes contributed by bundles, JSON errors, size limits. */
 export class HttpConnector implements HttpService {
   private readonly router = new Router();
   private readonly sections = new Map<string, () => HealthSection>();
-  private readonly healthTrust: ((req: HttpRequest) => boolean)[] = [];
+  private readonly healthTrust = new Set<(req: HttpRequest) => boolean>();
+  /** Bundles stopping or stopped: their routes answer 503 from the moment `stop` begins, before they are withdrawn. */
+  private readonly inactive = new Set<string>();
   private readonly sockets = new Set<Socket>();
   /** Peer addresses read when a connection opens: once a client has reset it, the socket cannot tell any more. */
   private readonly peers = new WeakMap<Socket, string>();
@@ -56,17 +58,28 @@ export class HttpConnector implements HttpService {
     return { host: this.options.host, port: this.options.port };
   }
 
-  route(method: string, path: string, handler: HttpHandler, options?: RouteOptions): void {
-    this.router.add(method, path, { handler, changesState: options?.changesState ?? changesStateByMethod }, options?.prefix ?? false);
+  /** Adds a route for `bundle` (empty: the connector's own); the returned function withdraws it, leaving a "bundle stopped" answer. */
+  route(method: string, path: string, handler: HttpHandler, options?: RouteOptions, bundle = ''): () => void {
+    const route = { handler, changesState: options?.changesState ?? changesStateByMethod, bundle };
+    const prefix = options?.prefix ?? false;
+    this.router.add(method, path, route, prefix);
+    return () => this.router.withdraw(method, path, route, prefix);
   }
 
-  trustHealthCaller(check: (req: HttpRequest) => boolean): void {
-    this.healthTrust.push(check);
+  /** Tells the connector a bundle's state: while it is not ACTIVE or STARTING its routes answer 503. */
+  bundleActive(bundle: string, active: boolean): void {
+    if (active) this.inactive.delete(bundle);
+    else this.inactive.add(bundle);
+  }
+
+  trustHealthCaller(check: (req: HttpRequest) => boolean): () => void {
+    this.healthTrust.add(check);
+    return () => this.healthTrust.delete(check);
   }
 
   /** Whether a trust check accepts the caller (a check that throws accepts nobody). */
   trustedForHealth(req: HttpRequest): boolean {
-    return this.healthTrust.some((check) => {
+    return [...this.healthTrust].some((check) => {
       try {
         return check(req);
       } catch {
@@ -75,9 +88,12 @@ export class HttpConnector implements HttpService {
     });
   }
 
-  addHealthSection(name: string, section: () => HealthSection): void {
+  addHealthSection(name: string, section: () => HealthSection): () => void {
     if (this.sections.has(name)) throw new Error(`health section "${name}" is already registered`);
     this.sections.set(name, section);
+    return () => {
+      if (this.sections.get(name) === section) this.sections.delete(name);
+    };
   }
 
   healthSections(): Map<string, () => HealthSection> {
@@ -130,6 +146,9 @@ export class HttpConnector implements HttpService {
         throw methodMismatch
           ? new HttpError(405, 'HTTP-0405', `method ${request.method} is not allowed on ${request.path}`)
           : new HttpError(404, 'HTTP-0404', `no resource at ${request.path}`);
+      }
+      if (route.stopped || this.inactive.has(route.bundle)) {
+        throw new HttpError(503, 'BUNDLE_STOPPED', `bundle "${route.bundle}" is stopped: ${request.path} is not available until it is started again`);
       }
       const refusal = route.changesState(request) ? this.origins.refusal(request) : undefined;
       if (refusal !== undefined) {

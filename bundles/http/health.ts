@@ -21,6 +21,7 @@ export function healthReply(kernel: KernelService, connector: HttpConnector, req
   for (const b of kernel.bundles()) {
     bundles[b.name] = b.state;
     if (b.state === BundleState.ACTIVE) active += 1;
+    // A bundle an operator stopped is off on purpose, like a disabled one; one stopped with its provider is not.
     if (b.state !== BundleState.ACTIVE && b.state !== BundleState.DISABLED && !b.stoppedByOperator) up = false;
   }
   const json: Record<string, unknown> = { status: 'UP', bundles: full ? bundles : { total: Object.keys(bundles).length, active } };

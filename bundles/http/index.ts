@@ -1,6 +1,7 @@
 import { defineBundle, property } from '../../core/bundle.js';
 import { KERNEL_SERVICE } from '../../core/kernelService.js';
-import { HTTP_SERVICE } from './api.js';
+import { HEALTH_SECTIONS, HEALTH_TRUST, HTTP_ROUTES, HTTP_SERVICE } from './api.js';
+import { followContributions } from './contributions.js';
 import { HttpConnector } from './connector.js';
 import { parseKnownProxies } from './clientAddress.js';
 import { healthReply } from './health.js';
@@ -11,6 +12,9 @@ export default defineBundle({
   version: '1.0.0',
   description: 'The HTTP connector: routes contributed by bundles, /health',
   provides: [HTTP_SERVICE],
+  extensionPoints: [HTTP_ROUTES, HEALTH_SECTIONS, HEALTH_TRUST],
+  namespaces: ['com.openexchange.connector.'],
+  deps: {},
   config: {
     'com.openexchange.connector.networkListenerHost': property({ doc: 'Address the connector listens on', format: 'String', default: '127.0.0.1' }),
     'com.openexchange.connector.networkListenerPort': property({ doc: 'Port the connector listens on', format: 'port', default: 8009 }),
@@ -33,7 +37,7 @@ export default defineBundle({
       default: '',
     }),
   },
-  async start(ctx) {
+  async start(_services, ctx) {
     const connector = new HttpConnector({
       host: ctx.config.get('com.openexchange.connector.networkListenerHost'),
       port: ctx.config.get('com.openexchange.connector.networkListenerPort'),
@@ -44,6 +48,7 @@ export default defineBundle({
     }, ctx.logger);
     const kernel = ctx.get(KERNEL_SERVICE);
     connector.route('GET', '/health', (req) => healthReply(kernel, connector, req));
+    followContributions(ctx, kernel, connector);
     await connector.listen();
     ctx.onStop(() => connector.close());
     ctx.register(HTTP_SERVICE, connector);

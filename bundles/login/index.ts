@@ -1,6 +1,8 @@
+import { CLI_COMMANDS } from '../../core/cliCommands.js';
+import { contribution } from '../../core/extensionPoint.js';
 import { defineBundle, property } from '../../core/bundle.js';
 import { AUTHENTICATION_SERVICE } from '../auth-file/api.js';
-import { HTTP_SERVICE } from '../http/api.js';
+import { HTTP_ROUTES, type HttpRequest } from '../http/api.js';
 import { SESSIOND_SERVICE } from '../sessiond/api.js';
 import { addApacheCommands } from './cli/commands.js';
 import { LoginRoutes } from './loginRoutes.js';
@@ -49,23 +51,25 @@ export default defineBundle({
   name: 'login',
   version: '1.0.0',
   description: 'HTTP login, logout, token login and whoami under /ajax, with JSESSIONID route cookies',
-  requires: [HTTP_SERVICE, SESSIOND_SERVICE, AUTHENTICATION_SERVICE],
+  deps: { sessiond: SESSIOND_SERVICE, auth: AUTHENTICATION_SERVICE },
+  namespaces: ['com.openexchange.ajax.login.', 'com.openexchange.cookie.'],
   config,
-  commands: addApacheCommands,
-  start(ctx) {
-    const http = ctx.get(HTTP_SERVICE);
-    const sessiond = ctx.get(SESSIOND_SERVICE);
-    const cookies = { secure: ctx.config.get('com.openexchange.cookie.secure'), sameSite: ctx.config.get('com.openexchange.cookie.sameSite') };
-    if (cookies.sameSite === 'None' && !cookies.secure) {
-      throw new Error(`${ctx.config.origin('com.openexchange.cookie.sameSite')} com.openexchange.cookie.sameSite=None needs com.openexchange.cookie.secure=true (browsers drop such cookies otherwise)`);
+  contributes: [contribution(CLI_COMMANDS, addApacheCommands)],
+  validate(config) {
+    if (config.get('com.openexchange.cookie.sameSite') === 'None' && !config.get('com.openexchange.cookie.secure')) {
+      return [`${config.origin('com.openexchange.cookie.sameSite')} com.openexchange.cookie.sameSite: None needs com.openexchange.cookie.secure=true (browsers drop such cookies otherwise)`];
     }
+    return [];
+  },
+  start({ sessiond, auth }, ctx) {
+    const cookies = { secure: ctx.config.get('com.openexchange.cookie.secure'), sameSite: ctx.config.get('com.openexchange.cookie.sameSite') };
     const bucket = (kind: 'user' | 'address') => ({
       burst: ctx.config.get(`com.openexchange.ajax.login.throttle.${kind}.burst`),
       refillMs: Math.max(1, ctx.config.get(`com.openexchange.ajax.login.throttle.${kind}.refill`)),
       maxKeys: ctx.config.get('com.openexchange.ajax.login.throttle.maxTracked'),
     });
     const routes = new LoginRoutes({
-      auth: ctx.get(AUTHENTICATION_SERVICE),
+      auth,
       sessiond,
       route: ctx.node.route,
       cookies,
@@ -73,9 +77,10 @@ export default defineBundle({
       throttle: new LoginThrottle({ perUser: bucket('user'), perAddress: bucket('address') }),
       logger: ctx.logger,
     });
-    http.route('POST', '/ajax/login', (req) => routes.post(req));
+    ctx.contribute(HTTP_ROUTES, { method: 'POST', path: '/ajax/login', handler: (req) => routes.post(req) });
     // Logout and token redemption change state although they are GETs: the connector checks their origin.
-    http.route('GET', '/ajax/login', (req) => routes.get(req), { changesState: (req) => ['logout', 'tokens'].includes(req.query.get('action') ?? '') });
-    http.route('GET', '/ajax/system', whoami(sessiond, ctx.node.route, cookies));
+    const changesState = (req: HttpRequest) => ['logout', 'tokens'].includes(req.query.get('action') ?? '');
+    ctx.contribute(HTTP_ROUTES, { method: 'GET', path: '/ajax/login', handler: (req) => routes.get(req), options: { changesState } });
+    ctx.contribute(HTTP_ROUTES, { method: 'GET', path: '/ajax/system', handler: whoami(sessiond, ctx.node.route, cookies) });
   },
 });

@@ -1,4 +1,6 @@
+import { extensionPoint } from '../../core/extensionPoint.js';
 import { serviceToken } from '../../core/serviceToken.js';
+import { ObjectName } from './server/objectName.js';
 
 /** JMX open types, as Jolokia reports them. */
 export type MBeanType = 'java.lang.String' | 'int' | 'long' | 'double' | 'boolean' | 'java.util.Map' | 'java.util.List' | '[Ljava.lang.String;';
@@ -47,3 +49,26 @@ export interface MBeanServer {
 export class MBeanArgumentError extends Error {}
 
 export const MBEAN_SERVER = serviceToken<MBeanServer>('management.mbeanServer');
+
+/**
+ * MBeans a bundle contributes with `ctx.contribute(MBEANS, ...)`: one fixed MBean, or a set that
+ * changes while the bundle runs (the grid's members, maps, topics), asked for before every lookup.
+ * Withdrawn, with every MBean it brought, when the bundle stops.
+ */
+export type MBeanContribution =
+  | { objectName: string; mbean: MBean }
+  | { mbeans: () => ReadonlyMap<string, () => MBean> };
+
+/** One Prometheus gauge family a bundle adds to `/metrics` besides the MBean attributes. */
+export interface MetricCollector {
+  /** Prometheus metric name (`[a-zA-Z_:][a-zA-Z0-9_:]*`). */
+  name: string;
+  help: string;
+  collect(): { labels?: Record<string, string>; value: number }[];
+}
+
+export const MBEANS = extensionPoint<MBeanContribution>('management.mbeans');
+export const METRICS = extensionPoint<MetricCollector>('management.metrics');
+
+/** JMX quoting of an ObjectName value: unchanged when it is safe unquoted, quoted (`"a\\"b"`) otherwise. */
+export const objectNameValue = (value: string): string => ObjectName.value(value);

@@ -1,34 +1,33 @@
 import type { BundleContext } from '../../core/bundle.js';
-import type { HttpService } from '../http/api.js';
+import { HEALTH_TRUST, HTTP_ROUTES } from '../http/api.js';
 import type { managementConfig } from './config.js';
 import { basicAuthMatches } from '../http/access.js';
 import { JOLOKIA_PATH, jolokiaChangesState, jolokiaHandler } from './jolokia/endpoint.js';
 import type { MetricsControl } from './mbeans/metricsMBean.js';
 import { PrometheusExporter } from './metrics/prometheus.js';
 import type { DefaultMBeanServer } from './server/mbeanServer.js';
+import { METRICS } from './api.js';
 
 type Ctx = BundleContext<typeof managementConfig>;
 
-const GONE = { status: 503, json: { error: 'management bundle stopped', code: 'MANAGEMENT_STOPPED' } };
-
-/** `GET /metrics`: Prometheus text of the same figures Jolokia shows. */
-export function serveMetrics(ctx: BundleContext, http: HttpService, server: DefaultMBeanServer, control: MetricsControl): void {
-  const exporter = new PrometheusExporter(server);
-  let stopped = false;
-  ctx.onStop(() => {
-    stopped = true;
+/** `GET /metrics`: Prometheus text of the same figures Jolokia shows, plus the collectors bundles contribute. */
+export function metricsRoute(ctx: BundleContext, server: DefaultMBeanServer, control: MetricsControl): void {
+  const collectors = ctx.contributions(METRICS);
+  const exporter = new PrometheusExporter(server, () => collectors.current().map((c) => c.item));
+  ctx.contribute(HTTP_ROUTES, {
+    method: 'GET',
+    path: '/metrics',
+    handler: async () => {
+      if (!control.enabled) return { status: 404, body: 'metrics disabled (com.openexchange.management:type=Metrics, Enabled=false)\n' };
+      control.scrapes += 1;
+      return { headers: { 'content-type': exporter.contentType }, body: await exporter.text() };
+    },
   });
-  http.route('GET', '/metrics', async () => {
-    if (stopped) return GONE;
-    if (!control.enabled) return { status: 404, body: 'metrics disabled (com.openexchange.management:type=Metrics, Enabled=false)\n' };
-    control.scrapes += 1;
-    return { headers: { 'content-type': exporter.contentType }, body: await exporter.text() };
-  });
-  ctx.logger.info(`Prometheus metrics on http://${http.address.host}:${http.address.port}/metrics`);
+  ctx.logger.info('Prometheus metrics on /metrics of the HTTP connector');
 }
 
 /** The Jolokia agent, when switched on and given credentials; otherwise a log line says why it is off. */
-export function serveJolokia(ctx: Ctx, http: HttpService, server: DefaultMBeanServer, version: string): void {
+export function jolokiaRoutes(ctx: Ctx, server: DefaultMBeanServer, version: string): void {
   const where = `(${ctx.config.origin('com.openexchange.jolokia.start')})`;
   if (!ctx.config.get('com.openexchange.jolokia.start')) {
     ctx.logger.info(`Jolokia is off: com.openexchange.jolokia.start=false ${where}`);
@@ -45,14 +44,10 @@ export function serveJolokia(ctx: Ctx, http: HttpService, server: DefaultMBeanSe
     user, password, restrictToLocalhost, logger: ctx.logger,
     agent: { product: 'oxkernel', version, route: ctx.node.route },
   });
-  let stopped = false;
-  ctx.onStop(() => {
-    stopped = true;
-  });
   for (const method of ['GET', 'POST']) {
-    http.route(method, JOLOKIA_PATH, (req, res) => (stopped ? GONE : handler(req, res)), { prefix: true, changesState: jolokiaChangesState });
+    ctx.contribute(HTTP_ROUTES, { method, path: JOLOKIA_PATH, handler, options: { prefix: true, changesState: jolokiaChangesState } });
   }
   // The same credentials show /health's details (cluster name, members) to a non-loopback caller.
-  http.trustHealthCaller((req) => !stopped && basicAuthMatches(req.headers.authorization, user, password));
-  ctx.logger.info(`Jolokia on http://${http.address.host}:${http.address.port}${JOLOKIA_PATH} for user ${user}${restrictToLocalhost ? ', localhost only' : ''}`);
+  ctx.contribute(HEALTH_TRUST, (req) => basicAuthMatches(req.headers.authorization, user, password));
+  ctx.logger.info(`Jolokia on ${JOLOKIA_PATH} of the HTTP connector for user ${user}${restrictToLocalhost ? ', localhost only' : ''}`);
 }

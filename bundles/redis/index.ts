@@ -1,11 +1,11 @@
 import { defineBundle } from '../../core/bundle.js';
-import { HTTP_SERVICE } from '../http/api.js';
-import { MBEAN_SERVER } from '../management/api.js';
+import { HEALTH_SECTIONS } from '../http/api.js';
+import { MBEANS } from '../management/api.js';
 import { REDIS_SERVICE } from './api.js';
 import { redisConfig, validateRedisConfig } from './config.js';
 import { RedisConnection } from './connection.js';
 import { parseHosts } from './hosts.js';
-import { registerRedisMBean } from './redisMBean.js';
+import { REDIS_MBEAN, redisMBean } from './redisMBean.js';
 
 export default defineBundle({
   name: 'redis',
@@ -13,11 +13,10 @@ export default defineBundle({
   description: 'The connection to Redis (standalone, Sentinel or Cluster) for sessions and invalidation',
   provides: [REDIS_SERVICE],
   deps: {},
-  optionalDeps: { http: HTTP_SERVICE, mbeans: MBEAN_SERVER },
   namespaces: ['com.openexchange.redis.'],
   config: redisConfig,
   validate: validateRedisConfig,
-  async start(services, ctx) {
+  async start(_services, ctx) {
     if (!ctx.config.get('com.openexchange.redis.enabled')) {
       ctx.logger.info('com.openexchange.redis.enabled=false: no connection to Redis, this bundle provides nothing');
       return;
@@ -41,10 +40,13 @@ export default defineBundle({
     ctx.onStop(() => redis.close());
     await redis.connect();
     ctx.register(REDIS_SERVICE, redis);
-    services.http?.addHealthSection('redis', () => {
-      const s = redis.status();
-      return { up: s.connected, details: { ...s }, publicFields: ['connected', 'mode'] };
+    ctx.contribute(HEALTH_SECTIONS, {
+      name: 'redis',
+      section: () => {
+        const s = redis.status();
+        return { up: s.connected, details: { ...s }, publicFields: ['connected', 'mode'] };
+      },
     });
-    if (services.mbeans) ctx.onStop(registerRedisMBean(services.mbeans, redis));
+    ctx.contribute(MBEANS, { objectName: REDIS_MBEAN, mbean: redisMBean(redis) });
   },
 });

@@ -1,13 +1,13 @@
-import type { MBeanServer } from '../management/api.js';
+import type { MBean } from '../management/api.js';
 import type { RedisConnection } from './connection.js';
 
 /** MBean name; `/metrics` exports its numbers as `com_openexchange_redis_connection_*`. */
 export const REDIS_MBEAN = 'com.openexchange.redis:type=Connection';
 
-/** Commands, errors and latency of this node's Redis client. Returns a function that unregisters it. */
-export function registerRedisMBean(server: MBeanServer, redis: RedisConnection): () => void {
+/** Commands, errors and latency of this node's Redis client. */
+export function redisMBean(redis: RedisConnection): MBean {
   const { stats } = redis;
-  server.register(REDIS_MBEAN, {
+  return {
     className: 'com.openexchange.redis.RedisConnectorMBean',
     description: `Redis client of this node (${redis.description})`,
     attributes: [
@@ -22,8 +22,5 @@ export function registerRedisMBean(server: MBeanServer, redis: RedisConnection):
       { name: 'LatencyMaxMillis', type: 'double', get: () => stats.maxMs },
       { name: 'LatencyP99Millis', type: 'double', description: 'Over the last 1024 successful commands', get: () => stats.percentileMs(99) },
     ],
-  });
-  return () => {
-    if (server.isRegistered(REDIS_MBEAN)) server.unregister(REDIS_MBEAN);
   };
 }

@@ -1,15 +1,5 @@
 import type { EventEmitter } from 'eventemitter3';
-import { property } from '../../core/bundle.js';
 import { serviceToken } from '../../core/serviceToken.js';
-
-/** `com.openexchange.sessiond.sessionLongLifeTime`, shared with the session storage (it checks its eviction against it). */
-export const SESSION_LONG_LIFETIME = {
-  'com.openexchange.sessiond.sessionLongLifeTime': property({
-    doc: 'Idle time after which a session expires and is removed everywhere',
-    format: 'duration',
-    default: 604_800_000,
-  }),
-};
 
 /** A user's session as other bundles see it. */
 export interface Session {
@@ -95,6 +85,8 @@ export interface SessionStorage {
    * (Redis across a full restart). False or absent: such a session is kept on this node with a warning.
    */
   readonly refuseUnwrittenLogins?: boolean;
+  /** Idle time after which the storage drops a session by itself, and where it was configured (sessiond warns when it is below its long lifetime). */
+  readonly maxIdle?: { seconds: number; origin: string };
   put(session: StoredSession): Promise<void>;
   /** Replaces the entry only when it exists (never re-creates a removed session); false when it did not. */
   touch(session: StoredSession): Promise<boolean>;

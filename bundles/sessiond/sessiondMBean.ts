@@ -1,12 +1,12 @@
-import type { MBean, MBeanServer } from '../management/api.js';
+import type { MBean } from '../management/api.js';
 import type { SessiondService } from './api.js';
 
 /** Open-Xchange's name for the sessiond MBean. */
 export const SESSIOND_MBEAN = 'com.openexchange.sessiond:name=SessionD Toolkit';
 
-/** Session counts of this node, for Jolokia and `oxk stats`. Returns a function that unregisters it. */
-export function registerSessiondMBean(server: MBeanServer, sessiond: SessiondService, limits: { maxSession: number; maxSessionPerUser: number }): () => void {
-  const mbean: MBean = {
+/** Session counts of this node, for Jolokia and `oxk stats` (contributed to management's MBEANS point). */
+export function sessiondMBean(sessiond: SessiondService, limits: { readonly maxSession: number; readonly maxSessionPerUser: number }): MBean {
+  return {
     className: 'com.openexchange.sessiond.impl.SessiondMBeanImpl',
     description: 'Sessions held by this node',
     attributes: [
@@ -15,9 +15,5 @@ export function registerSessiondMBean(server: MBeanServer, sessiond: SessiondSer
       { name: 'MaxSession', type: 'int', description: 'com.openexchange.sessiond.maxSession (0: unlimited)', get: () => limits.maxSession },
       { name: 'MaxSessionPerUser', type: 'int', description: 'com.openexchange.sessiond.maxSessionPerUser (0: unlimited)', get: () => limits.maxSessionPerUser },
     ],
-  };
-  server.register(SESSIOND_MBEAN, mbean);
-  return () => {
-    if (server.isRegistered(SESSIOND_MBEAN)) server.unregister(SESSIOND_MBEAN);
   };
 }

@@ -18,6 +18,7 @@ export class GridSessionStorage implements SessionStorage {
     private readonly logger: Logger,
     /** How long an operation keeps retrying before it reports the failure. */
     private readonly retryForMs: number,
+    readonly maxIdle?: { seconds: number; origin: string },
   ) {
     this.description = `grid map "${map.name}"`;
   }

@@ -145,7 +145,7 @@ describe('split-brain protection', () => {
       'com.openexchange.hazelcast.network.join.static.nodes': '10.0.0.1,10.0.0.2,10.0.0.3',
     };
     const { logger, lines } = captureLogger();
-    const options = readDataOptions((k) => props[k], () => 'default', files, logger);
+    const options = readDataOptions((k) => props[k], files, logger);
     assert.equal(options.maps.get('guarded')?.minimumClusterSize, 4);
     assert.deepEqual(lines, ['warn: map guarded: splitBrainProtection.minimumClusterSize 4 exceeds the 3 members of com.openexchange.hazelcast.network.join.static.nodes: unless more members join, every operation on it is refused']);
   });

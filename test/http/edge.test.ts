@@ -20,19 +20,18 @@ const PROBE = 'test.edge:type=Probe';
 // A custom bundle with a route that fails (a 500), a POST route of its own and an MBean whose
 // operation leaves a trace, so a refused request can be shown not to have run.
 const probeBundle = `import { defineBundle } from 'oxkernel/sdk';
-import { HTTP_SERVICE } from 'oxkernel/bundles/http/api';
-import { MBEAN_SERVER } from 'oxkernel/bundles/management/api';
+import { HTTP_ROUTES } from 'oxkernel/bundles/http/api';
+import { MBEANS } from 'oxkernel/bundles/management/api';
 export default defineBundle({
-  name: 'edge-probe', version: '1.0.0', requires: [HTTP_SERVICE, MBEAN_SERVER],
-  start(ctx) {
+  name: 'edge-probe', version: '1.0.0', deps: {},
+  start(_services, ctx) {
     let bumps = 0;
-    const http = ctx.get(HTTP_SERVICE);
-    http.route('GET', '/probe/fail', () => { throw new Error('probe failure'); });
-    http.route('POST', '/probe/bump', () => ({ json: { bumps: ++bumps } }));
-    ctx.get(MBEAN_SERVER).register('${PROBE}', {
+    ctx.contribute(HTTP_ROUTES, { method: 'GET', path: '/probe/fail', handler: () => { throw new Error('probe failure'); } });
+    ctx.contribute(HTTP_ROUTES, { method: 'POST', path: '/probe/bump', handler: () => ({ json: { bumps: ++bumps } }) });
+    ctx.contribute(MBEANS, { objectName: '${PROBE}', mbean: {
       attributes: [{ name: 'Bumps', type: 'int', get: () => bumps }],
       operations: [{ name: 'bump', params: [], returnType: 'int', invoke: () => ++bumps }],
-    });
+    } });
   },
 });
 `;

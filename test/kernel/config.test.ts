@@ -6,6 +6,7 @@ import { after, describe, it } from 'node:test';
 import { property } from '../../core/bundle.js';
 import { resolveBundleConfig } from '../../core/config/bundleConfig.js';
 import { ConfigFolder } from '../../core/config/configFolder.js';
+import grid from '../../bundles/grid/index.js';
 
 const dirs: string[] = [];
 function folder(files: Record<string, string>): string {
@@ -70,13 +71,13 @@ describe('bundle configuration', () => {
     assert.match(both.notes[0], /x\.delay \(a\.properties:1\) and x\.later\.delay \(a\.properties:2\) are both set; using x\.later\.delay=2s/);
   });
 
-  it('keeps per-map files out of the global namespace', () => {
+  it('keeps the per-map files the grid declares out of the global namespace', () => {
     const dir = folder({
       'hazelcast/sessions.properties': 'com.openexchange.hazelcast.configuration.map.name=sessions\n',
       'hazelcast/other.properties': 'com.openexchange.hazelcast.configuration.map.name=other\n',
       'cache.ccf': 'jcs.default=LTCP\n',
     });
-    const f = ConfigFolder.load(dir);
+    const f = ConfigFolder.load(dir).withPerFileKeys(grid.perFileKeys ?? []);
     assert.equal(f.values.has('com.openexchange.hazelcast.configuration.map.name'), false);
     assert.deepEqual(f.under('hazelcast').map((x) => x.get('com.openexchange.hazelcast.configuration.map.name')?.value), ['other', 'sessions']);
     assert.equal(f.file('cache.ccf')?.get('jcs.default')?.value, 'LTCP');

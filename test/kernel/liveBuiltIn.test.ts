@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
-import { HTTP_SERVICE } from '../../bundles/http/api.js';
+import { HTTP_ROUTES, HTTP_SERVICE } from '../../bundles/http/api.js';
 import { defineBundle } from '../../core/bundle.js';
 import { startTestKernel, type TestKernel } from '../support/testKernel.js';
 
@@ -23,10 +23,10 @@ describe('the built-in http bundle restarted on a running kernel', () => {
     let starts = 0;
     const page = defineBundle({
       name: 'page', version: '1', deps: { http: HTTP_SERVICE },
-      start({ http }) {
+      start(_services, ctx) {
         starts += 1;
         const run = starts;
-        http.route('GET', '/hello', () => ({ json: { run } }));
+        ctx.contribute(HTTP_ROUTES, { method: 'GET', path: '/hello', handler: () => ({ json: { run } }) });
       },
     });
     running = await startTestKernel({ bundles: ['http', page], config: { 'com.openexchange.connector.networkListenerHost': HOST } });

@@ -174,6 +174,7 @@ describe('sessionstorage-grid in a running node', () => {
     assert.match(await a.waitForLine(/sessionstorage-grid.*sessions in grid map/), /sessions in grid map "sessions-6" \(hazelcast\/sessions\.properties:6\)/);
     assert.deepEqual(a.lines.filter((l) => /maxIdleSeconds/.test(l)), []);
     const warning = await b.waitForLine(/WARN .*maxIdleSeconds/);
-    assert.match(warning, /sessionstorage-grid.*hazelcast\/sessions\.properties:7 maxIdleSeconds=600 of map "sessions-6" is below com\.openexchange\.sessiond\.sessionLongLifeTime \(172800 s, --set\)/);
+    // sessiond owns sessionLongLifeTime: it checks the storage's eviction (maxIdle) against it.
+    assert.match(warning, /\[sessiond@OX62\] hazelcast\/sessions\.properties:7 maxIdleSeconds=600 of grid map "sessions-6" is below com\.openexchange\.sessiond\.sessionLongLifeTime \(172800 s, --set\)/);
   });
 });

@@ -2,9 +2,9 @@ import { spawn } from 'node:child_process';
 import { oxkBin } from './paths.js';
 
 /** Runs `oxk <args>` to completion (bounded by `timeoutMs`) and returns its exit code and output. */
-export function runOxk(args: string[], options: { input?: string; timeoutMs?: number; bin?: string } = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export function runOxk(args: string[], options: { input?: string; timeoutMs?: number; bin?: string; env?: Record<string, string> } = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [options.bin ?? oxkBin, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [options.bin ?? oxkBin, ...args], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...options.env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => { stdout += c.toString(); });

@@ -1,16 +1,12 @@
-import type { MBean, MBeanServer } from '../../management/api.js';
+import { type MBean, objectNameValue } from '../../management/api.js';
+import type { JcsCacheService } from '../region/cacheService.js';
 import type { Region } from '../region/region.js';
 
-/** JMX quoting of an ObjectName value when it holds characters with a meaning there. */
-function quoteValue(value: string): string {
-  return /[,=:"*?\\\n]/.test(value) ? `"${value.replace(/[\\"*?]/g, (c) => `\\${c}`).replace(/\n/g, '\\n')}"` : value;
-}
-
 export function regionObjectName(region: string): string {
-  return `com.openexchange.caching:type=Cache,name=${quoteValue(region)}`;
+  return `com.openexchange.caching:type=Cache,name=${objectNameValue(region)}`;
 }
 
-function regionMBean(region: Region): MBean {
+export function regionMBean(region: Region): MBean {
   const stat = (name: string, description: string, pick: (s: ReturnType<Region['stats']>) => number) =>
     ({ name, type: 'long' as const, description, get: () => pick(region.stats()) });
   return {
@@ -41,12 +37,7 @@ function regionMBean(region: Region): MBean {
   };
 }
 
-/** Registers the region's MBean; returns the function that unregisters it. */
-export function registerRegionMBean(server: Pick<MBeanServer, 'register' | 'unregister' | 'isRegistered'>, region: Region): () => void {
-  const name = regionObjectName(region.name);
-  if (server.isRegistered(name)) server.unregister(name);
-  server.register(name, regionMBean(region));
-  return () => {
-    if (server.isRegistered(name)) server.unregister(name);
-  };
+/** One MBean per region that exists now (regions are created on first use), for management's MBEANS point. */
+export function regionMBeans(service: Pick<JcsCacheService, 'all'>): Map<string, () => MBean> {
+  return new Map(service.all().map((region) => [regionObjectName(region.name), () => regionMBean(region)]));
 }

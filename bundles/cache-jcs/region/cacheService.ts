@@ -23,7 +23,6 @@ export class JcsCacheService implements CacheService, InvalidationSink {
   private readonly regions = new Map<string, Region>();
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly localListeners = new Set<(event: CacheInvalidation) => void>();
-  private readonly createdListeners = new Set<(region: Region) => void>();
   private transport: InvalidationTransport | undefined;
   private readonly now: () => number;
 
@@ -49,6 +48,22 @@ export class JcsCacheService implements CacheService, InvalidationSink {
     return [...this.regions.keys()];
   }
 
+  /**
+   * A cache.ccf read again (`oxk config reload`): every region takes its new sizes and lifetimes,
+   * regions made later the new defaults. Returns the names of the regions whose settings changed.
+   */
+  reconfigure(model: CcfModel): string[] {
+    this.options.model = model;
+    const changed: string[] = [];
+    for (const region of this.regions.values()) {
+      const next = this.effective(model.regions.get(region.name) ?? { ...model.defaults, name: region.name });
+      if (JSON.stringify(next) === JSON.stringify(region.settings)) continue;
+      region.reconfigure(next);
+      changed.push(region.name);
+    }
+    return changed;
+  }
+
   /** Every region, for management. */
   all(): Region[] {
     return [...this.regions.values()];
@@ -57,12 +72,6 @@ export class JcsCacheService implements CacheService, InvalidationSink {
   onLocalInvalidation(listener: (event: CacheInvalidation) => void): () => void {
     this.localListeners.add(listener);
     return () => this.localListeners.delete(listener);
-  }
-
-  /** Called for regions created later by `region(name)`. */
-  onRegionCreated(listener: (region: Region) => void): () => void {
-    this.createdListeners.add(listener);
-    return () => this.createdListeners.delete(listener);
   }
 
   receive(event: unknown, from: string): void {
@@ -90,8 +99,13 @@ export class JcsCacheService implements CacheService, InvalidationSink {
     this.transport = undefined;
   }
 
+  /** With caching switched off, a region holds nothing. */
+  private effective(base: RegionSettings): RegionSettings {
+    return this.options.enabled === false ? { ...base, maxObjects: 0 } : base;
+  }
+
   private create(base: RegionSettings): Region {
-    const settings = this.options.enabled === false ? { ...base, maxObjects: 0 } : base;
+    const settings = this.effective(base);
     const region = new Region(settings, {
       now: this.now,
       issueRemoveOnPut: this.options.issueRemoveOnPut ?? false,
@@ -106,7 +120,6 @@ export class JcsCacheService implements CacheService, InvalidationSink {
       timer.unref();
       this.timers.push(timer);
     }
-    for (const listener of this.createdListeners) listener(region);
     return region;
   }
 

@@ -29,15 +29,42 @@ const SEP = '\0';
  */
 export class Region<V = unknown> implements CacheRegion<V> {
   readonly name: string;
-  private readonly lru: LRUCache<string, Entry<V>> | undefined;
+  private lru: LRUCache<string, Entry<V>> | undefined;
   private readonly groups = new Map<string, Set<string>>();
   private readonly counters = { hits: 0, misses: 0, evictions: 0, expirations: 0, invalidationsSent: 0, invalidationsReceived: 0, gapClears: 0 };
-  private readonly maxLifeMs: number;
-  private readonly idleMs: number;
-  private readonly memoryIdleMs: number;
+  private current!: RegionSettings;
+  private maxLifeMs = Infinity;
+  private idleMs = Infinity;
+  private memoryIdleMs = Infinity;
 
-  constructor(readonly settings: RegionSettings, private readonly options: RegionOptions) {
+  constructor(settings: RegionSettings, private readonly options: RegionOptions) {
     this.name = settings.name;
+    this.apply(settings);
+  }
+
+  get settings(): RegionSettings {
+    return this.current;
+  }
+
+  /**
+   * New sizes and lifetimes on a live region (`oxk config reload` of cache.ccf): entries past a
+   * smaller MaxObjects are evicted, least recently used first; the clocks apply from the next read.
+   * The memory shrinker's schedule stays as it was at start.
+   */
+  reconfigure(settings: RegionSettings): void {
+    const old = this.lru;
+    this.groups.clear();
+    this.apply(settings);
+    if (!old || !this.lru) return;
+    // Oldest first, so the most recently used stay; an entry pushed out is unindexed by dispose.
+    for (const [key, entry] of old.rentries() as Iterable<[string, Entry<V>]>) {
+      if (entry.group !== undefined) (this.groups.get(entry.group) ?? this.groups.set(entry.group, new Set()).get(entry.group)!).add(key);
+      this.lru.set(key, entry);
+    }
+  }
+
+  private apply(settings: RegionSettings): void {
+    this.current = settings;
     const eternal = settings.isEternal;
     this.maxLifeMs = !eternal && settings.maxLifeSeconds >= 0 ? settings.maxLifeSeconds * 1000 : Infinity;
     this.idleMs = !eternal && settings.idleTimeSeconds >= 0 ? settings.idleTimeSeconds * 1000 : Infinity;

@@ -88,6 +88,13 @@ export class ClusterNode implements ClusterSpi {
    * `beforeJoin` runs once this member's address is known and before any peer can reach it: the
    * place to register message handlers, so no message of the join is lost.
    */
+  /** New heartbeat timings on the running member (reloadable `hazelcast.heartbeat.interval.seconds`, `hazelcast.max.no.heartbeat.seconds`). */
+  setHeartbeatTimings(timings: { heartbeatIntervalMs: number; maxNoHeartbeatMs: number }): void {
+    this.options.heartbeatIntervalMs = timings.heartbeatIntervalMs;
+    this.options.maxNoHeartbeatMs = timings.maxNoHeartbeatMs;
+    this.detector?.setTimings(timings);
+  }
+
   async start(beforeJoin?: () => void): Promise<void> {
     const address = await this.transport.listen((conn, result) => this.inbound(conn, result));
     const o = this.options;

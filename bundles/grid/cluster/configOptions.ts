@@ -1,32 +1,32 @@
 import { chooseBindAddress, parsePortDefinitions } from '../transport/addresses.js';
 import type { ClusterNodeOptions } from './options.js';
 
+type Get = (key: string) => unknown;
+type Origin = (key: string) => string;
+
 /**
- * The cluster layer's options from the grid's properties (`get` reads a declared property, `origin`
- * says where its value came from). Throws `origin key: reason` when a value or combination is invalid.
+ * The rules across the grid's keys, as `origin key: reason` lines: run by `oxk config check` and
+ * before a live change (the manifest's `validate`) and again by start.
  */
-export function clusterOptionsFromConfig(get: (key: string) => unknown, origin: (key: string) => string, route: string): ClusterNodeOptions {
+export function gridConfigProblems(get: Get, origin: Origin): string[] {
   const s = (k: string) => String(get(k));
   const n = (k: string) => Number(get(k));
-  const fail = (key: string, reason: string): never => {
-    throw new Error(`${origin(key)} ${key}: ${reason}`);
-  };
-  const join = s('com.openexchange.hazelcast.network.join') as ClusterNodeOptions['join'];
-  const groupName = s('com.openexchange.hazelcast.group.name').trim();
-  if (join !== 'empty' && groupName === '') {
+  const problems: string[] = [];
+  const fail = (key: string, reason: string) => problems.push(`${origin(key)} ${key}: ${reason}`);
+  const join = s('com.openexchange.hazelcast.network.join');
+  if (join !== 'empty' && s('com.openexchange.hazelcast.group.name').trim() === '') {
     fail('com.openexchange.hazelcast.group.name', `required when com.openexchange.hazelcast.network.join is "${join}"`);
   }
-  const tls = get('com.openexchange.hazelcast.network.tls.enabled') === true;
-  if (tls) {
+  if (get('com.openexchange.hazelcast.network.tls.enabled') === true) {
     for (const k of ['certificate', 'key', 'ca']) {
       if (s(`com.openexchange.hazelcast.network.tls.${k}`) === '') fail(`com.openexchange.hazelcast.network.tls.${k}`, 'required when grid TLS is enabled');
     }
   }
-  const heartbeatIntervalMs = n('hazelcast.heartbeat.interval.seconds') * 1000;
-  const maxNoHeartbeatMs = n('hazelcast.max.no.heartbeat.seconds') * 1000;
-  if (heartbeatIntervalMs <= 0) fail('hazelcast.heartbeat.interval.seconds', 'must be at least 1');
-  if (maxNoHeartbeatMs <= heartbeatIntervalMs) {
-    fail('hazelcast.max.no.heartbeat.seconds', `${maxNoHeartbeatMs / 1000} must be larger than hazelcast.heartbeat.interval.seconds (${heartbeatIntervalMs / 1000})`);
+  const interval = n('hazelcast.heartbeat.interval.seconds');
+  const maxNoHeartbeat = n('hazelcast.max.no.heartbeat.seconds');
+  if (interval <= 0) fail('hazelcast.heartbeat.interval.seconds', 'must be at least 1');
+  else if (maxNoHeartbeat <= interval) {
+    fail('hazelcast.max.no.heartbeat.seconds', `${maxNoHeartbeat} must be larger than hazelcast.heartbeat.interval.seconds (${interval})`);
   }
   for (const [key, check] of [
     ['com.openexchange.hazelcast.network.interfaces', chooseBindAddress],
@@ -38,22 +38,37 @@ export function clusterOptionsFromConfig(get: (key: string) => unknown, origin: 
       fail(key, (err as Error).message);
     }
   }
+  const partitionCount = n('hazelcast.partition.count');
+  if (partitionCount < 1) fail('hazelcast.partition.count', `must be at least 1, got ${partitionCount}`);
+  return problems;
+}
+
+/**
+ * The cluster layer's options from the grid's properties (`get` reads a declared property, `origin`
+ * says where its value came from). Throws every `origin key: reason` of `gridConfigProblems`.
+ */
+export function clusterOptionsFromConfig(get: Get, origin: Origin, route: string): ClusterNodeOptions {
+  const problems = gridConfigProblems(get, origin);
+  if (problems.length) throw new Error(problems.join('\n'));
+  const s = (k: string) => String(get(k));
+  const n = (k: string) => Number(get(k));
+  const tls = get('com.openexchange.hazelcast.network.tls.enabled') === true;
   return {
-    groupName: groupName || 'default',
+    groupName: s('com.openexchange.hazelcast.group.name').trim() || 'default',
     password: s('com.openexchange.hazelcast.group.password'),
     interfaces: s('com.openexchange.hazelcast.network.interfaces'),
     port: n('com.openexchange.hazelcast.networkConfig.port'),
     portAutoIncrement: get('com.openexchange.hazelcast.networkConfig.portAutoIncrement') === true,
     outboundPorts: s('com.openexchange.hazelcast.networkConfig.outboundPortDefinitions'),
-    join,
+    join: s('com.openexchange.hazelcast.network.join') as ClusterNodeOptions['join'],
     staticNodes: s('com.openexchange.hazelcast.network.join.static.nodes'),
     multicastGroup: s('com.openexchange.hazelcast.network.join.multicast.group'),
     multicastPort: n('com.openexchange.hazelcast.network.join.multicast.port'),
     probeIntervalMs: n('com.openexchange.hazelcast.network.join.probeInterval'),
     mergeFirstRunDelayMs: n('com.openexchange.hazelcast.mergeFirstRunDelay'),
     mergeRunDelayMs: n('com.openexchange.hazelcast.mergeRunDelay'),
-    heartbeatIntervalMs,
-    maxNoHeartbeatMs,
+    heartbeatIntervalMs: n('hazelcast.heartbeat.interval.seconds') * 1000,
+    maxNoHeartbeatMs: n('hazelcast.max.no.heartbeat.seconds') * 1000,
     clockSkewThresholdMs: n('com.openexchange.hazelcast.clockSkew.warnThreshold'),
     route,
     lite: get('com.openexchange.hazelcast.liteMember') === true,

@@ -29,6 +29,15 @@ export class FailureDetector {
     private readonly onSilent: (member: GridMember, silentMs: number) => void,
   ) {}
 
+  /** Applies new timings on a running member (`oxk config set`): the next heartbeat and silence check use them. */
+  setTimings(timings: FailureDetectorOptions): void {
+    this.options.heartbeatIntervalMs = timings.heartbeatIntervalMs;
+    this.options.maxNoHeartbeatMs = timings.maxNoHeartbeatMs;
+    if (this.heartbeatTimer === undefined) return;
+    this.stop();
+    this.start();
+  }
+
   start(): void {
     this.heartbeatTimer = setInterval(() => this.beat(), this.options.heartbeatIntervalMs);
     this.checkTimer = setInterval(() => this.check(), Math.max(50, Math.min(250, this.options.heartbeatIntervalMs / 4)));

@@ -40,12 +40,11 @@ export const defaultDataOptions: DataLayerOptions = {
 
 /**
  * Reads the data layer's options: global properties through `get`, map configurations from
- * `hazelcast/*.properties` and partition groups from `hazelcast/hazelcast.xml`. `origin` says where a
- * property's value came from, for the error about a bad value.
+ * `hazelcast/*.properties` and partition groups from `hazelcast/hazelcast.xml` (the cross-key
+ * rules, a partition count of at least 1 among them, are `gridConfigProblems`).
  */
-export function readDataOptions(get: (key: string) => unknown, origin: (key: string) => string, files: ConfigFiles, logger: Logger): DataLayerOptions {
+export function readDataOptions(get: (key: string) => unknown, files: ConfigFiles, logger: Logger): DataLayerOptions {
   const partitionCount = get('hazelcast.partition.count') as number;
-  if (partitionCount < 1) throw new Error(`${origin('hazelcast.partition.count')} hazelcast.partition.count: must be at least 1, got ${partitionCount}`);
   const partitionGroups = readPartitionGroups(join(files.dir, 'hazelcast', 'hazelcast.xml'));
   if (partitionGroups) logger.info(`custom partition groups from hazelcast/hazelcast.xml: ${partitionGroups.map((g) => `[${g.join(', ')}]`).join(' ')}`);
   const maps = readMapConfigs(files, (m) => logger.warn(m));

@@ -5,13 +5,26 @@ import { collectClusterStats } from './clusterStats.js';
 import { JolokiaClientError, type JolokiaTarget, bulk } from './jolokiaClient.js';
 import { formatClusterStats, table } from './statsFormat.js';
 
-interface StatsOptions {
-  cluster?: boolean;
+/** How a command reaches a running node's Jolokia agent. */
+export interface ConnectionOptions {
   url?: string;
   user?: string;
   password?: string;
   config?: string;
+}
+
+interface StatsOptions extends ConnectionOptions {
+  cluster?: boolean;
   json?: boolean;
+}
+
+/** `--url`, `--user`, `--password` and `--config`, as `oxk stats` takes them. */
+export function withConnectionOptions(command: Command): Command {
+  return command
+    .option('--url <url>', `Jolokia URL (default: from --config, else http://127.0.0.1:8009${JOLOKIA_PATH})`)
+    .option('--user <user>', 'Jolokia user (default: from --config or $OXK_JOLOKIA_USER)')
+    .option('--password <password>', 'Jolokia password (default: from --config or $OXK_JOLOKIA_PASSWORD)')
+    .option('--config <dir>', 'config folder of the node (default: $OXK_CONFIG): connector address and Jolokia credentials are taken from it');
 }
 
 /**
@@ -19,14 +32,10 @@ interface StatsOptions {
  * statistics through its Jolokia agent (`showruntimestats -c` is the same command).
  */
 export function registerStatsCommand(program: Command): void {
-  program
+  withConnectionOptions(program
     .command('stats')
     .description('print runtime statistics of a running node, read through its Jolokia agent')
-    .option('-c, --cluster', 'cluster statistics: members, partitions, cluster safe, maps, topics, cache regions')
-    .option('--url <url>', `Jolokia URL (default: from --config, else http://127.0.0.1:8009${JOLOKIA_PATH})`)
-    .option('--user <user>', 'Jolokia user (default: from --config or $OXK_JOLOKIA_USER)')
-    .option('--password <password>', 'Jolokia password (default: from --config or $OXK_JOLOKIA_PASSWORD)')
-    .option('--config <dir>', 'config folder of the node (default: $OXK_CONFIG): connector address and Jolokia credentials are taken from it')
+    .option('-c, --cluster', 'cluster statistics: members, partitions, cluster safe, maps, topics, cache regions'))
     .option('--json', 'print JSON for scripts instead of a table')
     .action(async (opts: StatsOptions) => {
       try {
@@ -41,7 +50,8 @@ export function registerStatsCommand(program: Command): void {
     });
 }
 
-function resolveTarget(opts: StatsOptions): JolokiaTarget {
+/** The agent's URL and credentials from the options, the environment or the node's config folder. */
+export function resolveTarget(opts: ConnectionOptions): JolokiaTarget {
   const dir = opts.config ?? process.env.OXK_CONFIG;
   const values = dir ? ConfigFolder.load(dir).values : undefined;
   const setting = (key: string) => values?.get(key)?.value.trim() || undefined;

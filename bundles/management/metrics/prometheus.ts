@@ -1,5 +1,5 @@
 import { Gauge, Registry } from 'prom-client';
-import type { MBeanAttribute } from '../api.js';
+import type { MBeanAttribute, MetricCollector } from '../api.js';
 import type { DefaultMBeanServer, RegisteredMBean } from '../server/mbeanServer.js';
 import { ObjectName } from '../server/objectName.js';
 
@@ -17,11 +17,12 @@ interface Family {
 export class PrometheusExporter {
   readonly contentType = new Registry().contentType;
 
-  constructor(private readonly server: DefaultMBeanServer) {}
+  constructor(private readonly server: DefaultMBeanServer, private readonly collectors: () => readonly MetricCollector[] = () => []) {}
 
   async text(): Promise<string> {
     const families = new Map<string, Family>();
     for (const bean of this.server.find(ObjectName.parse('*:*'))) addBean(families, bean);
+    for (const collector of this.collectors()) addCollector(families, collector);
     const registry = new Registry();
     for (const [name, family] of families) {
       const labelNames = [...new Set(family.samples.flatMap((s) => Object.keys(s.labels)))].sort();
@@ -45,6 +46,17 @@ function addBean(families: Map<string, Family>, bean: RegisteredMBean): void {
       family.samples.push({ labels: key === undefined ? labels : { ...labels, key }, value });
       families.set(name, family);
     }
+  }
+}
+
+/** A contributed collector's samples; one that throws or clashes with an MBean's family is left out of this scrape. */
+function addCollector(families: Map<string, Family>, collector: MetricCollector): void {
+  if (families.has(collector.name) || !/^[a-zA-Z_:][a-zA-Z0-9_:]*$/.test(collector.name)) return;
+  try {
+    const samples = collector.collect().map((s) => ({ labels: s.labels ?? {}, value: s.value }));
+    families.set(collector.name, { help: collector.help, samples });
+  } catch {
+    // A collector of a stopping bundle may fail once; the next scrape no longer asks it.
   }
 }
 

@@ -1,6 +1,5 @@
-import type { GridMember, GridService, PartitionInfo } from '../../grid/api.js';
-import type { MBean, MBeanAttribute } from '../api.js';
-import { ObjectName } from '../server/objectName.js';
+import { type MBean, type MBeanAttribute, objectNameValue } from '../../management/api.js';
+import type { GridMember, GridService, PartitionInfo } from '../api.js';
 
 export const HAZELCAST_DOMAIN = 'com.hazelcast';
 
@@ -20,14 +19,14 @@ const MAP_STATS = [
 ] as const;
 
 /**
- * The grid's MBeans, Hazelcast style, built only from the grid's public api. Members, maps and
+ * The grid's MBeans, Hazelcast style, built from the grid's public api and contributed to management's MBEANS point. Members, maps and
  * topics come and go: `wanted()` names the MBeans that should exist right now, each with a factory.
  */
 export class GridMBeans {
   private readonly instance: string;
 
   constructor(private readonly grid: GridService) {
-    this.instance = ObjectName.value(grid.localMember.route);
+    this.instance = objectNameValue(grid.localMember.route);
   }
 
   wanted(): Map<string, () => MBean> {
@@ -35,9 +34,9 @@ export class GridMBeans {
     const inst = this.instance;
     beans.set(`${HAZELCAST_DOMAIN}:type=HazelcastInstance,name=${inst}`, () => this.instanceMBean());
     beans.set(`${HAZELCAST_DOMAIN}:type=PartitionService,instance=${inst},name=${inst}`, () => this.partitionMBean());
-    for (const m of this.grid.members()) beans.set(`${HAZELCAST_DOMAIN}:type=Member,instance=${inst},name=${ObjectName.value(m.address)}`, () => this.memberMBean(m));
-    for (const name of this.grid.mapNames()) beans.set(`${HAZELCAST_DOMAIN}:type=IMap,instance=${inst},name=${ObjectName.value(name)}`, () => this.mapMBean(name));
-    for (const name of this.grid.topicNames()) beans.set(`${HAZELCAST_DOMAIN}:type=Topic,instance=${inst},name=${ObjectName.value(name)}`, () => this.topicMBean(name));
+    for (const m of this.grid.members()) beans.set(`${HAZELCAST_DOMAIN}:type=Member,instance=${inst},name=${objectNameValue(m.address)}`, () => this.memberMBean(m));
+    for (const name of this.grid.mapNames()) beans.set(`${HAZELCAST_DOMAIN}:type=IMap,instance=${inst},name=${objectNameValue(name)}`, () => this.mapMBean(name));
+    for (const name of this.grid.topicNames()) beans.set(`${HAZELCAST_DOMAIN}:type=Topic,instance=${inst},name=${objectNameValue(name)}`, () => this.topicMBean(name));
     return beans;
   }
 
