@@ -4,6 +4,7 @@ import { GRID_SERVICE } from '../grid/api.js';
 import { HTTP_SERVICE } from '../http/api.js';
 import { MBEAN_SERVER } from './api.js';
 import { managementConfig } from './config.js';
+import { registerClusterCommand } from './cli/clusterCommand.js';
 import { registerStatsCommand } from './cli/statsCommand.js';
 import { serveJolokia, serveMetrics } from './httpRoutes.js';
 import { GridMBeans } from './mbeans/gridMBeans.js';
@@ -22,7 +23,10 @@ export default defineBundle({
   optionalRequires: [HTTP_SERVICE, GRID_SERVICE],
   provides: [MBEAN_SERVER],
   config: managementConfig,
-  commands: registerStatsCommand,
+  commands: (program) => {
+    registerStatsCommand(program);
+    registerClusterCommand(program);
+  },
   start(ctx) {
     const server = new DefaultMBeanServer();
     for (const [name, mbean] of [...kernelMBeans(ctx.get(KERNEL_SERVICE), ctx.node), ...runtimeMBeans(ctx.node)]) server.register(name, mbean);

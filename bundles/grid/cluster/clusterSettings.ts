@@ -17,6 +17,10 @@ export function minorOf(member: GridMember): number {
   return parseProtocolVersion(member.version)?.minor ?? 0;
 }
 
+function describe(change: { state: ClusterState } | { upgrade: true }): string {
+  return 'state' in change ? `state ${change.state}` : 'version upgrade';
+}
+
 /**
  * The cluster's state and cluster version, agreed by all members: the master changes them in two
  * phases (prepare on every member, which refuses while it migrates a partition; then commit), as
@@ -133,6 +137,9 @@ export class ClusterSettingsKeeper {
       next = { e: cur.e + 1, state: change.state, minor: cur.minor, ...(keep ? { known: members.map((m) => m.address) } : {}) };
     }
     if (this.changing || this.changePending()) throw new Error(`another cluster settings change is in progress on master ${n.local.address}; retry in a few seconds`);
+    // The master plans the migrations: refuse at once while it has some, before asking anyone.
+    const migrating = this.migrationCheck();
+    if (migrating) throw new Error(`the cluster ${describe(change)} was refused: a migration runs on master ${n.local.address} (${migrating}); it stays ${cur.state}; retry once the cluster is safe (oxk stats -c)`);
     this.changing = true;
     try {
       const others = members.filter((m) => m.id !== n.local.id);
@@ -145,8 +152,7 @@ export class ClusterSettingsKeeper {
       for (const m of others) n.messaging.send(m, SettingsService.CHANGE, { phase, s: next });
       this.onChangeMessage(n.local, phase, next);
       if (failed.length > 0) {
-        const what = 'state' in change ? `state ${change.state}` : `version ${PROTOCOL_MAJOR}.${next.minor}`;
-        throw new Error(`the cluster ${what} was refused (${failed.join('; ')}); it stays ${cur.state} at ${this.clusterVersion}; retry once no migration runs (oxk stats -c shows cluster safe)`);
+        throw new Error(`the cluster ${describe(change)} was refused (${failed.join('; ')}); it stays ${cur.state} at ${this.clusterVersion}; retry once no migration runs (oxk stats -c shows cluster safe)`);
       }
       n.logger.info(`grid: master ${n.local.address} changed the cluster settings on ${members.length} members: state ${next.state}, cluster version ${PROTOCOL_MAJOR}.${next.minor}`);
       return next;

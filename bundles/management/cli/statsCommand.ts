@@ -41,7 +41,8 @@ export function registerStatsCommand(program: Command): void {
     });
 }
 
-function resolveTarget(opts: StatsOptions): JolokiaTarget {
+/** The Jolokia URL and credentials from the options, the environment or the node's config folder (shared by `oxk cluster`). */
+export function resolveTarget(opts: Pick<StatsOptions, 'url' | 'user' | 'password' | 'config'>): JolokiaTarget {
   const dir = opts.config ?? process.env.OXK_CONFIG;
   const values = dir ? ConfigFolder.load(dir).values : undefined;
   const setting = (key: string) => values?.get(key)?.value.trim() || undefined;
