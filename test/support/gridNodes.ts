@@ -12,6 +12,7 @@ export interface GridNodeOptions {
   set?: Record<string, string | number | boolean>;
   /** Command prefix, e.g. `nsenter --net=...`. */
   wrap?: string[];
+  env?: Record<string, string>;
 }
 
 /** A grid node for the cluster tests: fast heartbeats (1 s, silent after 3 s), short probe interval. */
@@ -20,6 +21,7 @@ export function gridNode(o: GridNodeOptions): NodeProcess {
     configDir: o.configDir,
     label: o.route,
     wrap: o.wrap,
+    env: o.env,
     set: {
       'com.openexchange.server.backendRoute': o.route,
       'com.openexchange.connector.networkListenerHost': o.address,

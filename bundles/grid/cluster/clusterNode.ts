@@ -244,6 +244,7 @@ export class ClusterNode implements ClusterSpi {
       masterAddress: master?.address ?? this.transport.address,
       viewVersion: view?.version ?? 0,
       memberIds: view ? view.members.map((m) => m.id) : [this.id],
+      clusterMinor: this.settings.current.minor,
     };
   }
 

@@ -4,6 +4,7 @@ import type { ClusterNode } from './clusterNode.js';
 import { ControlService } from './controlHandlers.js';
 import { isAck, type isSuspicion } from './controlSchemas.js';
 import { RateLimitedLog } from './violationLog.js';
+import { PROTOCOL_MAJOR } from '../transport/protocolVersion.js';
 
 type Suspicion = Checked<typeof isSuspicion>;
 import { type ProbeResult, sighting, wins } from './prober.js';
@@ -188,6 +189,11 @@ export class MasterDuties {
     const us = { masterId: n.local.id, masterAddress: n.local.address, size: mine };
     const target = found.status.masterAddress;
     if (n.join.refusedRecently(target)) return;
+    // Clusters at different cluster versions stay apart (a merge would take the upgraded one back, or be refused).
+    if (found.status.clusterMinor !== undefined && found.status.clusterMinor !== n.settings.current.minor) {
+      this.refusals.warn(`version ${target}`, `grid: found another cluster "${n.clusterName}" (master ${target}) at cluster version ${PROTOCOL_MAJOR}.${found.status.clusterMinor}; this one runs at ${n.settings.clusterVersion}: they do not merge`);
+      return;
+    }
     if (wins(us, sighting(found.status))) {
       n.logger.info(`grid: found another cluster "${n.clusterName}" of ${theirs} member(s) (master ${target}); it merges into this one of ${mine}`);
       void n.prober.probe(target).then((p) => {

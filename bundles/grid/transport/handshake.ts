@@ -13,6 +13,8 @@ export interface ClusterStatus {
   masterAddress: string;
   viewVersion: number;
   memberIds: string[];
+  /** The cluster version's minor the member's cluster runs at: clusters of different versions never merge. */
+  clusterMinor?: number;
 }
 
 /** Who this member is, as the transport is configured (the password never leaves the transport). */
@@ -82,6 +84,7 @@ const ClusterStatusSchema = Type.Object({
   masterAddress: Type.String({ maxLength: WireLimits.ADDRESS }),
   viewVersion: Type.Integer({ minimum: 0 }),
   memberIds: Type.Array(Type.String({ maxLength: WireLimits.ID }), { maxItems: WireLimits.MEMBERS }),
+  clusterMinor: Type.Optional(Type.Integer({ minimum: 0, maximum: 255 })),
 });
 
 const closed = { additionalProperties: false } as const;
