@@ -1,10 +1,14 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import type { ClusterStats } from '../../bundles/management/cli/clusterStats.js';
 import { FrameKind } from '../../bundles/grid/transport/frame.js';
 import { PROTOCOL_MAJOR, TEST_MINOR_VARIABLE } from '../../bundles/grid/transport/protocolVersion.js';
 import { CREDENTIALS, jolokiaUrl } from '../management/managementNode.js';
 import { gridHealth, gridNode } from '../support/gridNodes.js';
 import { killAll, type NodeProcess } from '../support/nodeProcess.js';
+import { repoRoot } from '../support/paths.js';
 import { rawFrame, RawPeer } from '../support/rawGrid.js';
 import { runOxk } from '../support/runCli.js';
 import { tempConfig } from '../support/tempConfig.js';
@@ -18,10 +22,8 @@ const MANUAL_NEW = '127.0.21.4';
 const PROBE_FROM = '127.0.21.9';
 const AUTH = ['--user', CREDENTIALS.user, '--password', CREDENTIALS.password];
 
-type VersionHealth = { members: number; version: string; protocolVersion: string; clusterVersion: string; clusterState: string; cluster: string };
-
-async function grid(address: string): Promise<VersionHealth | undefined> {
-  return (await gridHealth(address))?.grid as unknown as VersionHealth | undefined;
+async function grid(address: string) {
+  return (await gridHealth(address))?.grid;
 }
 
 function member(config: string, address: string, route: string, peers: string[], minor: number, set: Record<string, string | boolean> = {}): NodeProcess {
@@ -53,6 +55,14 @@ describe('grid versions: minors of one major meet at the lowest minor', () => {
     assert.equal(both[1].protocolVersion, `${PROTOCOL_MAJOR}.1`);
     assert.equal(both[1].cluster, `grid-cluster-test-${PROTOCOL_MAJOR}`, 'the effective cluster name carries the major only');
     assert.equal(both[0].clusterState, 'ACTIVE');
+    const codebase = (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
+    assert.equal(both[1].version, codebase);
+    const stats = await runOxk(['stats', '-c', '--json', '--url', jolokiaUrl(NEW), ...AUTH]);
+    assert.equal(stats.code, 0, stats.stderr);
+    const seen = JSON.parse(stats.stdout) as ClusterStats;
+    assert.equal(seen.cluster?.clusterVersion, `${PROTOCOL_MAJOR}.0`);
+    assert.equal(seen.cluster?.clusterState, 'ACTIVE');
+    assert.deepEqual(seen.members.map((m) => `${m.address} ${m.version} ${m.codebase}`).sort(), [`${OLD}:5701 ${PROTOCOL_MAJOR}.0 ${codebase}`, `${NEW}:5701 ${PROTOCOL_MAJOR}.1 ${codebase}`]);
 
     // The raised member really speaks 3.1 on the wire: its refusal of another major carries 3.1 in the header.
     const probe = await RawPeer.connect(NEW, 5701, PROBE_FROM);

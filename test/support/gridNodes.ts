@@ -40,7 +40,8 @@ export function gridNode(o: GridNodeOptions): NodeProcess {
 
 export interface GridHealth {
   status: string;
-  grid?: { members: number; master: boolean; clusterSafe: boolean; address: string; id: string; memberListVersion: number; memberAddresses: string[]; lite: boolean };
+  grid?: { members: number; master: boolean; clusterSafe: boolean; address: string; id: string; memberListVersion: number; memberAddresses: string[]; lite: boolean;
+    cluster?: string; version?: string; protocolVersion?: string; clusterVersion?: string; clusterState?: string };
 }
 
 /** GET /health of the node whose HTTP connector is on `address:8009`; undefined when unreachable. */
