@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import type { DistributedMap, PartitionInfo } from '../../bundles/grid/api.js';
+import type { ClusterNode } from '../../bundles/grid/cluster/clusterNode.js';
 import { createClusterNode } from '../../bundles/grid/cluster/createClusterNode.js';
 import { createDataLayer, type DataLayer } from '../../bundles/grid/data/dataLayer.js';
 import { defaultDataOptions } from '../../bundles/grid/data/dataOptions.js';
@@ -57,7 +58,7 @@ describe('cluster states: ACTIVE, NO_MIGRATION, FROZEN, PASSIVE', () => {
   let b: NodeProcess;
   let client: LiteMember;
   let map: DistributedMap<number>;
-  let joiner: { layer: DataLayer; stop(): Promise<void> } | undefined;
+  let joiner: { node: ClusterNode; layer: DataLayer; stop(): Promise<void> } | undefined;
 
   before(async () => {
     a = member(config.dir, A, 'OXS1');
@@ -71,8 +72,9 @@ describe('cluster states: ACTIVE, NO_MIGRATION, FROZEN, PASSIVE', () => {
   });
 
   after(async () => {
-    await joiner?.stop();
+    // The client first: stopping the last data member under its eyes would be reported as a partition loss.
     await stopLiteMembers();
+    await joiner?.stop();
     await killAll();
     config.remove();
   });
@@ -147,7 +149,7 @@ describe('cluster states: ACTIVE, NO_MIGRATION, FROZEN, PASSIVE', () => {
     }, quietLogger, (n) => {
       layer = createDataLayer(n, { ...defaultDataOptions, operationTimeoutMs: 15_000 }, quietLogger);
     });
-    joiner = { layer: layer!, stop: async () => { await layer!.stop(); await node.stop(); } };
+    joiner = { node, layer: layer!, stop: async () => { await layer!.stop(); await node.stop(); } };
     assert.equal(node.settings.state, 'NO_MIGRATION', 'the joiner learned the state from its member list');
     await waitFor('four members', async () => (await gridHealth(A))?.grid?.members === 4, 20_000, 100);
     assert.equal(holds(table(client), node.local.id), 0);
@@ -180,5 +182,19 @@ describe('cluster states: ACTIVE, NO_MIGRATION, FROZEN, PASSIVE', () => {
     assert.ok(holds(table(client), node.local.id) > 0, 'ACTIVE again: the new member holds partitions');
     assert.equal((await state(A)).stdout.trim(), 'ACTIVE');
     await everyEntry(map);
+  });
+
+  it('the state survives a master change: PASSIVE stays PASSIVE when the master dies, and the new master changes it', async () => {
+    assert.equal((await state(A, 'PASSIVE')).code, 0);
+    await waitFor('the client member learns PASSIVE', () => client.node.settings.state === 'PASSIVE', 10_000);
+    await a.kill();
+    // The client joined before the joiner: it is the oldest member left, so it takes over.
+    await waitFor('the client member is master', () => client.node.isMaster() && client.node.view().members.length === 2, 30_000, 100);
+    assert.equal(client.node.settings.state, 'PASSIVE');
+    assert.equal(joiner!.node.settings.state, 'PASSIVE');
+    await assert.rejects(map.set('after', 1), /state PASSIVE/);
+    const s = await client.node.settings.request({ state: 'ACTIVE' });
+    assert.equal(s.state, 'ACTIVE');
+    await waitFor('the other member learns ACTIVE', () => joiner!.node.settings.state === 'ACTIVE', 10_000);
   });
 });

@@ -72,7 +72,7 @@ export class ClusterSettingsKeeper {
     });
   }
 
-  /** Takes settings from the master's list (`force` while joining: the joined cluster's settings win). */
+  /** Takes newer settings; `force`: the master's, from its member list (also when joining), whatever their number. */
   adopt(s: ClusterSettings, force: boolean): void {
     if (!force && s.e <= this.current.e) return;
     const prev = this.current;

@@ -130,7 +130,8 @@ export class JoinProcess {
       return;
     }
     if (resync) n.logger.warn(`grid: member list re-synchronised from master ${from.address}: version ${view.version} -> ${list.v}, ${members.length} members`);
-    if (list.s) n.settings.adopt(list.s, false);
+    // The master's settings win even when older: after a master died during a change, the cluster converges on the new master's.
+    if (list.s) n.settings.adopt(list.s, true);
     const change = n.installList(list.v, members);
     for (const m of change.added) n.logger.info(`grid: member ${m.address} joined (member list version ${list.v}, ${members.length} members)`);
     for (const m of change.removed) n.logger.info(`grid: member ${m.address} removed (member list version ${list.v}, ${members.length} members)`);
