@@ -19,6 +19,8 @@ export const isHeartbeat = messageCheck('cluster.heartbeat', Type.Object({
   m: MemberId,
   /** Whether the recipient is in the sender's member list. */
   you: Type.Boolean(),
+  /** The sender's cluster settings number: a member that missed a change asks its master for the list (which carries them). */
+  e: Type.Optional(Count),
 }, { additionalProperties: false }));
 
 /** The cluster's agreed settings: state and cluster version, numbered so a newer one wins. */

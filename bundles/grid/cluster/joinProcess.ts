@@ -116,6 +116,8 @@ export class JoinProcess {
       return;
     }
     const view = n.membership.view;
+    // Settings come with any list of our master, also one that is not newer (the answer to a heartbeat's mismatch).
+    if (list.s && from.id === n.membership.master.id) n.settings.adopt(list.s, true);
     const resync = list.sync === true && from.id === n.membership.master.id && listHash(members) !== n.membership.hash;
     if (list.v <= view.version && !resync) return;
     const at = view.members.findIndex((m) => m.id === from.id);
