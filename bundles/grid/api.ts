@@ -8,8 +8,10 @@ export interface GridMember {
   readonly address: string;
   /** Its `com.openexchange.server.backendRoute`. */
   readonly route: string;
-  /** The grid protocol version it speaks, e.g. `2.0`. */
+  /** The grid protocol version it speaks, `major.minor`, e.g. `3.0`. */
   readonly version: string;
+  /** Its codebase (package) version, e.g. `0.2.0`; absent from members that do not send it. */
+  readonly codebase?: string;
   /** Lite members hold no data. */
   readonly lite: boolean;
   /** False for lite members and members outside every custom partition group. */
@@ -167,9 +169,30 @@ export class SplitBrainProtectionError extends Error {
   }
 }
 
+/** Hazelcast's cluster states, with Hazelcast's meanings (see the grid README). */
+export const CLUSTER_STATES = ['ACTIVE', 'NO_MIGRATION', 'FROZEN', 'PASSIVE'] as const;
+export type ClusterState = (typeof CLUSTER_STATES)[number];
+
+/** Thrown at once by a write (map, topic) while the cluster is PASSIVE. */
+export class ClusterStateError extends Error {
+  constructor(readonly state: ClusterState, operation: string, member: string) {
+    super(`${operation} refused: the cluster is in state ${state} (reads only) on member ${member}; writes resume after oxk cluster state ACTIVE`);
+    this.name = 'ClusterStateError';
+  }
+}
+
 export interface GridService {
-  /** The effective cluster name: group name plus the protocol's major.minor. */
+  /** The effective cluster name: group name plus the protocol's major. */
   readonly clusterName: string;
+  /** The codebase (package) version of this member. */
+  readonly codebaseVersion: string;
+  /** The version the cluster runs at, `major.minor`: the lowest minor among its members (until upgraded). */
+  clusterVersion(): string;
+  clusterState(): ClusterState;
+  /** Changes the state cluster-wide through the master; rejects with the reason (a migration runs, ...). */
+  changeClusterState(state: ClusterState): Promise<void>;
+  /** Raises the cluster version to the lowest minor among the members (when auto-upgrade is off); returns the new version. */
+  upgradeClusterVersion(): Promise<string>;
   readonly localMember: GridMember;
   /** Oldest first; the first is the master. */
   members(): GridMember[];

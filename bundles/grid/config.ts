@@ -77,6 +77,9 @@ export const gridConfig = {
   'com.openexchange.hazelcast.liteMember': property({
     doc: 'A full member that holds no data', format: 'Boolean', default: false,
   }),
+  'com.openexchange.hazelcast.cluster.version.autoUpgrade': property({
+    doc: 'Move the cluster version up by itself when the last member of an older protocol minor is gone (else: oxk cluster version --upgrade)', format: 'Boolean', default: true,
+  }),
   'com.openexchange.hazelcast.maxOperationTimeout': property({
     doc: 'Default timeout in ms of a request to another member', format: 'nat', default: 5000,
   }),

@@ -1,11 +1,22 @@
 import type { GridService } from './api.js';
 import type { ClusterNode } from './cluster/clusterNode.js';
 import type { DataLayer } from './data/dataLayer.js';
+import { CODEBASE_VERSION } from './transport/protocolVersion.js';
 
 /** The grid service: membership from the cluster layer, partitions, maps and topics from the data layer. */
 export function composeGridService(node: ClusterNode, data: DataLayer): GridService {
   return {
     clusterName: node.clusterName,
+    codebaseVersion: CODEBASE_VERSION,
+    clusterVersion: () => node.settings.clusterVersion,
+    clusterState: () => node.settings.state,
+    changeClusterState: async (state) => {
+      await node.settings.request({ state });
+    },
+    upgradeClusterVersion: async () => {
+      await node.settings.request({ upgrade: true });
+      return node.settings.clusterVersion;
+    },
     // Only the data layer knows the custom partition groups, so it decides who holds data.
     get localMember() {
       return { ...node.local, dataMember: data.isDataMember(node.local) };

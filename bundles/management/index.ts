@@ -5,6 +5,7 @@ import { KERNEL_SERVICE } from '../../core/kernelService.js';
 import { MBEAN_SERVER, MBEANS, METRICS } from './api.js';
 import { managementConfig } from './config.js';
 import { registerRuntimeCommands } from './cli/runtimeCommands.js';
+import { registerClusterCommand } from './cli/clusterCommand.js';
 import { registerStatsCommand } from './cli/statsCommand.js';
 import { followMBeans } from './contributedMBeans.js';
 import { jolokiaRoutes, metricsRoute } from './httpRoutes.js';
@@ -25,7 +26,7 @@ export default defineBundle({
   extensionPoints: [MBEANS, METRICS],
   namespaces: ['com.openexchange.jolokia.'],
   config: managementConfig,
-  contributes: [contribution(CLI_COMMANDS, registerStatsCommand), contribution(CLI_COMMANDS, registerRuntimeCommands)],
+  contributes: [contribution(CLI_COMMANDS, registerStatsCommand), contribution(CLI_COMMANDS, registerRuntimeCommands), contribution(CLI_COMMANDS, registerClusterCommand)],
   start(_services, ctx) {
     const server = new DefaultMBeanServer();
     const kernel = ctx.get(KERNEL_SERVICE);

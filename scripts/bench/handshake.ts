@@ -1,5 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -35,12 +35,17 @@ async function client(): Promise<{ transport: TransportLike; version: string; st
   const dist = join(root, 'dist', 'bundles', 'grid', 'transport');
   const { Transport } = (await import(pathToFileURL(join(dist, 'transport.js')).href)) as { Transport: new (...a: unknown[]) => TransportLike & { identity?: Promise<unknown> } };
   const { PROTOCOL_VERSION } = (await import(pathToFileURL(join(dist, 'frame.js')).href)) as { PROTOCOL_VERSION: string };
+  // Builds since protocolVersion.ts name the cluster by the major only; older ones by major.minor.
+  const versionModule = join(dist, 'protocolVersion.js');
+  const clusterName = existsSync(versionModule)
+    ? ((await import(pathToFileURL(versionModule).href)) as { effectiveClusterName(group: string): string }).effectiveClusterName(GROUP.name)
+    : `${GROUP.name}-${PROTOCOL_VERSION}`;
   const started = performance.now();
   const transport = new Transport({
     bindHost: CLIENT, advertiseHost: CLIENT, port: 5701, portAutoIncrement: true, outboundPorts: [], maxFrameSize: 1 << 20,
     maxBufferedBytes: 1 << 24, handshakeTimeoutMs: 5000, connectTimeoutMs: 1000, maxPendingHandshakes: 64, maxPendingHandshakesPerAddress: 16,
   }, {
-    clusterName: `${GROUP.name}-${PROTOCOL_VERSION}`,
+    clusterName,
     password: GROUP.password,
     member: () => ({ id: 'bench-client', address: `${CLIENT}:5701`, route: 'BENCH', version: PROTOCOL_VERSION, lite: true, dataMember: false }),
     status: () => ({ joined: false, masterId: '', masterAddress: '', viewVersion: 0, memberIds: [] }),

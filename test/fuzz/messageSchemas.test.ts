@@ -33,7 +33,7 @@ const perSchema = (inTests: number) => ({ numRuns: Math.max(20, Math.ceil(fuzzOp
 
 describe('grid message schemas (fuzz)', () => {
   it('every service of the grid, its answers and every frame kind have a registered schema', () => {
-    for (const name of ['frame MESSAGE', 'frame REQUEST', 'frame RESPONSE', 'cluster.heartbeat', 'cluster.list', 'cluster.join', 'cluster.suspect',
+    for (const name of ['frame MESSAGE', 'frame REQUEST', 'frame RESPONSE', 'cluster.heartbeat', 'cluster.list', 'cluster.join', 'cluster.suspect', 'cluster.settings', 'cluster.settingsRequest',
       'grid.partition', 'grid.ops', 'grid.ops answer', 'grid.opAll', 'grid.backups', 'grid.asyncBackups', 'grid.backupAcks',
       'map operation', 'map backup', 'map replica chunk', 'grid.mapListen', 'grid.mapEvent', 'topic operation', 'topic backup', 'topic read answer']) {
       assert.ok(messageSchemas.has(name), `no schema registered as "${name}"`);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createHmac, randomBytes } from 'node:crypto';
 import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { PROTOCOL_VERSION } from '../../bundles/grid/transport/frame.js';
+import { effectiveClusterName } from '../../bundles/grid/transport/protocolVersion.js';
 import { deriveGroupKey, handshakeProof } from '../../bundles/grid/transport/handshake.js';
 import { gridNode, memberId } from '../support/gridNodes.js';
 import { killAll, type NodeProcess } from '../support/nodeProcess.js';
@@ -14,7 +14,7 @@ import { waitFor } from '../support/waitFor.js';
 const MEMBER = '127.0.10.40';
 const ROGUE = '127.0.10.41';
 const PASSWORD = 'test-secret';
-const CLUSTER = `grid-cluster-test-${PROTOCOL_VERSION}`;
+const CLUSTER = effectiveClusterName('grid-cluster-test');
 /** Work one password guess must cost an attacker, in CPU time. */
 const MIN_CPU_MS_PER_GUESS = 20;
 const config = tempConfig();

@@ -26,7 +26,7 @@ describe('grid handshake refusals', () => {
     // Protocol 3.0: the acceptor checks the initiator's proof first (it never proves itself to a peer that has not).
     await wrongPassword.waitForLine(/handshake with 127\.0\.2\.21:5701 failed: 127\.0\.2\.21:5701 refused this member: wrong group password/);
     await a.waitForLine(/handshake from 127\.0\.2\.22:\d+ failed: refused 127\.0\.2\.22:\d+: wrong group password/);
-    await wrongName.waitForLine(/handshake with 127\.0\.2\.21:5701 failed: 127\.0\.2\.21:5701 refused this member: wrong group name: "another-cluster-3\.0"/);
+    await wrongName.waitForLine(/handshake with 127\.0\.2\.21:5701 failed: 127\.0\.2\.21:5701 refused this member: wrong group name: "another-cluster-3"/);
     await a.waitForLine(/handshake from 127\.0\.2\.23:\d+ failed: refused 127\.0\.2\.23:\d+: wrong group name/);
 
     for (const [node, address] of [[a, '127.0.2.21'], [wrongPassword, '127.0.2.22'], [wrongName, '127.0.2.23']] as const) {

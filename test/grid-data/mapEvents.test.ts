@@ -19,6 +19,11 @@ function twoMembers() {
     view: () => ({ version: 1, members }),
     isMaster: () => local.id === 'a',
     onMembershipChange: () => () => undefined,
+    clusterState: () => 'ACTIVE',
+    onClusterState: () => () => undefined,
+    migrationAllowed: () => true,
+    promotionAllowed: () => true,
+    setMigrationCheck: () => undefined,
     send: (to, service, payload) => {
       sent.push({ to, service, payload });
       handlers.get(to)?.get(service)?.(local, payload);

@@ -14,6 +14,7 @@ export interface GridNodeOptions {
   wrap?: string[];
   /** Another build's `dist/cli/oxk.js` (the legacy release); default: this one. */
   bin?: string;
+  env?: Record<string, string>;
 }
 
 /** A grid node for the cluster tests: fast heartbeats (1 s, silent after 3 s), short probe interval. */
@@ -23,6 +24,7 @@ export function gridNode(o: GridNodeOptions): NodeProcess {
     label: o.route,
     wrap: o.wrap,
     bin: o.bin,
+    env: o.env,
     set: {
       'com.openexchange.server.backendRoute': o.route,
       'com.openexchange.connector.networkListenerHost': o.address,
@@ -41,7 +43,8 @@ export function gridNode(o: GridNodeOptions): NodeProcess {
 
 export interface GridHealth {
   status: string;
-  grid?: { members: number; master: boolean; clusterSafe: boolean; address: string; id: string; memberListVersion: number; memberAddresses: string[]; lite: boolean };
+  grid?: { members: number; master: boolean; clusterSafe: boolean; address: string; id: string; memberListVersion: number; memberAddresses: string[]; lite: boolean;
+    cluster?: string; version?: string; protocolVersion?: string; clusterVersion?: string; clusterState?: string };
 }
 
 /** GET /health of the node whose HTTP connector is on `address:8009`; undefined when unreachable. */

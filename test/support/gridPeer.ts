@@ -9,7 +9,8 @@
 import winston from 'winston';
 import type { GridMember } from '../../bundles/grid/api.js';
 import type { ClusterStatus } from '../../bundles/grid/transport/handshake.js';
-import { type FrameKind, PROTOCOL_VERSION } from '../../bundles/grid/transport/frame.js';
+import type { FrameKind } from '../../bundles/grid/transport/frame.js';
+import { effectiveClusterName, PROTOCOL_VERSION } from '../../bundles/grid/transport/protocolVersion.js';
 import { Transport } from '../../bundles/grid/transport/transport.js';
 
 export interface GridPeerPlan {
@@ -45,7 +46,7 @@ async function main(plan: GridPeerPlan): Promise<void> {
     bindHost: plan.bind, advertiseHost: plan.bind, port: 0, portAutoIncrement: false, outboundPorts: [],
     maxFrameSize: 64 * 1024 * 1024, maxBufferedBytes: 128 * 1024 * 1024, handshakeTimeoutMs: 5000, connectTimeoutMs: 2000, maxPendingHandshakes: 64, maxPendingHandshakesPerAddress: 16,
   }, {
-    clusterName: `${plan.group}-${PROTOCOL_VERSION}`,
+    clusterName: effectiveClusterName(plan.group),
     password: plan.password,
     member: () => plan.claim,
     status: () => plan.status,

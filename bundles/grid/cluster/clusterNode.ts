@@ -6,7 +6,9 @@ import type { WireCheck } from '../spi/wireSchema.js';
 import type { Discovery } from '../join/discovery.js';
 import type { Connection } from '../transport/connection.js';
 import type { ClusterStatus, HandshakeResult } from '../transport/handshake.js';
-import { PROTOCOL_VERSION } from '../transport/frame.js';
+import { CODEBASE_VERSION, effectiveClusterName, PROTOCOL_VERSION } from '../transport/protocolVersion.js';
+import type { ClusterState } from '../api.js';
+import { ClusterSettingsKeeper } from './clusterSettings.js';
 import { Transport } from '../transport/transport.js';
 import { chooseBindAddress, parsePortDefinitions } from '../transport/addresses.js';
 import { ClockProbe } from './clockProbe.js';
@@ -48,6 +50,8 @@ export class ClusterNode implements ClusterSpi {
   master!: MasterDuties;
   viewSync!: ViewSync;
   private identity!: IdentityGuard;
+  /** The cluster state and cluster version, agreed cluster-wide. */
+  readonly settings: ClusterSettingsKeeper;
   joined = false;
   stopping = false;
   /** Members this member found dead (reconnect failed, silent): id → why. */
@@ -58,7 +62,8 @@ export class ClusterNode implements ClusterSpi {
   private readonly id = randomUUID();
 
   constructor(readonly options: ClusterNodeOptions, readonly logger: Logger) {
-    this.clusterName = `${options.groupName}-${PROTOCOL_VERSION}`;
+    this.clusterName = effectiveClusterName(options.groupName);
+    this.settings = new ClusterSettingsKeeper(this, options.clusterVersionAutoUpgrade ?? true);
     const { bind, advertise } = chooseBindAddress(options.interfaces);
     this.transport = new Transport({
       bindHost: bind,
@@ -99,7 +104,7 @@ export class ClusterNode implements ClusterSpi {
     const address = await this.transport.listen((conn, result) => this.inbound(conn, result));
     const o = this.options;
     this.local = Object.freeze({
-      id: this.id, address, route: o.route, version: PROTOCOL_VERSION, lite: o.lite, dataMember: o.dataMember ?? !o.lite,
+      id: this.id, address, route: o.route, version: PROTOCOL_VERSION, codebase: CODEBASE_VERSION, lite: o.lite, dataMember: o.dataMember ?? !o.lite,
     });
     this.membership = new Membership(this.local, this.logger);
     this.detector = new FailureDetector(
@@ -119,12 +124,13 @@ export class ClusterNode implements ClusterSpi {
     this.peers.onLost((member, reason) => this.peerLost(member, reason));
     this.peers.onHandshake((conn, result) => checkStatus(this, conn.peer!, result.status));
     installControlHandlers(this);
+    this.settings.install();
     this.clock = new ClockProbe(o.heartbeatIntervalMs, clockSkewSettings(o.clockSkewThresholdMs, o.heartbeatIntervalMs), this.membership, this.messaging, this.logger);
     this.clock.install();
     if (o.password === DEFAULT_GROUP_PASSWORD) {
       this.logger.warn(`grid: the default group password is in use; set com.openexchange.hazelcast.group.password on every member`);
     }
-    this.logger.info(`grid member ${address} (id ${this.id}) starting: cluster "${this.clusterName}", join ${o.join}${o.lite ? ', lite member' : ''}${o.tls ? ', TLS' : ''}`);
+    this.logger.info(`grid member ${address} (id ${this.id}) starting: cluster "${this.clusterName}", grid protocol ${PROTOCOL_VERSION}, codebase ${CODEBASE_VERSION}, join ${o.join}${o.lite ? ', lite member' : ''}${o.tls ? ', TLS' : ''}`);
     this.logger.debug(`grid group key derived in ${Math.round(this.transport.keyDerivationMs)} ms (scrypt)`);
     beforeJoin?.();
     await this.discovery.start();
@@ -206,6 +212,26 @@ export class ClusterNode implements ClusterSpi {
     this.messaging.handle(service, check, handler);
   }
 
+  clusterState(): ClusterState {
+    return this.settings.state;
+  }
+
+  onClusterState(listener: (state: ClusterState) => void): () => void {
+    return this.settings.onChange((s) => listener(s.state));
+  }
+
+  migrationAllowed(): boolean {
+    return this.settings.migrationAllowed();
+  }
+
+  promotionAllowed(): boolean {
+    return this.settings.promotionAllowed();
+  }
+
+  setMigrationCheck(check: () => string | undefined): void {
+    this.settings.migrationCheck = check;
+  }
+
   onMerge(hooks: MergeHooks): void {
     this.mergeHooks.push(hooks);
   }
@@ -225,6 +251,7 @@ export class ClusterNode implements ClusterSpi {
       masterAddress: master?.address ?? this.transport.address,
       viewVersion: view?.version ?? 0,
       memberIds: view ? view.members.map((m) => m.id) : [this.id],
+      clusterMinor: this.settings.current.minor,
     };
   }
 

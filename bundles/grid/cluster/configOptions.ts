@@ -73,6 +73,7 @@ export function clusterOptionsFromConfig(get: Get, origin: Origin, route: string
     route,
     lite: get('com.openexchange.hazelcast.liteMember') === true,
     requestTimeoutMs: n('com.openexchange.hazelcast.maxOperationTimeout'),
+    clusterVersionAutoUpgrade: get('com.openexchange.hazelcast.cluster.version.autoUpgrade') === true,
     maxFrameSize: n('com.openexchange.hazelcast.network.maxFrameSize'),
     handshakeTimeoutMs: n('com.openexchange.hazelcast.network.handshake.timeout'),
     maxPendingHandshakes: n('com.openexchange.hazelcast.network.handshake.maxPending'),

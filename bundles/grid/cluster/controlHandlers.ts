@@ -27,7 +27,7 @@ export type MemberList = Checked<typeof isMemberList>;
 /** The heartbeat for one member: our clock, list version, hash and master, and whether it is in our list. */
 export function heartbeatFor(node: ClusterNode, to: GridMember): Heartbeat {
   const view = node.membership.view;
-  return { t: Date.now(), v: view.version, h: node.membership.hash, m: view.members[0]!.id, you: node.membership.has(to.id) };
+  return { t: Date.now(), v: view.version, h: node.membership.hash, m: view.members[0]!.id, you: node.membership.has(to.id), e: node.settings.current.e };
 }
 
 /** A member of our view reporting a newer list without us (in its handshake) means we were removed. */
@@ -70,6 +70,10 @@ function onHeartbeat(node: ClusterNode, from: GridMember, hb: Heartbeat): void {
   if (hb.v > node.membership.view.version && !hb.you) {
     void node.join.rejoin(`member ${from.address} has a newer member list (version ${hb.v}) without this member`);
     return;
+  }
+  // Our master's settings differ from ours (a commit was lost with a connection): its list carries them.
+  if (hb.e !== undefined && hb.e !== node.settings.current.e && from.id === node.membership.master.id && hb.m === from.id && !node.isMaster()) {
+    node.messaging.send(from, ControlService.LIST_REQUEST, null);
   }
   node.viewSync.compare(from, hb);
 }

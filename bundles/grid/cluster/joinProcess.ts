@@ -4,10 +4,13 @@ import type { ClusterNode } from './clusterNode.js';
 import { ControlService, type MemberList } from './controlHandlers.js';
 import { isJoinAnswer } from './controlSchemas.js';
 import { listHash } from './membership.js';
+import { RateLimitedLog } from './violationLog.js';
 import { type ProbeResult, sighting, wins } from './prober.js';
 
 const RETRY_MS = 250;
 const JOIN_REPLY_TIMEOUT_MS = 5000;
+/** A master that refused this member is not asked again through a split-brain merge for this long. */
+const REFUSAL_BACKOFF_MS = 60_000;
 
 /**
  * Finding and joining a cluster: at start-up, after being removed, and when merging into a larger
@@ -17,8 +20,18 @@ const JOIN_REPLY_TIMEOUT_MS = 5000;
 export class JoinProcess {
   private rejoining = false;
   private listArrived: (() => void) | undefined;
+  /** Masters that refused this member's join (cluster state, version) → until when not to try again through a merge. */
+  private readonly refusedUntil = new Map<string, number>();
+  private readonly refusals: RateLimitedLog;
 
-  constructor(private readonly node: ClusterNode) {}
+  constructor(private readonly node: ClusterNode) {
+    this.refusals = new RateLimitedLog(node.logger);
+  }
+
+  /** Whether the master at `address` refused this member's join within the last minute. */
+  refusedRecently(address: string): boolean {
+    return (this.refusedUntil.get(address) ?? 0) > Date.now();
+  }
 
   get busy(): boolean {
     return this.rejoining;
@@ -60,6 +73,11 @@ export class JoinProcess {
     const arrived = new Promise<void>((resolve) => (this.listArrived = resolve));
     try {
       const reply = await n.messaging.request(master, ControlService.JOIN, { member: n.local }, isJoinAnswer, JOIN_REPLY_TIMEOUT_MS);
+      if (reply?.refused) {
+        this.refusedUntil.set(master.address, Date.now() + REFUSAL_BACKOFF_MS);
+        this.refusals.warn(master.address, `grid member ${n.local.address} (grid protocol ${n.local.version}) was refused by master ${master.address} of cluster "${n.clusterName}": ${reply.refused}`);
+        return false;
+      }
       if (!reply?.ok) return false;
       // The losing timer of the race must not keep a short-lived process (oxk map) alive.
       await Promise.race([arrived, delay(JOIN_REPLY_TIMEOUT_MS, undefined, { ref: false })]);
@@ -92,11 +110,14 @@ export class JoinProcess {
     if (!n.joined) {
       if (!includesMe || !this.listArrived) return;
       n.joined = true;
+      if (list.s) n.settings.adopt(list.s, true);
       n.installList(list.v, members);
       this.listArrived();
       return;
     }
     const view = n.membership.view;
+    // Settings come with any list of our master, also one that is not newer (the answer to a heartbeat's mismatch).
+    if (list.s && from.id === n.membership.master.id) n.settings.adopt(list.s, true);
     const resync = list.sync === true && from.id === n.membership.master.id && listHash(members) !== n.membership.hash;
     if (list.v <= view.version && !resync) return;
     const at = view.members.findIndex((m) => m.id === from.id);
@@ -111,6 +132,8 @@ export class JoinProcess {
       return;
     }
     if (resync) n.logger.warn(`grid: member list re-synchronised from master ${from.address}: version ${view.version} -> ${list.v}, ${members.length} members`);
+    // The master's settings win even when older: after a master died during a change, the cluster converges on the new master's.
+    if (list.s) n.settings.adopt(list.s, true);
     const change = n.installList(list.v, members);
     for (const m of change.added) n.logger.info(`grid: member ${m.address} joined (member list version ${list.v}, ${members.length} members)`);
     for (const m of change.removed) n.logger.info(`grid: member ${m.address} removed (member list version ${list.v}, ${members.length} members)`);

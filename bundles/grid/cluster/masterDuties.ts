@@ -3,6 +3,8 @@ import type { Checked } from '../spi/wireSchema.js';
 import type { ClusterNode } from './clusterNode.js';
 import { ControlService } from './controlHandlers.js';
 import { isAck, type isSuspicion } from './controlSchemas.js';
+import { RateLimitedLog } from './violationLog.js';
+import { PROTOCOL_MAJOR } from '../transport/protocolVersion.js';
 
 type Suspicion = Checked<typeof isSuspicion>;
 import { type ProbeResult, sighting, wins } from './prober.js';
@@ -18,8 +20,11 @@ export class MasterDuties {
   private mergeTimer: NodeJS.Timeout | undefined;
   private mergeDue = false;
   private probing = false;
+  private readonly refusals: RateLimitedLog;
 
-  constructor(private readonly node: ClusterNode) {}
+  constructor(private readonly node: ClusterNode) {
+    this.refusals = new RateLimitedLog(node.logger);
+  }
 
   start(): void {
     const o = this.node.options;
@@ -51,7 +56,8 @@ export class MasterDuties {
   publish(members: GridMember[], version: number): void {
     const n = this.node;
     n.installList(version, members);
-    for (const m of members) if (m.id !== n.local.id) n.messaging.send(m, ControlService.LIST, { v: version, members });
+    const s = n.settings.forList(members);
+    for (const m of members) if (m.id !== n.local.id) n.messaging.send(m, ControlService.LIST, { v: version, members, s });
   }
 
   /** The current list to one member (a joiner, or a member whose view differs): marked as a re-sync. */
@@ -59,7 +65,7 @@ export class MasterDuties {
     const n = this.node;
     if (!n.joined || !n.isMaster()) return;
     const view = n.membership.view;
-    n.messaging.send(to, ControlService.LIST, { v: view.version, members: view.members, sync: true });
+    n.messaging.send(to, ControlService.LIST, { v: view.version, members: view.members, sync: true, s: n.settings.current });
   }
 
   remove(ids: string[], reason: string): void {
@@ -75,7 +81,7 @@ export class MasterDuties {
     this.publish(view.members.filter((m) => !gone.includes(m)), view.version + 1);
   }
 
-  handleJoin(from: GridMember, member: GridMember): { ok?: boolean; redirect?: string } {
+  handleJoin(from: GridMember, member: GridMember): { ok?: boolean; redirect?: string; refused?: string } {
     const n = this.node;
     if (!n.joined || !n.isMaster()) return { redirect: n.joined ? n.membership.master.address : '' };
     if (member.id !== from.id) return {};
@@ -83,6 +89,11 @@ export class MasterDuties {
     if (n.membership.has(member.id)) {
       this.sendList(from);
       return { ok: true };
+    }
+    const refused = n.settings.admission(member);
+    if (refused) {
+      this.refusals.warn(member.address, `grid: join of member ${member.address} refused: ${refused}`);
+      return { refused };
     }
     // A new process at a known address: the old one is gone even if we have not noticed yet.
     const stale = view.members.filter((m) => m.address === member.address && m.id !== n.local.id);
@@ -147,6 +158,8 @@ export class MasterDuties {
   private async probeRound(): Promise<void> {
     const n = this.node;
     if (this.probing || !n.joined || !n.isMaster() || n.stopping || n.join.busy) return;
+    // FROZEN and PASSIVE keep the membership: no split-brain merge either way (as Hazelcast).
+    if (!n.settings.promotionAllowed()) return;
     this.probing = true;
     const due = this.mergeDue;
     try {
@@ -175,6 +188,12 @@ export class MasterDuties {
     if (!mergeRun && mine > 1 && theirs > 1) return;
     const us = { masterId: n.local.id, masterAddress: n.local.address, size: mine };
     const target = found.status.masterAddress;
+    if (n.join.refusedRecently(target)) return;
+    // Clusters at different cluster versions stay apart (a merge would take the upgraded one back, or be refused).
+    if (found.status.clusterMinor !== undefined && found.status.clusterMinor !== n.settings.current.minor) {
+      this.refusals.warn(`version ${target}`, `grid: found another cluster "${n.clusterName}" (master ${target}) at cluster version ${PROTOCOL_MAJOR}.${found.status.clusterMinor}; this one runs at ${n.settings.clusterVersion}: they do not merge`);
+      return;
+    }
     if (wins(us, sighting(found.status))) {
       n.logger.info(`grid: found another cluster "${n.clusterName}" of ${theirs} member(s) (master ${target}); it merges into this one of ${mine}`);
       void n.prober.probe(target).then((p) => {

@@ -3,7 +3,7 @@ import type { TlsFiles } from '../transport/transport.js';
 
 /** Everything the cluster layer needs; built from the bundle's properties or by the CLI/benchmarks. */
 export interface ClusterNodeOptions {
-  /** `com.openexchange.hazelcast.group.name`; the effective cluster name adds the protocol's major.minor. */
+  /** `com.openexchange.hazelcast.group.name`; the effective cluster name adds the protocol's major. */
   groupName: string;
   password: string;
   /** `network.interfaces`: addresses, `*` wildcards, `a-b` ranges; empty: all. */
@@ -34,6 +34,8 @@ export interface ClusterNodeOptions {
   /** How long a starting member waits for other starting members before forming a cluster alone. */
   startupJoinTimeoutMs?: number;
   connectTimeoutMs?: number;
+  /** `com.openexchange.hazelcast.cluster.version.autoUpgrade`: the cluster version moves up by itself when the last older member is gone (default true). */
+  clusterVersionAutoUpgrade?: boolean;
   /** `network.handshake.timeout`: deadline from accept (or connect) for TLS and grid handshake. */
   handshakeTimeoutMs?: number;
   /** `network.handshake.maxPending`: inbound connections in handshake at once, in all. */

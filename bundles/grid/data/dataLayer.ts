@@ -60,6 +60,12 @@ export function createDataLayer(spi: ClusterSpi, options: DataLayerOptions, logg
     parallelism: options.migrationParallelism,
     migrationTimeoutMs: Math.max(30_000, options.operationTimeoutMs),
   }, loss, logger);
+  spi.setMigrationCheck(() => {
+    const planned = rebalancer.migrationsPlanned();
+    const out = partitions.migratingOutCount();
+    if (planned === 0 && out === 0) return undefined;
+    return [planned > 0 ? `${planned} partitions still to migrate` : '', out > 0 ? `${out} partitions being copied away` : ''].filter(Boolean).join(', ');
+  });
   const events = new MapEvents(spi, logger);
   const stats = new MapStatsRegistry(stores, partitions);
   const executor = new MapExecutor(stores, partitions, invoker, events, stats, mapConfig, options.mergePolicy, logger);
@@ -72,7 +78,7 @@ export function createDataLayer(spi: ClusterSpi, options: DataLayerOptions, logg
   installSplitBrainMerge(spi, partitions, stores, invoker, options.mergePolicy, logger);
 
   const mapContext: MapContext = {
-    invoker, partitions, stores, events, stats, maxKeySize: options.maxKeySize, maxValueSize: options.maxValueSize,
+    invoker, partitions, stores, events, stats, clusterState: () => spi.clusterState(), maxKeySize: options.maxKeySize, maxValueSize: options.maxValueSize,
   };
   const sweeper = setInterval(() => {
     executor.sweep();

@@ -1,5 +1,6 @@
 import { type MBean, type MBeanAttribute, objectNameValue } from '../../management/api.js';
 import type { GridMember, GridService, PartitionInfo } from '../api.js';
+import { clusterServiceMBean } from './clusterServiceMBean.js';
 
 export const HAZELCAST_DOMAIN = 'com.hazelcast';
 
@@ -34,6 +35,7 @@ export class GridMBeans {
     const inst = this.instance;
     beans.set(`${HAZELCAST_DOMAIN}:type=HazelcastInstance,name=${inst}`, () => this.instanceMBean());
     beans.set(`${HAZELCAST_DOMAIN}:type=PartitionService,instance=${inst},name=${inst}`, () => this.partitionMBean());
+    beans.set(`${HAZELCAST_DOMAIN}:type=ClusterService,instance=${inst},name=${inst}`, () => clusterServiceMBean(this.grid));
     for (const m of this.grid.members()) beans.set(`${HAZELCAST_DOMAIN}:type=Member,instance=${inst},name=${objectNameValue(m.address)}`, () => this.memberMBean(m));
     for (const name of this.grid.mapNames()) beans.set(`${HAZELCAST_DOMAIN}:type=IMap,instance=${inst},name=${objectNameValue(name)}`, () => this.mapMBean(name));
     for (const name of this.grid.topicNames()) beans.set(`${HAZELCAST_DOMAIN}:type=Topic,instance=${inst},name=${objectNameValue(name)}`, () => this.topicMBean(name));
@@ -51,8 +53,11 @@ export class GridMBeans {
       description: 'This member\'s view of the cluster',
       attributes: [
         str('name', () => g.localMember.route, 'Instance name (the node\'s route)'),
-        str('groupName', () => g.clusterName, 'Effective cluster name (group name plus protocol major.minor)'),
+        str('groupName', () => g.clusterName, 'Effective cluster name (group name plus protocol major)'),
         str('version', () => g.localMember.version, 'Grid protocol version'),
+        str('codebaseVersion', () => g.codebaseVersion, 'Package version of this member'),
+        str('clusterVersion', () => g.clusterVersion(), 'Grid protocol major.minor the cluster runs at'),
+        str('clusterState', () => g.clusterState(), 'ACTIVE, NO_MIGRATION, FROZEN or PASSIVE'),
         str('localMember', () => g.localMember.address),
         str('master', () => this.master()?.address ?? '', 'Address of the master (oldest member)'),
         bool('localMemberIsMaster', () => g.isMaster()),
@@ -100,7 +105,8 @@ export class GridMBeans {
       attributes: [
         str('address', () => member().address),
         str('route', () => member().route, 'com.openexchange.server.backendRoute of the member'),
-        str('version', () => member().version),
+        str('version', () => member().version, 'Grid protocol major.minor it speaks'),
+        str('codebaseVersion', () => member().codebase ?? '', 'Its package version'),
         str('uuid', () => member().id),
         bool('master', () => this.master()?.id === member().id),
         bool('localMember', () => g.localMember.id === member().id),

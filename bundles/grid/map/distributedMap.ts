@@ -1,5 +1,5 @@
 import { pack, unpack } from 'msgpackr';
-import type { DistributedMap, EntryListener, LocalMapStats, PutOptions } from '../api.js';
+import { type ClusterState, ClusterStateError, type DistributedMap, type EntryListener, type LocalMapStats, type PutOptions } from '../api.js';
 import type { Invoker } from '../partition/invoker.js';
 import type { PartitionService } from '../partition/partitionService.js';
 import { partitionOf } from '../partition/partitionTable.js';
@@ -17,6 +17,8 @@ export interface MapContext {
   readonly stores: RecordStores;
   readonly events: MapEvents;
   readonly stats: MapStatsRegistry;
+  /** The agreed cluster state: PASSIVE refuses writes. */
+  readonly clusterState: () => ClusterState;
   readonly maxKeySize: number;
   readonly maxValueSize: number;
 }
@@ -107,6 +109,7 @@ export class GridMap<V> implements DistributedMap<V> {
   }
 
   async clear(): Promise<void> {
+    this.refuseWhilePassive(`map ${this.name}: clear`);
     this.refuseWithoutQuorum();
     await this.ctx.invoker.invokeAll<number>(MAP_SERVICE, [Op.CLEAR, this.name]);
   }
@@ -120,6 +123,7 @@ export class GridMap<V> implements DistributedMap<V> {
   }
 
   private async write(code: typeof Op.PUT | typeof Op.SET | typeof Op.PUT_IF_ABSENT | typeof Op.REPLACE, key: string, value: V, options?: PutOptions): Promise<V | undefined> {
+    this.refuseWhilePassive(`map ${this.name}: ${code === Op.SET ? 'set' : 'put'} of key "${key.slice(0, 64)}"`);
     const start = performance.now();
     const p = this.partition(key);
     const buf = this.encode(key, value);
@@ -139,6 +143,7 @@ export class GridMap<V> implements DistributedMap<V> {
   }
 
   private async removal(code: typeof Op.REMOVE | typeof Op.DELETE, key: string): Promise<Buffer | undefined> {
+    this.refuseWhilePassive(`map ${this.name}: remove of key "${key.slice(0, 64)}"`);
     const start = performance.now();
     const buf = await this.call<Buffer | null | undefined>(this.partition(key), [code, this.name, key]);
     this.counters.removes++;
@@ -179,6 +184,12 @@ export class GridMap<V> implements DistributedMap<V> {
     const refusal = this.protection?.refusal();
     if (refusal) return Promise.reject(refusal);
     return this.ctx.invoker.invoke<R>(MAP_SERVICE, p, op);
+  }
+
+  /** PASSIVE: reads only, checked where the write starts so it fails before anything is sent. */
+  private refuseWhilePassive(operation: string): void {
+    const state = this.ctx.clusterState();
+    if (state === 'PASSIVE') throw new ClusterStateError(state, operation, this.ctx.partitions.localAddress);
   }
 
   /** Split-brain protection: reads too, since this side's copy may be stale (Hazelcast's READ_WRITE). */

@@ -29,6 +29,10 @@ export function installHandoff(spi: ClusterSpi, partitions: PartitionService, ti
         const result = master.id === me
           ? await partitions.handleLocal(msg)
           : await spi.request(master.id, PARTITION_SERVICE, msg, isDrainAnswer, Math.max(1, deadline - Date.now()));
+        if (result === 'frozen') {
+          logger.warn(`the cluster is in state ${spi.clusterState()}: no partition migrates, this member leaves with its ${held()} partitions (${leftBehind(spi, partitions)})`);
+          return;
+        }
         if (result === 'nobody') {
           logger.warn(`no other data member can take over (all are leaving): the data of the ${held()} partitions this member holds is lost once the last of them stops`);
           return;

@@ -24,7 +24,7 @@ export const isPartitionMessage = messageCheck('grid.partition', Type.Union([
 /** Answers of migrate and replica requests. */
 export const isCopyAnswer = messageCheck('grid.partition copy answer', Type.Boolean());
 /** The master's answer to a drain request. */
-export const isDrainAnswer = messageCheck('grid.partition drain answer', Type.Union([Type.Literal('done'), Type.Literal('nobody'), Type.Literal('timeout')]));
+export const isDrainAnswer = messageCheck('grid.partition drain answer', Type.Union([Type.Literal('done'), Type.Literal('nobody'), Type.Literal('timeout'), Type.Literal('frozen')]));
 
 /** A batch of operations for partition owners: [service, partition, operation, call id]. */
 export const isOpBatch = messageCheck('grid.ops', Type.Array(Type.Tuple([WireName, PartitionId, Type.Unknown(), CallId]), { maxItems: WireLimits.ITEMS }));

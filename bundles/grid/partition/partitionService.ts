@@ -117,6 +117,11 @@ export class PartitionService {
     return view.every((m) => this.groupOf(m) === undefined || inTable.has(m.id));
   }
 
+  /** Partitions this member is copying away right now (the member's part of "a migration runs"). */
+  migratingOutCount(): number {
+    return this.migratingOut.size;
+  }
+
   /** Installs a table: the master calls it for its own commits, members for each push. */
   apply(next: PartitionTable): void {
     const prev = this.table;

@@ -29,6 +29,8 @@ export class Rebalancer {
   private readonly draining = new Set<string>();
   private readonly timer: NodeJS.Timeout;
   private warnedGroups = '';
+  /** Partitions of the running pass still to migrate (0 when none runs). */
+  private moving = 0;
 
   constructor(
     private readonly spi: ClusterSpi,
@@ -38,6 +40,7 @@ export class Rebalancer {
     private readonly logger: Logger,
   ) {
     partitions.drainHandler = (member, timeoutMs) => this.drain(member, timeoutMs);
+    spi.onClusterState(() => this.trigger());
     spi.onMembershipChange((change) => {
       for (const m of change.removed) this.draining.delete(m.id);
       this.trigger();
@@ -47,6 +50,11 @@ export class Rebalancer {
     }, REPUSH_MS);
     this.timer.unref();
     this.trigger();
+  }
+
+  /** The master's part of "a migration runs", for refusing a cluster state change meanwhile. */
+  migrationsPlanned(): number {
+    return this.moving;
   }
 
   stop(): void {
@@ -98,6 +106,8 @@ export class Rebalancer {
     const members = this.dataMembers();
     const alive = new Set(this.spi.view().members.map((m) => m.id));
     const holders = new Set([...members.map((m) => m.id), ...[...this.draining].filter((id) => alive.has(id))]);
+    // FROZEN and PASSIVE keep the table as it is: no promotion, no migration.
+    if (!this.spi.promotionAllowed()) return true;
     const before = this.partitions.current().replicas;
     const kept = (id: string) => holders.has(id);
     const current = compact(before, kept);
@@ -106,16 +116,19 @@ export class Rebalancer {
       this.commit(current);
     }
     this.warnAboutGroups(members);
+    // NO_MIGRATION: backups of lost members were promoted above; a new member gets nothing until ACTIVE.
+    if (!this.spi.migrationAllowed()) return true;
     const target = assign(current, members, this.options.replicaCount);
     const moves: number[] = [];
     for (let p = 0; p < current.length; p++) {
       if (!sameReplicas(current[p], target[p]) && target[p].length > 0) moves.push(p);
     }
     if (moves.length > 0) this.logger.info(`migrating ${moves.length} partitions over ${members.length} data members`);
+    this.moving = moves.length;
     let failed = 0;
     const worker = async () => {
       for (let p = moves.shift(); p !== undefined; p = moves.shift()) {
-        if (!this.spi.isMaster() || this.stopped || this.rerun) return;
+        if (!this.spi.isMaster() || this.stopped || this.rerun || !this.spi.migrationAllowed()) return;
         const source = current[p][0];
         try {
           if (source !== undefined) {
@@ -124,15 +137,21 @@ export class Rebalancer {
             else await this.spi.request(source, PARTITION_SERVICE, msg, isCopyAnswer, this.options.migrationTimeoutMs);
           }
           current[p] = target[p];
+          this.moving--;
           this.commitOne(p, target[p]);
         } catch (err) {
           failed++;
+          this.moving--;
           this.logger.debug(`migration of partition ${p} failed: ${messageOf(err)}`);
           if (source !== undefined && source !== this.spi.local.id) this.spi.send(source, PARTITION_SERVICE, { t: 'abort', p });
         }
       }
     };
-    await Promise.all(Array.from({ length: Math.max(1, this.options.parallelism) }, worker));
+    try {
+      await Promise.all(Array.from({ length: Math.max(1, this.options.parallelism) }, worker));
+    } finally {
+      this.moving = 0;
+    }
     return failed === 0;
   }
 
@@ -175,6 +194,8 @@ export class Rebalancer {
    */
   private async drain(member: string, timeoutMs: number): Promise<DrainResult> {
     if (!this.spi.isMaster()) throw new Error(`member ${this.spi.local.id} is not the master; cannot drain ${member}`);
+    // NO_MIGRATION, FROZEN, PASSIVE: nothing moves, the member leaves with its replicas (backups stay elsewhere).
+    if (!this.spi.migrationAllowed()) return 'frozen';
     this.draining.add(member);
     this.trigger();
     const holds = () => this.partitions.current().replicas.some((r) => r.includes(member));
@@ -188,4 +209,4 @@ export class Rebalancer {
   }
 }
 
-export type DrainResult = 'done' | 'nobody' | 'timeout';
+export type DrainResult = 'done' | 'nobody' | 'timeout' | 'frozen';

@@ -1,4 +1,4 @@
-import type { GridMember } from '../api.js';
+import type { ClusterState, GridMember } from '../api.js';
 import type { WireCheck } from './wireSchema.js';
 
 /**
@@ -56,6 +56,17 @@ export interface ClusterSpi {
    * re-inserts the candidates through the merge policy).
    */
   onMerge(hooks: { before(): Promise<void> | void; after(): Promise<void> | void }): void;
+
+  /** The agreed cluster state (Hazelcast's `ClusterState`). */
+  clusterState(): ClusterState;
+  /** Called when the state changes, or when a prepared change that paused migrations ends. */
+  onClusterState(listener: (state: ClusterState) => void): () => void;
+  /** ACTIVE and no state change prepared: partitions may migrate. */
+  migrationAllowed(): boolean;
+  /** Backups of lost members may be promoted (ACTIVE, NO_MIGRATION). */
+  promotionAllowed(): boolean;
+  /** The data layer tells why this member migrates a partition right now (undefined: it does not); a state change is refused meanwhile. */
+  setMigrationCheck(check: () => string | undefined): void;
 
   /** Graceful shutdown hook: runs before the leave is announced (partitions are handed off here). */
   onBeforeLeave(hook: () => Promise<void>): void;

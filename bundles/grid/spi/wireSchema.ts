@@ -53,6 +53,7 @@ export const GridMemberSchema = Type.Object({
   address: Type.String({ minLength: 1, maxLength: WireLimits.ADDRESS }),
   route: Type.String({ maxLength: WireLimits.ROUTE }),
   version: Type.String({ maxLength: WireLimits.VERSION }),
+  codebase: Type.Optional(Type.String({ maxLength: WireLimits.VERSION })),
   lite: Type.Boolean(),
   dataMember: Type.Boolean(),
 });

@@ -1,9 +1,8 @@
 import { Packr, Unpackr } from 'msgpackr';
+import { PROTOCOL_MAJOR, PROTOCOL_MINOR } from './protocolVersion.js';
 
-/** The grid protocol version; members of another major.minor refuse each other. */
-export const PROTOCOL_MAJOR = 3;
-export const PROTOCOL_MINOR = 0;
-export const PROTOCOL_VERSION = `${PROTOCOL_MAJOR}.${PROTOCOL_MINOR}`;
+/** The grid protocol version (`protocolVersion.ts`); members of another major refuse each other. */
+export { PROTOCOL_MAJOR, PROTOCOL_MINOR, PROTOCOL_VERSION } from './protocolVersion.js';
 
 /**
  * Frame layout (big-endian): magic "OX" (2 bytes), major (1), minor (1), kind (1), reserved (1),

@@ -3,7 +3,7 @@ import Type from 'typebox';
 import type { GridMember } from '../api.js';
 import { Bytes, GridMemberSchema, wireCheck, WireLimits } from '../spi/wireSchema.js';
 import type { Connection } from './connection.js';
-import { type Frame, FrameKind, PROTOCOL_MAJOR, PROTOCOL_MINOR, PROTOCOL_VERSION } from './frame.js';
+import { type Frame, FrameKind, PROTOCOL_MAJOR, PROTOCOL_VERSION } from './frame.js';
 
 /** What a member tells a peer about its cluster once the peer proved the password. */
 export interface ClusterStatus {
@@ -13,6 +13,8 @@ export interface ClusterStatus {
   masterAddress: string;
   viewVersion: number;
   memberIds: string[];
+  /** The cluster version's minor the member's cluster runs at: clusters of different versions never merge. */
+  clusterMinor?: number;
 }
 
 /** Who this member is, as the transport is configured (the password never leaves the transport). */
@@ -82,6 +84,7 @@ const ClusterStatusSchema = Type.Object({
   masterAddress: Type.String({ maxLength: WireLimits.ADDRESS }),
   viewVersion: Type.Integer({ minimum: 0 }),
   memberIds: Type.Array(Type.String({ maxLength: WireLimits.ID }), { maxItems: WireLimits.MEMBERS }),
+  clusterMinor: Type.Optional(Type.Integer({ minimum: 0, maximum: 255 })),
 });
 
 const closed = { additionalProperties: false } as const;
@@ -159,7 +162,8 @@ export class HandshakeMachine {
   private step(frame: Frame): HandshakeStep {
     if (this.state === 'done' || this.state === 'failed') throw new HandshakeRefused('a handshake message after the handshake ended', false);
     const body = frame.body;
-    if (frame.major !== PROTOCOL_MAJOR || frame.minor !== PROTOCOL_MINOR) {
+    // Minors of one major meet (the cluster runs at the lowest); another major never does.
+    if (frame.major !== PROTOCOL_MAJOR) {
       if (isForeignRefusal(body)) throw new HandshakeRefused(body.reason, true);
       throw new HandshakeRefused(`incompatible protocol version ${frame.major}.${frame.minor} (this member speaks ${PROTOCOL_VERSION})`, false);
     }

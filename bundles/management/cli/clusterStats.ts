@@ -4,6 +4,7 @@ export interface MemberRow {
   address: string;
   route: string;
   version: string;
+  codebase: string;
   master: boolean;
   local: boolean;
   kind: 'data' | 'lite';
@@ -16,7 +17,7 @@ export interface ClusterStats {
   route: string;
   /** Undefined when the node has no grid MBeans (grid not active, or com.openexchange.hazelcast.jmx=false). */
   cluster?: {
-    name: string; version: string; master: string; clusterSafe: boolean; memberCount: number; partitionCount: number;
+    name: string; version: string; clusterVersion: string; clusterState: string; master: string; clusterSafe: boolean; memberCount: number; partitionCount: number;
     /** Partitions that lost data since the node started, and when the last loss was (ms since the epoch, 0: never). */
     partitionsLost: number; lastPartitionLossTime: number;
   };
@@ -50,13 +51,14 @@ export async function collectClusterStats(target: JolokiaTarget): Promise<Cluste
     const order = (instance.members as string[] | undefined) ?? [];
     const partitionService = Object.values(partitionServices)[0] ?? {};
     stats.cluster = {
-      name: String(instance.groupName), version: String(instance.version), master: String(instance.master),
+      name: String(instance.groupName), version: String(instance.version),
+      clusterVersion: String(instance.clusterVersion ?? ''), clusterState: String(instance.clusterState ?? ''), master: String(instance.master),
       clusterSafe: instance.clusterSafe === true, memberCount: num(instance.memberCount), partitionCount: num(instance.partitionCount),
       partitionsLost: num(partitionService.partitionsLost), lastPartitionLossTime: num(partitionService.lastPartitionLossTime),
     };
     stats.members = Object.values(members)
       .map((m) => ({
-        address: String(m.address), route: String(m.route), version: String(m.version), master: m.master === true, local: m.localMember === true,
+        address: String(m.address), route: String(m.route), version: String(m.version), codebase: String(m.codebaseVersion ?? ''), master: m.master === true, local: m.localMember === true,
         kind: m.dataMember === true ? 'data' as const : 'lite' as const, ownedPartitions: num(m.ownedPartitionCount), backupPartitions: num(m.backupPartitionCount),
       }))
       .sort((a, b) => rank(order, a.address) - rank(order, b.address));

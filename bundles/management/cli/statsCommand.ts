@@ -50,7 +50,7 @@ export function registerStatsCommand(program: Command): void {
     });
 }
 
-/** The agent's URL and credentials from the options, the environment or the node's config folder. */
+/** The agent's URL and credentials from the options, the environment or the node's config folder (shared by `oxk cluster`). */
 export function resolveTarget(opts: ConnectionOptions): JolokiaTarget {
   const dir = opts.config ?? process.env.OXK_CONFIG;
   const values = dir ? ConfigFolder.load(dir).values : undefined;

@@ -23,13 +23,14 @@ export function formatClusterStats(s: ClusterStats): string {
     out.push(`Cluster ${c.name} seen from ${s.route} (${s.url})`);
     out.push(table(null, [
       ['members', c.memberCount], ['master', c.master], ['version', c.version],
+      ['cluster version', c.clusterVersion], ['cluster state', c.clusterState],
       ['cluster safe', yes(c.clusterSafe)], ['partitions', c.partitionCount],
       ['partitions lost', c.partitionsLost > 0 ? `${c.partitionsLost} (last ${new Date(c.lastPartitionLossTime).toISOString()})` : '0'],
     ]));
     out.push('', 'Members');
     out.push(table(
-      ['address', 'route', 'version', 'master', 'type', 'owned', 'backups', ''],
-      s.members.map((m) => [m.address, m.route, m.version, yes(m.master), m.kind, m.ownedPartitions, m.backupPartitions, m.local ? '(this node)' : '']),
+      ['address', 'route', 'version', 'master', 'type', 'owned', 'backups', 'codebase', ''],
+      s.members.map((m) => [m.address, m.route, m.version, yes(m.master), m.kind, m.ownedPartitions, m.backupPartitions, m.codebase, m.local ? '(this node)' : '']),
     ));
     const owned = s.members.reduce((n, m) => n + m.ownedPartitions, 0);
     const backups = s.members.reduce((n, m) => n + m.backupPartitions, 0);

@@ -1,6 +1,6 @@
 import { Packr, Unpackr } from 'msgpackr';
 import winston from 'winston';
-import type { GridMember } from '../../../bundles/grid/api.js';
+import type { ClusterState, GridMember } from '../../../bundles/grid/api.js';
 import type { ClusterSpi, MembershipChange, MembershipView, MessageHandler, ServiceHandler } from '../../../bundles/grid/spi/clusterSpi.js';
 import type { WireCheck } from '../../../bundles/grid/spi/wireSchema.js';
 
@@ -159,6 +159,25 @@ export class LocalSpi implements ClusterSpi {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
+
+  // The in-process hub has no cluster states: always ACTIVE.
+  clusterState(): ClusterState {
+    return 'ACTIVE';
+  }
+
+  onClusterState(): () => void {
+    return () => undefined;
+  }
+
+  migrationAllowed(): boolean {
+    return true;
+  }
+
+  promotionAllowed(): boolean {
+    return true;
+  }
+
+  setMigrationCheck(): void {}
 
   notify(change: MembershipChange): void {
     for (const l of this.listeners) l(change);
