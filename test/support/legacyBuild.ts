@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -74,13 +75,14 @@ async function lock(file: string): Promise<() => void> {
 }
 
 /**
- * Builds the legacy release once per machine, in a folder under the OS temp dir keyed by the
- * commit: `git archive` of the commit, this checkout's node_modules by symlink when its versions
+ * Builds the legacy release once per checkout, in a folder under the OS temp dir keyed by the
+ * commit and this checkout's path (its node_modules may be linked there): `git archive` of the commit, this checkout's node_modules by symlink when its versions
  * fit the legacy package.json (else `npm ci`), then the legacy's own `tsc`. Concurrent callers wait
  * for the lock; later ones find the finished folder.
  */
 export async function legacyBuild(): Promise<LegacyBuild> {
-  const dir = join(tmpdir(), `oxk-legacy-${LEGACY_COMMIT.slice(0, 12)}`);
+  const checkout = createHash('sha256').update(repoRoot).digest('hex').slice(0, 8);
+  const dir = join(tmpdir(), `oxk-legacy-${LEGACY_COMMIT.slice(0, 12)}-${checkout}`);
   const result: LegacyBuild = {
     dir,
     bin: join(dir, 'dist', 'cli', 'oxk.js'),
@@ -88,10 +90,12 @@ export async function legacyBuild(): Promise<LegacyBuild> {
     cacheDriverBundlesPath: join(dir, 'test', 'fixtures', 'cache-bundles'),
   };
   const done = join(dir, '.built');
-  if (existsSync(done)) return result;
+  // A build whose linked node_modules went away (its checkout was removed) is built again.
+  const usable = () => existsSync(done) && existsSync(join(dir, 'node_modules', 'commander', 'package.json'));
+  if (usable()) return result;
   const release = await lock(`${dir}.lock`);
   try {
-    if (existsSync(done)) return result;
+    if (usable()) return result;
     const work = `${dir}.tmp-${process.pid}`;
     rmSync(work, { recursive: true, force: true });
     mkdirSync(work, { recursive: true });
