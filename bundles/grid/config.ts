@@ -7,10 +7,11 @@ export const DEFAULT_GROUP_PASSWORD = 'wtV6$VQk8#+3ds!a';
 /**
  * Keys of OX's stock `hazelcast.properties` that configure Hazelcast features oxkernel's grid does
  * not have: accepted (so `config check` does not call them misspelled) and without effect.
+ * (`network.client.nodes` belongs to the legacy bridge, which reads it.)
  */
 const OX_KEYS_WITHOUT_EFFECT = [
   'com.openexchange.hazelcast.jmxDetailed', 'com.openexchange.hazelcast.logging.enabled', 'com.openexchange.hazelcast.memcache.enabled',
-  'com.openexchange.hazelcast.rest.enabled', 'com.openexchange.hazelcast.network.client.nodes', 'com.openexchange.hazelcast.network.enableIPv6Support',
+  'com.openexchange.hazelcast.rest.enabled', 'com.openexchange.hazelcast.network.enableIPv6Support',
   'com.openexchange.hazelcast.socket.bindAny', 'com.openexchange.hazelcast.network.symmetricEncryption',
   'com.openexchange.hazelcast.network.symmetricEncryption.algorithm', 'com.openexchange.hazelcast.network.symmetricEncryption.salt',
   'com.openexchange.hazelcast.network.symmetricEncryption.password', 'com.openexchange.hazelcast.network.symmetricEncryption.iterationCount',
