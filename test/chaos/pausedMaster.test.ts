@@ -17,10 +17,13 @@ const addresses = ['127.0.24.31', '127.0.24.32', '127.0.24.33'];
 const out = mkdtempSync(join(tmpdir(), 'oxk-chaos-paused-master-'));
 let net: PrivateNetwork | undefined;
 let cluster: ChaosCluster | undefined;
+let passed = false;
 after(async () => {
-  await cluster?.stop();
+  // A failed run keeps its history and node logs for the diagnosis.
+  await cluster?.stop(passed ? undefined : join(out, 'nodes'));
   net?.close();
-  rmSync(out, { recursive: true, force: true });
+  if (passed) rmSync(out, { recursive: true, force: true });
+  else process.stderr.write(`paused-master run: history and node logs in ${out}\n`);
 });
 
 /**
@@ -80,4 +83,5 @@ test('a master paused past its removal and resumed merges into the live cluster,
   await cluster.nodes[paused]!.waitForLine(/leaves its cluster view and joins again/, 1000);
   const report = checkHistory(history.records);
   assert.ok(report.valid, formatReport(report));
+  passed = true;
 });
