@@ -3,10 +3,11 @@ import type { Membership } from './membership.js';
 /**
  * Which members of this member's list confirm it as their master: a member confirms by a heartbeat
  * naming this member as master, or by joining through it. A confirmation counts for `windowMs`
- * (a few heartbeats), so a master frozen past its removal holds none when it resumes, and a member
- * that took over holds none until the others have installed its list. Merge decisions count only
- * confirmed members (`MasterDuties.consider`), like Hazelcast, where a master is only the master of
- * members that answer its heartbeats as their master.
+ * (a few heartbeats). Merge decisions count only confirmed members (`MasterDuties.consider`), like
+ * Hazelcast, where a master is only the master of members that answer its heartbeats as their
+ * master: the members a master frozen past its removal still lists confirm the new master, so for
+ * it the frozen one is a cluster of one; a member that took over decides nothing until the others
+ * have installed its list.
  */
 export class MasterConfirmations {
   private readonly confirmedAt = new Map<string, number>();
