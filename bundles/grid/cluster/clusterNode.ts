@@ -14,6 +14,7 @@ import { chooseBindAddress, parsePortDefinitions } from '../transport/addresses.
 import { ClockProbe } from './clockProbe.js';
 import { clockSkewSettings } from './clockSkew.js';
 import { FailureDetector } from './failureDetector.js';
+import { MasterConfirmations } from './masterConfirmations.js';
 import { Membership } from './membership.js';
 import { Messaging } from './messaging.js';
 import type { ClusterNodeOptions } from './options.js';
@@ -49,6 +50,7 @@ export class ClusterNode implements ClusterSpi {
   join!: JoinProcess;
   master!: MasterDuties;
   viewSync!: ViewSync;
+  confirmations!: MasterConfirmations;
   private identity!: IdentityGuard;
   /** The cluster state and cluster version, agreed cluster-wide. */
   readonly settings: ClusterSettingsKeeper;
@@ -118,6 +120,7 @@ export class ClusterNode implements ClusterSpi {
     this.join = new JoinProcess(this);
     this.master = new MasterDuties(this);
     this.viewSync = new ViewSync(this);
+    this.confirmations = new MasterConfirmations(() => this.membership, Math.min(o.maxNoHeartbeatMs, 3 * o.heartbeatIntervalMs));
     // A live member heartbeats every interval: after two intervals of silence its connection may be replaced.
     this.identity = new IdentityGuard(this.local, this.peers, this.messaging, () => this.membership, Math.max(1000, 2 * o.heartbeatIntervalMs), this.logger);
     this.identity.install((nonce, opened, peer) => this.transport.holds(nonce, opened, peer));
@@ -273,6 +276,7 @@ export class ClusterNode implements ClusterSpi {
       this.suspects.delete(m.id);
       this.detector.forget(m.id);
       this.viewSync.forget(m.id);
+      this.confirmations.forget(m.id);
       this.messaging.failCalls(m.id, `member ${m.address} is no longer in this member's cluster`);
       if (dropRemoved) this.peers.drop(m.id, 'removed from the cluster');
     }

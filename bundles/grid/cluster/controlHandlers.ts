@@ -66,6 +66,7 @@ function onHeartbeat(node: ClusterNode, from: GridMember, hb: Heartbeat): void {
     return;
   }
   node.detector.heard(from.id);
+  node.confirmations.heartbeat(from.id, hb.m);
   node.suspects.delete(from.id);
   if (hb.v > node.membership.view.version && !hb.you) {
     void node.join.rejoin(`member ${from.address} has a newer member list (version ${hb.v}) without this member`);

@@ -86,6 +86,7 @@ export class MasterDuties {
     if (!n.joined || !n.isMaster()) return { redirect: n.joined ? n.membership.master.address : '' };
     if (member.id !== from.id) return {};
     const view = n.membership.view;
+    n.confirmations.joined(member.id);
     if (n.membership.has(member.id)) {
       this.sendList(from);
       return { ok: true };
@@ -179,14 +180,18 @@ export class MasterDuties {
     }
   }
 
-  /** Another cluster with our name and password: the smaller one merges into the larger. */
+  /**
+   * Another cluster with our name and password: the smaller one merges into the larger. Sizes count
+   * only members that confirm their master: ours must all confirm us (else nothing is decided yet),
+   * and a member of the found list that confirms us is not theirs. So a master frozen past its
+   * removal, whose list still names our members, is a cluster of one and merges into ours.
+   */
   private consider(found: ProbeResult, mergeRun: boolean): void {
     const n = this.node;
     const mine = n.membership.view.members.length;
-    const theirs = found.status.memberIds.length;
+    const theirs = found.status.memberIds.filter((id) => !n.confirmations.confirms(id)).length;
     // Lone members join at once; two real clusters merge only on a merge run.
     if (!mergeRun && mine > 1 && theirs > 1) return;
-    const us = { masterId: n.local.id, masterAddress: n.local.address, size: mine };
     const target = found.status.masterAddress;
     if (n.join.refusedRecently(target)) return;
     // Clusters at different cluster versions stay apart (a merge would take the upgraded one back, or be refused).
@@ -194,7 +199,14 @@ export class MasterDuties {
       this.refusals.warn(`version ${target}`, `grid: found another cluster "${n.clusterName}" (master ${target}) at cluster version ${PROTOCOL_MAJOR}.${found.status.clusterMinor}; this one runs at ${n.settings.clusterVersion}: they do not merge`);
       return;
     }
-    if (wins(us, sighting(found.status))) {
+    const unconfirmed = n.confirmations.unconfirmed();
+    if (unconfirmed.length > 0) {
+      n.logger.debug(`grid: found another cluster "${n.clusterName}" (master ${target}); no merge decision while ${unconfirmed.join(', ')} of this member's list do not confirm it as their master`);
+      return;
+    }
+    const us = { masterId: n.local.id, masterAddress: n.local.address, size: mine };
+    const them = { ...sighting(found.status), size: theirs };
+    if (wins(us, them)) {
       n.logger.info(`grid: found another cluster "${n.clusterName}" of ${theirs} member(s) (master ${target}); it merges into this one of ${mine}`);
       void n.prober.probe(target).then((p) => {
         if (p) n.messaging.send(p.peer, ControlService.MERGE_CHECK, null);
