@@ -63,7 +63,7 @@ async function main(): Promise<void> {
   const t = await startTestKernel({ bundles: chain() });
   const restart = async () => {
     await t.kernel.restartBundle('b0');
-    t.logs.length = 0;
+    t.logs.length = 0; // the harness keeps every line for assertions; the kernel itself must keep nothing
     await nextTurn();
   };
   try {
