@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import type { Bundle } from '../../core/bundle.js';
 import type { LoadedBundle } from '../../core/bundleLoader.js';
@@ -26,7 +27,7 @@ export interface TestKernel {
   where(key: string): string;
   /** Rewrites `test.properties` (for `reloadConfig`). */
   writeConfig(config: Record<string, string>): void;
-  /** Stops the kernel and removes the config folder. */
+  /** Stops the kernel, removes the config folder and lets the event loop run the logger's pending callbacks. */
   stop(): Promise<void>;
 }
 
@@ -64,6 +65,9 @@ export async function loadTestKernel(options: TestKernelOptions): Promise<TestKe
         await kernel.stop();
       } finally {
         rmSync(configDir, { recursive: true, force: true });
+        // winston emits each line's 'logged' in a setImmediate that holds the logger: a loop of kernels
+        // awaited with no I/O (a fuzz run) never reaches the check phase, so without this turn every kernel stays.
+        await nextTurn();
       }
     },
   };
