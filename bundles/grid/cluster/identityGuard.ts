@@ -79,6 +79,8 @@ export class IdentityGuard {
     const holds = await this.ask(holder, holder.peer, conn);
     // No answer and the proven connection is gone meanwhile: the new one may be its successor.
     const confirmed = holds ?? this.liveConnection(peer.id) === undefined;
+    // Closed already: the member dropped it as a duplicate of the one it keeps, nothing claims an identity any more.
+    if (!confirmed && conn.closed) return { refused: true };
     if (!confirmed) return this.refuse(conn, peer, `member ${peer.id} (${peer.address}) is connected already (from ${holder.remote}) and does not know this connection`);
     if (conn.closed) {
       // The member sent these on a connection it held then (it may have dropped it as a duplicate meanwhile): they are its own.
@@ -90,22 +92,32 @@ export class IdentityGuard {
 
   /**
    * Asks the member over its proven connection `holder` whether it holds `conn`; undefined when no
-   * answer came in time or `holder` closed meanwhile (the member may have dropped it for `conn`).
+   * answer came in time or the member has no live connection left. When the connection it was asked
+   * over closes (replaced by another one of the member's), the question goes again over the new one.
    */
   private ask(holder: Connection, member: GridMember, conn: Connection): Promise<boolean | undefined> {
     const token = randomBytes(16).toString('hex');
+    // The member opened an inbound connection; an outbound one it must have accepted (from this member).
+    const question = { nonce: conn.nonce, opened: !conn.outbound, token };
     return new Promise((resolve) => {
+      let unsubscribe: () => void = () => undefined;
       const done = (holds: boolean | undefined) => {
         clearTimeout(timer);
         unsubscribe();
         this.asked.delete(token);
         resolve(holds);
       };
+      const askOver = (via: Connection) => {
+        unsubscribe = via.onClose(() => {
+          const next = this.liveConnection(member.id);
+          if (next) askOver(next);
+          else done(undefined);
+        });
+        via.send(FrameKind.MESSAGE, [QUERY, question]);
+      };
       const timer = setTimeout(() => done(undefined), this.liveMs);
-      const unsubscribe = holder.onClose(() => done(undefined));
       this.asked.set(token, { id: member.id, answer: done });
-      // The member opened an inbound connection; an outbound one it must have accepted (from this member).
-      this.messaging.send(member, QUERY, { nonce: conn.nonce, opened: !conn.outbound, token });
+      askOver(holder);
     });
   }
 
