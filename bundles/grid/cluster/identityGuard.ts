@@ -13,7 +13,13 @@ import { RateLimitedLog } from './violationLog.js';
 const QUERY = 'cluster.connectionQuery';
 const ANSWER = 'cluster.connectionAnswer';
 
-/** What became of a connection's claim: adopt it, it was refused, or it closed meanwhile (claim confirmed). */
+/** A question or answer about a member's connections (they may pass on a connection that is being checked). */
+function isConnectionControl(f: Frame): boolean {
+  const service = f.kind === FrameKind.MESSAGE ? (f.body as unknown[] | undefined)?.[0] : undefined;
+  return service === QUERY || service === ANSWER;
+}
+
+/** What became of a connection's claim: adopt it, it was refused, or it closed meanwhile (claim confirmed, its frames delivered). */
 export type ClaimVerdict = { adopt: HandshakeResult } | { refused: true } | { closed: true };
 
 /**
@@ -63,31 +69,55 @@ export class IdentityGuard {
     }
     const holder = this.liveConnection(peer.id);
     if (!holder || holder === conn || !holder.peer) return { adopt: result };
-    // Frames that come meanwhile wait, in order, for the verdict; the answer may come on this very
-    // connection (the member may have made it its current one), and only the asked member knows its token.
+    // Frames that come meanwhile wait, in order, for the verdict. Questions and answers about
+    // connections pass: the answer may come on this very connection (the member may have made it its
+    // current one; only the asked member knows its token), and when both ends dialed at once each asks
+    // the other over the connection the other still checks, so both would wait out the deadline and
+    // refuse each other's. A question is answered over the member's proven connection, never this one.
     const waiting: Frame[] = [];
-    conn.onFrame((f) => (f.kind === FrameKind.MESSAGE && (f.body as unknown[] | undefined)?.[0] === ANSWER ? this.messaging.deliver(conn, f) : waiting.push(f)));
-    const holds = await this.ask(holder.peer, conn);
+    conn.onFrame((f) => (isConnectionControl(f) ? this.messaging.deliver(conn, f) : waiting.push(f)));
+    const holds = await this.ask(holder, holder.peer, conn);
     // No answer and the proven connection is gone meanwhile: the new one may be its successor.
     const confirmed = holds ?? this.liveConnection(peer.id) === undefined;
+    // Closed already: the member dropped it as a duplicate of the one it keeps, nothing claims an identity any more.
+    if (!confirmed && conn.closed) return { refused: true };
     if (!confirmed) return this.refuse(conn, peer, `member ${peer.id} (${peer.address}) is connected already (from ${holder.remote}) and does not know this connection`);
-    if (conn.closed) return { closed: true };
+    if (conn.closed) {
+      // The member sent these on a connection it held then (it may have dropped it as a duplicate meanwhile): they are its own.
+      for (const f of [...result.backlog, ...waiting]) this.messaging.deliver(conn, f);
+      return { closed: true };
+    }
     return { adopt: { ...result, backlog: [...result.backlog, ...waiting] } };
   }
 
-  /** Asks `member` over its connection whether it holds `conn`; undefined when no answer came in time. */
-  private ask(member: GridMember, conn: Connection): Promise<boolean | undefined> {
+  /**
+   * Asks the member over its proven connection `holder` whether it holds `conn`; undefined when no
+   * answer came in time or the member has no live connection left. When the connection it was asked
+   * over closes (replaced by another one of the member's), the question goes again over the new one.
+   */
+  private ask(holder: Connection, member: GridMember, conn: Connection): Promise<boolean | undefined> {
     const token = randomBytes(16).toString('hex');
+    // The member opened an inbound connection; an outbound one it must have accepted (from this member).
+    const question = { nonce: conn.nonce, opened: !conn.outbound, token };
     return new Promise((resolve) => {
+      let unsubscribe: () => void = () => undefined;
       const done = (holds: boolean | undefined) => {
         clearTimeout(timer);
+        unsubscribe();
         this.asked.delete(token);
         resolve(holds);
       };
+      const askOver = (via: Connection) => {
+        unsubscribe = via.onClose(() => {
+          const next = this.liveConnection(member.id);
+          if (next) askOver(next);
+          else done(undefined);
+        });
+        via.send(FrameKind.MESSAGE, [QUERY, question]);
+      };
       const timer = setTimeout(() => done(undefined), this.liveMs);
       this.asked.set(token, { id: member.id, answer: done });
-      // The member opened an inbound connection; an outbound one it must have accepted (from this member).
-      this.messaging.send(member, QUERY, { nonce: conn.nonce, opened: !conn.outbound, token });
+      askOver(holder);
     });
   }
 

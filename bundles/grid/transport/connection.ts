@@ -59,9 +59,13 @@ export class Connection {
     this.frameHandler = handler;
   }
 
-  /** `error` is true when the peer misbehaved (garbage, truncated frame) rather than just went away. */
-  onClose(handler: (reason: string, error: boolean) => void): void {
+  /** `error` is true when the peer misbehaved (garbage, truncated frame) rather than just went away; returns the unsubscriber. */
+  onClose(handler: (reason: string, error: boolean) => void): () => void {
     this.closeHandlers.push(handler);
+    return () => {
+      const i = this.closeHandlers.indexOf(handler);
+      if (i >= 0) this.closeHandlers.splice(i, 1);
+    };
   }
 
   send(kind: FrameKind, body: unknown): boolean {
@@ -87,6 +91,11 @@ export class Connection {
     this.end(reason);
   }
 
+  /** Whether frames from the peer are still delivered: open, or ended by this member with `keepReading`. */
+  get delivering(): boolean {
+    return !this.closed || this.draining;
+  }
+
   /**
    * Closes after writing what is queued (the peer still reads it). With `keepReading`, frames the
    * peer sent before it learned of the close are still delivered until it closes its side: a
@@ -99,7 +108,7 @@ export class Connection {
     this.draining = keepReading;
     this.socket.end();
     setTimeout(() => this.socket.destroy(), 1000).unref();
-    for (const h of this.closeHandlers) h(reason, false);
+    for (const h of [...this.closeHandlers]) h(reason, false);
   }
 
   close(reason: string, error = false): void {
@@ -108,7 +117,7 @@ export class Connection {
     this.closed = true;
     this.queue = [];
     this.socket.destroy();
-    for (const h of this.closeHandlers) h(reason, error);
+    for (const h of [...this.closeHandlers]) h(reason, error);
   }
 
   private flush(): void {

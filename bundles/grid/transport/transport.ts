@@ -119,14 +119,15 @@ export class Transport {
   }
 
   /**
-   * Whether this member has a connection (handshake finished or not) with handshake nonce `nonce`
+   * Whether this member has a connection (handshake finished or not, open or draining) with handshake nonce `nonce`
    * that it `opened` (else accepted) with the member at `address`: a peer asks before it lets a
    * second connection speak for this member. An accepted one comes from an ephemeral port.
    */
   holds(nonce: string, opened: boolean, address: string): boolean {
     const want = parseAddress(address);
     for (const c of this.connections) {
-      if (c.outbound !== opened || c.closed || c.nonce !== nonce) continue;
+      // One this member dropped as a duplicate is still its own while it drains: the peer may hold frames it sent on it.
+      if (c.outbound !== opened || !c.delivering || c.nonce !== nonce) continue;
       if (c.socket.remoteAddress?.replace(/^::ffff:/, '') === want.host && (!opened || c.socket.remotePort === want.port)) return true;
     }
     return false;
