@@ -63,7 +63,7 @@ export class RawPeer {
       if (Date.now() > deadline) throw new Error(`no frame ${n} and no close within ${timeoutMs} ms`);
       await new Promise<void>((resolve) => {
         this.waiters.push(resolve);
-        setTimeout(resolve, 100);
+        setTimeout(resolve, deadline - Date.now() + 1);
       });
     }
     return this.frames[n - 1];
