@@ -71,7 +71,7 @@ export function addUpgradeCommand(program: Command): void {
     .option('--dry-run', 'print the plan and change nothing', false)
     .option('--jolokia-user <user>', 'management credentials: full /health details and the bridge\'s stop')
     .option('--jolokia-password <password>', 'management credentials')
-    .option('--drain-timeout <duration>', 'longest wait for a disabled node\'s requests in flight', '60s')
+    .option('--drain-timeout <duration>', 'longest wait for a disabled node\'s requests in flight (then a warning: its graceful stop lets them finish)', '60s')
     .option('--join-timeout <duration>', 'longest wait for a stop, a join or cluster safe', '180s')
     .option('--command-timeout <duration>', 'longest run of one --stop, --exec or --update-tasks command', '10m')
     .action(async (o: UpgradeFlags) => {
