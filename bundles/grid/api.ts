@@ -58,6 +58,29 @@ export interface PutOptions {
   ttlSeconds?: number;
 }
 
+/**
+ * One entry and its statistics (Hazelcast's `EntryView`), read from the partition owner. Durations
+ * are measured by the owner, so they do not depend on the clocks of the members agreeing.
+ */
+export interface EntryView<V> {
+  key: string;
+  value: V;
+  /** Bytes of the serialized (msgpack) value. */
+  cost: number;
+  creationTime: number;
+  lastAccessTime: number;
+  lastUpdateTime: number;
+  /** When the TTL expires it (ms since the epoch), 0 without TTL. */
+  expirationTime: number;
+  /** Ms until the TTL expires it, -1 without TTL. */
+  ttlMs: number;
+  /** Ms since its last access. */
+  idleMs: number;
+  hits: number;
+  /** Address of the partition owner that answered. */
+  owner: string;
+}
+
 /** A partitioned map. Keys are strings; values anything msgpack can encode. */
 export interface DistributedMap<V = unknown> {
   readonly name: string;
@@ -76,6 +99,8 @@ export interface DistributedMap<V = unknown> {
   remove(key: string): Promise<V | undefined>;
   delete(key: string): Promise<void>;
   containsKey(key: string): Promise<boolean>;
+  /** The entry with its statistics, undefined when absent; reading it is neither a hit nor an access (idle time). */
+  getEntryView(key: string): Promise<EntryView<V> | undefined>;
   size(): Promise<number>;
   keys(): Promise<string[]>;
   values(): Promise<V[]>;
@@ -101,13 +126,30 @@ export interface TopicListener<T> {
   gap?(info: { topic: string; from: number; to: number }): void;
 }
 
+/** Hazelcast's local topic statistics, plus how far this member's subscribers are behind. */
+export interface LocalTopicStats {
+  /** Messages published from this member. */
+  published: number;
+  /** Messages this member's reader received. */
+  received: number;
+  /** Gaps (lost messages) this member's reader saw. */
+  gaps: number;
+  /** Subscribers on this member. */
+  subscriberCount: number;
+  /**
+   * Messages the subscribers on this member are behind the ring's tail, as of the reader's last
+   * read (they share one reader, so one figure for all); 0 without subscribers.
+   */
+  subscriberLag: number;
+}
+
 /** A reliable topic: ordered per publisher, with sequence numbers; its ring lives in a partition with backups. */
 export interface ReliableTopic<T = unknown> {
   readonly name: string;
   publish(payload: T): Promise<void>;
   /** Returns a function that unsubscribes. */
   subscribe(listener: TopicListener<T>): () => void;
-  localStats(): { published: number; received: number; gaps: number };
+  localStats(): LocalTopicStats;
 }
 
 export interface PartitionInfo {

@@ -1,6 +1,7 @@
 import type { GridService } from './api.js';
 import type { ClusterNode } from './cluster/clusterNode.js';
 import type { DataLayer } from './data/dataLayer.js';
+import type { GridInsight } from './management/gridInsight.js';
 import { CODEBASE_VERSION } from './transport/protocolVersion.js';
 
 /** The grid service: membership from the cluster layer, partitions, maps and topics from the data layer. */
@@ -33,5 +34,16 @@ export function composeGridService(node: ClusterNode, data: DataLayer): GridServ
     getTopic: (name) => data.getTopic(name),
     mapNames: () => data.mapNames(),
     topicNames: () => data.topicNames(),
+  };
+}
+
+/** The operators' figures for the grid's MBeans, from both layers. */
+export function composeGridInsight(node: ClusterNode, data: DataLayer): GridInsight {
+  return {
+    vitals: (member) => node.vitals.of(member.id, member.id === node.local.id),
+    partitionGroups: () => data.partitionGroups(),
+    migrationsRunning: () => data.migrationsRunning(),
+    isMigrating: (p) => data.isMigrating(p),
+    clockSkewWarnings: () => node.clock.warnings(),
   };
 }

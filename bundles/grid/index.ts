@@ -12,7 +12,7 @@ import { createDataLayer, type DataLayer } from './data/dataLayer.js';
 import { readDataOptions } from './data/dataOptions.js';
 import { readMapConfigs } from './map/mapConfig.js';
 import { readTopicConfigs } from './topic/topicConfig.js';
-import { composeGridService } from './gridService.js';
+import { composeGridInsight, composeGridService } from './gridService.js';
 import { GridMBeans } from './management/gridMBeans.js';
 import type { GridService } from './api.js';
 
@@ -71,7 +71,8 @@ export default defineBundle({
     ctx.contribute(HEALTH_SECTIONS, { name: 'grid', section: () => healthSection(node, grid) });
     if (ctx.config.get('com.openexchange.hazelcast.jmx')) {
       // Members, maps and topics come and go: management asks for the current set before every lookup.
-      ctx.contribute(MBEANS, { mbeans: () => new GridMBeans(grid).wanted() });
+      const insight = composeGridInsight(node, data!);
+      ctx.contribute(MBEANS, { mbeans: () => new GridMBeans(grid, insight).wanted() });
     } else ctx.logger.info(`grid MBeans (com.hazelcast:*) off: com.openexchange.hazelcast.jmx=false (${ctx.config.origin('com.openexchange.hazelcast.jmx')})`);
   },
 });

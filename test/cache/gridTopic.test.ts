@@ -30,7 +30,7 @@ function fakeTopic() {
         listeners.add(l);
         return () => listeners.delete(l);
       },
-      localStats: () => ({ published: 0, received: 0, gaps: 0 }),
+      localStats: () => ({ published: 0, received: 0, gaps: 0, subscriberCount: listeners.size, subscriberLag: 0 }),
     };
     return { clusterName: 'test-2.0', localMember: { id }, getTopic: (name: string) => (names.push(name), topic) } as unknown as GridService;
   };

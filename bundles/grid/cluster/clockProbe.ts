@@ -22,6 +22,16 @@ export const ClockReadingSchema = Type.Object({
   q: Type.Number({ minimum: 0, maximum: QUIET_CAP_MS }),
 });
 export type ClockReading = Static<typeof ClockReadingSchema>;
+
+/** A persistent skew of one member, in force until a sample within the threshold (or the member leaves). */
+export interface ClockSkewWarning {
+  /** The member's address. */
+  member: string;
+  /** The last persistent offset: positive when the member is ahead of this one. */
+  skewMs: number;
+  /** When the warning came into force (ms since the epoch). */
+  since: number;
+}
 export const isClockReading = messageCheck(`${CLOCK_PROBE} answer`, ClockReadingSchema);
 
 /**
@@ -33,6 +43,7 @@ export class ClockProbe {
   private readonly estimators = new Map<string, ClockSkewEstimator>();
   private readonly inFlight = new Set<string>();
   private readonly warnedAt = new Map<string, number>();
+  private readonly inForce = new Map<string, ClockSkewWarning>();
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -59,6 +70,11 @@ export class ClockProbe {
     this.pauses.stop();
   }
 
+  /** The skews this member warns about now, oldest first. */
+  warnings(): ClockSkewWarning[] {
+    return [...this.inForce.values()].map((w) => ({ ...w }));
+  }
+
   private probeAll(): void {
     const members = this.membership.view.members.filter((m) => m.id !== this.membership.local.id);
     const current = new Set(members.map((m) => m.id));
@@ -66,6 +82,7 @@ export class ClockProbe {
       if (!current.has(id)) {
         this.estimators.delete(id);
         this.warnedAt.delete(id);
+        this.inForce.delete(id);
       }
     }
     for (const m of members) void this.probe(m);
@@ -95,10 +112,12 @@ export class ClockProbe {
       return;
     }
     this.logger.debug(`grid clock: member ${member.address} offset ${verdict.offsetMs} ms (round trip ${verdict.roundTripMs} ms, ${verdict.skewedInARow} skewed in a row)`);
+    if (verdict.skewedInARow === 0) this.inForce.delete(member.id);
     if (verdict.persistentSkewMs !== undefined) this.warn(member, verdict.persistentSkewMs);
   }
 
   private warn(member: GridMember, skewMs: number): void {
+    this.inForce.set(member.id, { member: member.address, skewMs, since: this.inForce.get(member.id)?.since ?? Date.now() });
     const now = performance.now();
     const last = this.warnedAt.get(member.id);
     if (last !== undefined && now - last < WARN_EVERY_MS) return;

@@ -14,6 +14,7 @@ import { chooseBindAddress, parsePortDefinitions } from '../transport/addresses.
 import { ClockProbe } from './clockProbe.js';
 import { clockSkewSettings } from './clockSkew.js';
 import { FailureDetector } from './failureDetector.js';
+import { VitalsBook } from './memberVitals.js';
 import { MasterConfirmations } from './masterConfirmations.js';
 import { Membership } from './membership.js';
 import { Messaging } from './messaging.js';
@@ -54,6 +55,8 @@ export class ClusterNode implements ClusterSpi {
   private identity!: IdentityGuard;
   /** The cluster state and cluster version, agreed cluster-wide. */
   readonly settings: ClusterSettingsKeeper;
+  /** Memory and heartbeat age of every member, for the Member MBeans. */
+  readonly vitals = new VitalsBook();
   joined = false;
   stopping = false;
   /** Members this member found dead (reconnect failed, silent): id → why. */
@@ -271,8 +274,12 @@ export class ClusterNode implements ClusterSpi {
   /** Installs a list published by a master and cleans up after the members it removed. */
   installList(version: number, members: readonly GridMember[], dropRemoved = true): MembershipChange {
     const change = this.membership.install(version, members);
-    for (const m of change.added) this.detector.heard(m.id);
+    for (const m of change.added) {
+      this.detector.heard(m.id);
+      this.vitals.added(m.id);
+    }
     for (const m of change.removed) {
+      this.vitals.forget(m.id);
       this.suspects.delete(m.id);
       this.detector.forget(m.id);
       this.viewSync.forget(m.id);

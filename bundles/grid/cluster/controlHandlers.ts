@@ -24,10 +24,12 @@ export type Heartbeat = Checked<typeof isHeartbeat>;
 /** A member list as the master publishes it: version and members, oldest first. */
 export type MemberList = Checked<typeof isMemberList>;
 
-/** The heartbeat for one member: our clock, list version, hash and master, and whether it is in our list. */
+/** The heartbeat for one member: our clock, list version, hash and master, whether it is in our list, and our memory. */
 export function heartbeatFor(node: ClusterNode, to: GridMember): Heartbeat {
   const view = node.membership.view;
-  return { t: Date.now(), v: view.version, h: node.membership.hash, m: view.members[0]!.id, you: node.membership.has(to.id), e: node.settings.current.e };
+  return {
+    t: Date.now(), v: view.version, h: node.membership.hash, m: view.members[0]!.id, you: node.membership.has(to.id), e: node.settings.current.e, mem: node.vitals.localMemory(),
+  };
 }
 
 /** A member of our view reporting a newer list without us (in its handshake) means we were removed. */
@@ -66,6 +68,7 @@ function onHeartbeat(node: ClusterNode, from: GridMember, hb: Heartbeat): void {
     return;
   }
   node.detector.heard(from.id);
+  node.vitals.heartbeat(from.id, hb.mem);
   node.confirmations.heartbeat(from.id, hb.m);
   node.suspects.delete(from.id);
   if (hb.v > node.membership.view.version && !hb.you) {

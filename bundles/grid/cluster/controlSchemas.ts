@@ -21,6 +21,8 @@ export const isHeartbeat = messageCheck('cluster.heartbeat', Type.Object({
   you: Type.Boolean(),
   /** The sender's cluster settings number: a member that missed a change asks its master for the list (which carries them). */
   e: Type.Optional(Count),
+  /** The sender's heap used, heap total and RSS in bytes (absent from members before this field). */
+  mem: Type.Optional(Type.Tuple([Count, Count, Count])),
 }, { additionalProperties: false }));
 
 /** The cluster's agreed settings: state and cluster version, numbered so a newer one wins. */

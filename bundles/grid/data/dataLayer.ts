@@ -10,6 +10,7 @@ import { MapStatsRegistry } from '../map/mapStats.js';
 import { RecordStores } from '../map/recordStore.js';
 import { installHandoff } from '../partition/handoff.js';
 import { Invoker } from '../partition/invoker.js';
+import { describeGroups, type PartitionGroupView } from '../partition/partitionGroups.js';
 import { PartitionLoss } from '../partition/partitionLoss.js';
 import { PartitionService } from '../partition/partitionService.js';
 import { Rebalancer } from '../partition/rebalancer.js';
@@ -27,6 +28,12 @@ const SWEEP_MS = 1000;
 export type DataLayer = Pick<GridService, 'getMap' | 'getTopic' | 'isClusterSafe' | 'partitionCount' | 'partitions' | 'mapNames' | 'topicNames' | 'onPartitionLost' | 'partitionLoss'> & {
   /** Whether a member holds data: not lite, and inside a custom partition group when groups are configured. */
   isDataMember(member: GridMember): boolean;
+  /** Replica migrations running or queued as this member knows them (all of them on the master, its own copies elsewhere). */
+  migrationsRunning(): number;
+  /** Whether partition p migrates as this member knows it. */
+  isMigrating(p: number): boolean;
+  /** The custom partition groups and their members; empty when not custom. */
+  partitionGroups(): PartitionGroupView[];
   stop(): Promise<void>;
 };
 
@@ -105,6 +112,10 @@ export function createDataLayer(spi: ClusterSpi, options: DataLayerOptions, logg
     },
     isClusterSafe: () => partitions.isClusterSafe(),
     isDataMember: (member) => partitions.groupOf(member) !== undefined,
+    // The master's planned moves include its own copies: the larger count is the whole picture this member has.
+    migrationsRunning: () => Math.max(rebalancer.migrationsPlanned(), partitions.migratingOutCount()),
+    isMigrating: (p) => rebalancer.migrationsPending().has(p) || partitions.isMigratingOut(p),
+    partitionGroups: () => describeGroups(options.partitionGroups, spi.view().members),
     partitionCount: () => options.partitionCount,
     partitions: () => partitions.partitions(),
     mapNames,

@@ -1,6 +1,8 @@
 import { type MBean, type MBeanAttribute, objectNameValue } from '../../management/api.js';
 import type { GridMember, GridService, PartitionInfo } from '../api.js';
 import { clusterServiceMBean } from './clusterServiceMBean.js';
+import { entryViewOperation } from './entryViewOperation.js';
+import type { GridInsight } from './gridInsight.js';
 
 export const HAZELCAST_DOMAIN = 'com.hazelcast';
 
@@ -20,13 +22,14 @@ const MAP_STATS = [
 ] as const;
 
 /**
- * The grid's MBeans, Hazelcast style, built from the grid's public api and contributed to management's MBEANS point. Members, maps and
- * topics come and go: `wanted()` names the MBeans that should exist right now, each with a factory.
+ * The grid's MBeans, Hazelcast style, built from the grid's public api plus the operators' figures of `GridInsight`, and contributed
+ * to management's MBEANS point. Members, maps and topics come and go: `wanted()` names the MBeans that should exist right now, each
+ * with a factory.
  */
 export class GridMBeans {
   private readonly instance: string;
 
-  constructor(private readonly grid: GridService) {
+  constructor(private readonly grid: GridService, private readonly insight: GridInsight) {
     this.instance = objectNameValue(grid.localMember.route);
   }
 
@@ -65,6 +68,10 @@ export class GridMBeans {
         { name: 'members', type: '[Ljava.lang.String;', description: 'Member addresses, oldest first', get: () => g.members().map((m) => m.address) },
         bool('clusterSafe', () => g.isClusterSafe(), 'Every partition has all its backups in sync'),
         int('partitionCount', () => g.partitionCount()),
+        {
+          name: 'clockSkewWarnings', type: 'java.util.List', get: () => this.insight.clockSkewWarnings(),
+          description: 'Clock skews in force now: {member (address), skewMs (positive: the member is ahead), since (ms since the epoch)}',
+        },
       ],
     };
   }
@@ -90,8 +97,28 @@ export class GridMBeans {
         int('localBackupPartitionCount', local(backups)),
         { name: 'ownedPartitionCounts', type: 'java.util.Map', description: 'Owned partitions per member address', get: perMember(owner) },
         { name: 'backupPartitionCounts', type: 'java.util.Map', description: 'Backup replicas per member address', get: perMember(backups) },
+        {
+          name: 'partitionTable', type: 'java.util.List', get: () => this.partitionTable(),
+          description: 'Every partition: {id, owner (member address, \'\' when none), backups (addresses), migrating}',
+        },
+        int('migrationsRunning', () => this.insight.migrationsRunning(), 'Replica migrations running or queued as this member knows them (the master knows all)'),
+        {
+          name: 'partitionGroups', type: 'java.util.List', get: () => this.insight.partitionGroups(),
+          description: 'Custom partition groups: {name (its interface patterns), members (addresses)}; empty when not custom',
+        },
       ],
     };
+  }
+
+  private partitionTable(): { id: number; owner: string; backups: string[]; migrating: boolean }[] {
+    const addresses = new Map(this.grid.members().map((m) => [m.id, m.address]));
+    const address = (ref: string) => addresses.get(ref) ?? ref;
+    return this.grid.partitions().map((p) => ({
+      id: p.id,
+      owner: p.owner === undefined ? '' : address(p.owner),
+      backups: p.backups.map(address),
+      migrating: this.insight.isMigrating(p.id),
+    }));
   }
 
   /** Reads the member live by address: a node restarted on the same address is a new member under the same name. */
@@ -99,6 +126,7 @@ export class GridMBeans {
     const g = this.grid;
     const member = () => g.members().find((x) => x.address === first.address) ?? first;
     const count = (pick: (p: PartitionInfo) => string[]) => () => g.partitions().filter((p) => pick(p).some((x) => isMember(x, member()))).length;
+    const vitals = () => this.insight.vitals(member()) ?? { heapUsed: 0, heapTotal: 0, rss: 0, heartbeatAgeMs: 0 };
     return {
       className: 'com.hazelcast.jmx.MemberMBean',
       description: `Member ${first.address}`,
@@ -114,6 +142,11 @@ export class GridMBeans {
         bool('dataMember', () => member().dataMember, 'Holds partitions (not lite, inside a partition group)'),
         int('ownedPartitionCount', count(owner)),
         int('backupPartitionCount', count(backups)),
+        long('heapUsed', () => vitals().heapUsed, 'V8 heap used (bytes), as last reported by the member'),
+        long('heapTotal', () => vitals().heapTotal, 'V8 heap size (bytes), as last reported by the member'),
+        long('rss', () => vitals().rss, 'Resident set size (bytes), as last reported by the member'),
+        long('heartbeatAgeMs', () => vitals().heartbeatAgeMs, 'Ms since the last heartbeat from the member (0 for this member)'),
+        str('partitionGroup', () => this.insight.partitionGroups().find((pg) => pg.members.includes(member().address))?.name ?? '', 'Its custom partition group (\'\' when groups are not custom)'),
       ],
     };
   }
@@ -130,6 +163,7 @@ export class GridMBeans {
       operations: [
         { name: 'size', description: 'Entries in the whole cluster', params: [], returnType: 'int', invoke: () => map().size() },
         { name: 'clear', description: 'Removes every entry cluster-wide', params: [], returnType: 'void', invoke: () => map().clear() },
+        entryViewOperation(map),
       ],
     };
   }
@@ -144,6 +178,8 @@ export class GridMBeans {
         { name: 'localPublishOperationCount', type: 'long', description: 'Messages published from this member', get: () => stats().published },
         { name: 'localReceiveOperationCount', type: 'long', description: 'Messages received by this member', get: () => stats().received },
         { name: 'localGapCount', type: 'long', description: 'Gaps (lost messages) seen by this member', get: () => stats().gaps },
+        long('subscriberLag', () => stats().subscriberLag, 'Messages the subscribers on this member are behind the ring\'s tail (as of their last read)'),
+        int('subscriberCount', () => stats().subscriberCount, 'Subscribers on this member'),
       ],
     };
   }
@@ -167,4 +203,8 @@ function bool(name: string, get: () => boolean, description?: string): MBeanAttr
 
 function int(name: string, get: () => number, description?: string): MBeanAttribute {
   return { name, type: 'int', description, get };
+}
+
+function long(name: string, get: () => number, description?: string): MBeanAttribute {
+  return { name, type: 'long', description, get };
 }

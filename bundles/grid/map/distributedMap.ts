@@ -1,5 +1,5 @@
 import { pack, unpack } from 'msgpackr';
-import { type ClusterState, ClusterStateError, type DistributedMap, type EntryListener, type LocalMapStats, type PutOptions } from '../api.js';
+import { type ClusterState, ClusterStateError, type DistributedMap, type EntryListener, type EntryView, type LocalMapStats, type PutOptions } from '../api.js';
 import type { Invoker } from '../partition/invoker.js';
 import type { PartitionService } from '../partition/partitionService.js';
 import { partitionOf } from '../partition/partitionTable.js';
@@ -9,6 +9,7 @@ import { MAP_SERVICE, Op, type MapOp } from './mapOps.js';
 import type { MapCounters, MapStatsRegistry } from './mapStats.js';
 import { SplitBrainProtection } from '../data/splitBrainProtection.js';
 import { expiryOf, type RecordStores } from './recordStore.js';
+import { toEntryView, type WireEntryView } from './entryView.js';
 
 /** What every map proxy of one member shares. */
 export interface MapContext {
@@ -85,6 +86,12 @@ export class GridMap<V> implements DistributedMap<V> {
 
   containsKey(key: string): Promise<boolean> {
     return this.call<boolean>(this.partition(key), [Op.CONTAINS, this.name, key]);
+  }
+
+  async getEntryView(key: string): Promise<EntryView<V> | undefined> {
+    this.refuseWithoutQuorum();
+    const w = await this.call<WireEntryView | null | undefined>(this.partition(key), [Op.ENTRY_VIEW, this.name, key]);
+    return w ? toEntryView(key, w, (b) => unpack(b) as V) : undefined;
   }
 
   async size(): Promise<number> {

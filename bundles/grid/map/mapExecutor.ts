@@ -7,6 +7,7 @@ import type { MapConfig } from './mapConfig.js';
 import { type MapEvents, Wanted } from './mapEvents.js';
 import { type BackupOp, MAP_SERVICE, Op, type MapOp } from './mapOps.js';
 import { isMapBackup, isMapOp, mapAnswerCheck } from './mapSchemas.js';
+import { wireEntryView } from './entryView.js';
 import type { MapCounters, MapStatsRegistry } from './mapStats.js';
 import { expiryOf, fromWireRecord, MapRecord, type RecordStores, type WireRecord } from './recordStore.js';
 
@@ -55,6 +56,9 @@ export class MapExecutor implements PartitionExecutor {
         if (r) r.accessed = now;
         return r !== undefined;
       }
+      case Op.ENTRY_VIEW:
+        // An operator's look: neither a hit nor an access, so it changes no statistics and no idle time.
+        return wireEntryView(this.live(p, map, o[2], now, s), now, this.partitions.localAddress);
       case Op.PUT:
       case Op.SET:
       case Op.PUT_IF_ABSENT:

@@ -17,10 +17,11 @@ export const Op = {
   MERGE: 12,
   SET: 13,
   REPLACE_IF_SAME: 14,
+  ENTRY_VIEW: 15,
 } as const;
 
 export type MapOp =
-  | [typeof Op.GET | typeof Op.REMOVE | typeof Op.DELETE | typeof Op.CONTAINS | typeof Op.TOUCH, string, string]
+  | [typeof Op.GET | typeof Op.REMOVE | typeof Op.DELETE | typeof Op.CONTAINS | typeof Op.TOUCH | typeof Op.ENTRY_VIEW, string, string]
   | [typeof Op.PUT | typeof Op.SET | typeof Op.PUT_IF_ABSENT | typeof Op.REPLACE, string, string, Buffer, number]
   | [typeof Op.REPLACE_IF_SAME, string, string, Buffer, Buffer]
   | [typeof Op.SIZE | typeof Op.ENTRIES | typeof Op.KEYS | typeof Op.CLEAR, string]

@@ -16,7 +16,7 @@ export const WireRecordSchema = Type.Tuple([Key, Value, Millis, Millis, Millis, 
 
 /** The operations of `mapOps.ts` as a partition owner receives them. */
 export const isMapOp = messageCheck('map operation', Type.Union([
-  Type.Tuple([codes(Op.GET, Op.REMOVE, Op.DELETE, Op.CONTAINS, Op.TOUCH), MapName, Key]),
+  Type.Tuple([codes(Op.GET, Op.REMOVE, Op.DELETE, Op.CONTAINS, Op.TOUCH, Op.ENTRY_VIEW), MapName, Key]),
   Type.Tuple([codes(Op.PUT, Op.SET, Op.PUT_IF_ABSENT, Op.REPLACE), MapName, Key, Value, Ttl]),
   Type.Tuple([Type.Literal(Op.REPLACE_IF_SAME), MapName, Key, Value, Value]),
   Type.Tuple([codes(Op.SIZE, Op.ENTRIES, Op.KEYS, Op.CLEAR), MapName]),
@@ -38,6 +38,11 @@ const isFlagAnswer = messageCheck('map flag answer', Type.Boolean());
 const isCountAnswer = messageCheck('map count answer', Count);
 const isKeysAnswer = messageCheck('map keys answer', Type.Array(Key, { maxItems: WireLimits.ITEMS }));
 const isEntriesAnswer = messageCheck('map entries answer', Type.Array(Type.Tuple([Key, Value]), { maxItems: WireLimits.ITEMS }));
+/** `WireEntryView` (entryView.ts), or null when the key is absent. */
+const isEntryViewAnswer = messageCheck('map entry view answer', Type.Union([
+  Type.Null(),
+  Type.Tuple([Value, Millis, Millis, Millis, Count, Millis, Type.Integer({ minimum: -1, maximum: Number.MAX_SAFE_INTEGER }), Count, Type.String({ minLength: 1, maxLength: WireLimits.ADDRESS })]),
+]));
 
 /** What the owner answers to `op` (already checked by `isMapOp`). */
 export function mapAnswerCheck(op: unknown): WireCheck<unknown> {
@@ -54,6 +59,8 @@ export function mapAnswerCheck(op: unknown): WireCheck<unknown> {
       return isKeysAnswer;
     case Op.ENTRIES:
       return isEntriesAnswer;
+    case Op.ENTRY_VIEW:
+      return isEntryViewAnswer;
     default:
       return isValueAnswer;
   }

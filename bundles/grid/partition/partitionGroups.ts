@@ -67,3 +67,18 @@ export function groupOf(member: GridMember, groups: PartitionGroups | undefined)
   const index = groups.findIndex((g) => g.some((p) => matchesInterface(p, host)));
   return index < 0 ? undefined : `group:${index}`;
 }
+
+/** A custom partition group as operators see it: its interface patterns, and the addresses of the members in it. */
+export interface PartitionGroupView {
+  name: string;
+  members: string[];
+}
+
+/** The custom groups with their current members; empty when partition groups are not custom. */
+export function describeGroups(groups: PartitionGroups | undefined, members: readonly GridMember[]): PartitionGroupView[] {
+  if (!groups) return [];
+  return groups.map((patterns, index) => ({
+    name: patterns.join(', '),
+    members: members.filter((m) => groupOf(m, groups) === `group:${index}`).map((m) => m.address),
+  }));
+}

@@ -122,6 +122,10 @@ export class PartitionService {
     return this.migratingOut.size;
   }
 
+  isMigratingOut(p: number): boolean {
+    return this.migratingOut.has(p);
+  }
+
   /** Installs a table: the master calls it for its own commits, members for each push. */
   apply(next: PartitionTable): void {
     const prev = this.table;

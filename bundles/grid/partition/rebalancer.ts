@@ -29,8 +29,8 @@ export class Rebalancer {
   private readonly draining = new Set<string>();
   private readonly timer: NodeJS.Timeout;
   private warnedGroups = '';
-  /** Partitions of the running pass still to migrate (0 when none runs). */
-  private moving = 0;
+  /** Partitions of the running pass still to migrate (none when no pass runs). */
+  private readonly moving = new Set<number>();
 
   constructor(
     private readonly spi: ClusterSpi,
@@ -54,6 +54,11 @@ export class Rebalancer {
 
   /** The master's part of "a migration runs", for refusing a cluster state change meanwhile. */
   migrationsPlanned(): number {
+    return this.moving.size;
+  }
+
+  /** The partitions of the running pass still to migrate or migrating now. */
+  migrationsPending(): ReadonlySet<number> {
     return this.moving;
   }
 
@@ -124,7 +129,7 @@ export class Rebalancer {
       if (!sameReplicas(current[p], target[p]) && target[p].length > 0) moves.push(p);
     }
     if (moves.length > 0) this.logger.info(`migrating ${moves.length} partitions over ${members.length} data members`);
-    this.moving = moves.length;
+    for (const p of moves) this.moving.add(p);
     let failed = 0;
     const worker = async () => {
       for (let p = moves.shift(); p !== undefined; p = moves.shift()) {
@@ -137,11 +142,11 @@ export class Rebalancer {
             else await this.spi.request(source, PARTITION_SERVICE, msg, isCopyAnswer, this.options.migrationTimeoutMs);
           }
           current[p] = target[p];
-          this.moving--;
+          this.moving.delete(p);
           this.commitOne(p, target[p]);
         } catch (err) {
           failed++;
-          this.moving--;
+          this.moving.delete(p);
           this.logger.debug(`migration of partition ${p} failed: ${messageOf(err)}`);
           if (source !== undefined && source !== this.spi.local.id) this.spi.send(source, PARTITION_SERVICE, { t: 'abort', p });
         }
@@ -150,7 +155,7 @@ export class Rebalancer {
     try {
       await Promise.all(Array.from({ length: Math.max(1, this.options.parallelism) }, worker));
     } finally {
-      this.moving = 0;
+      this.moving.clear();
     }
     return failed === 0;
   }

@@ -1,6 +1,6 @@
 import { pack, unpack } from 'msgpackr';
 import type { Logger } from 'winston';
-import type { ReliableTopic, TopicListener } from '../api.js';
+import type { LocalTopicStats, ReliableTopic, TopicListener } from '../api.js';
 import type { Invoker } from '../partition/invoker.js';
 import { messageOf, sleep } from '../partition/participants.js';
 import { partitionOf } from '../partition/partitionTable.js';
@@ -36,6 +36,9 @@ export class GridTopic<T> implements ReliableTopic<T> {
   private readonly listeners = new Set<TopicListener<T>>();
   private reading = false;
   private readonly counts = { published: 0, received: 0, gaps: 0 };
+  /** The ring's tail at the last read, and the next sequence the reader delivers. */
+  private readTail = 0;
+  private readNext = 0;
   private stopped = false;
 
   constructor(readonly name: string, private readonly ctx: TopicContext) {
@@ -68,8 +71,9 @@ export class GridTopic<T> implements ReliableTopic<T> {
     };
   }
 
-  localStats(): { published: number; received: number; gaps: number } {
-    return { ...this.counts };
+  localStats(): LocalTopicStats {
+    const subscriberCount = this.listeners.size;
+    return { ...this.counts, subscriberCount, subscriberLag: subscriberCount > 0 && this.reading ? Math.max(0, this.readTail - this.readNext) : 0 };
   }
 
   stop(): void {
@@ -111,6 +115,8 @@ export class GridTopic<T> implements ReliableTopic<T> {
           }
         }
       }
+      this.readTail = tail;
+      this.readNext = next;
     }
     this.reading = false;
   }
