@@ -2,12 +2,17 @@ import { CLI_COMMANDS } from '../../core/cliCommands.js';
 import { contribution } from '../../core/extensionPoint.js';
 import { defineBundle, property } from '../../core/bundle.js';
 import { AUTHENTICATION_SERVICE } from '../auth-file/api.js';
+import { GRID_SERVICE } from '../grid/api.js';
+import { MBEANS } from '../management/api.js';
 import { HTTP_ROUTES, type HttpRequest } from '../http/api.js';
 import { SESSIOND_SERVICE } from '../sessiond/api.js';
 import { addApacheCommands } from './cli/commands.js';
 import { LoginRoutes } from './loginRoutes.js';
 import { LoginThrottle } from './loginThrottle.js';
 import { whoami } from './systemRoutes.js';
+import { ProgressStore } from './upgrade/progressStore.js';
+import { ROLLING_UPGRADE_MBEAN } from './upgrade/progress.js';
+import { rollingUpgradeMBean } from './upgrade/rollingUpgradeMBean.js';
 
 const config = {
   'com.openexchange.cookie.secure': property({
@@ -52,6 +57,8 @@ export default defineBundle({
   version: '1.0.0',
   description: 'HTTP login, logout, token login and whoami under /ajax, with JSESSIONID route cookies',
   deps: { sessiond: SESSIOND_SERVICE, auth: AUTHENTICATION_SERVICE },
+  // The rolling upgrade's progress lives in a grid map when the grid runs; followed as it comes and goes.
+  optionalDeps: { grid: GRID_SERVICE },
   namespaces: ['com.openexchange.ajax.login.', 'com.openexchange.cookie.'],
   config,
   contributes: [contribution(CLI_COMMANDS, addApacheCommands)],
@@ -82,5 +89,9 @@ export default defineBundle({
     const changesState = (req: HttpRequest) => ['logout', 'tokens'].includes(req.query.get('action') ?? '');
     ctx.contribute(HTTP_ROUTES, { method: 'GET', path: '/ajax/login', handler: (req) => routes.get(req), options: { changesState } });
     ctx.contribute(HTTP_ROUTES, { method: 'GET', path: '/ajax/system', handler: whoami(sessiond, ctx.node.route, cookies) });
+    const progress = new ProgressStore(ctx.logger);
+    ctx.onStop(() => progress.close());
+    ctx.track(GRID_SERVICE, (grid) => progress.attach(grid));
+    ctx.contribute(MBEANS, { objectName: ROLLING_UPGRADE_MBEAN, mbean: rollingUpgradeMBean(progress) });
   },
 });

@@ -52,6 +52,11 @@ export interface SessiondService {
   logout(id: string): Promise<boolean>;
   /** Sessions this node holds. */
   counts(): { shortTerm: number; longTerm: number };
+  /**
+   * Every live session of a user in the cluster: the storage's (when it can list a user's sessions)
+   * and this node's. Throws SessiondError when the storage does not answer.
+   */
+  sessionsOf(user: string): Promise<Session[]>;
   /** Token login: remembers (on this node only) that `clientToken` plus the returned server token redeem `session`. */
   createTokens(session: Session, clientToken: string): string;
   /** One use; undefined when unknown, expired or not matching. */
@@ -79,6 +84,8 @@ export interface StoredSession {
 export interface SessionStorage {
   /** For log lines, e.g. `grid map "sessions"`. */
   readonly description: string;
+  /** A short name of the kind of storage for operators, e.g. `grid` or `redis`. */
+  readonly kind?: string;
   /**
    * True: a login whose session cannot be written is refused (`storageUnavailable`, a 503) instead
    * of living on this node only, because operators rely on this storage to keep every session
@@ -93,6 +100,8 @@ export interface SessionStorage {
   get(id: string): Promise<StoredSession | undefined>;
   /** True when it was there. */
   remove(id: string): Promise<boolean>;
+  /** Every session of a user it holds (for operators: may scan the storage); absent when it cannot list them. */
+  sessionsOf?(user: string): Promise<StoredSession[]>;
   /** Called when a session is removed anywhere in the cluster; returns a function that unsubscribes. */
   onRemoved(listener: (id: string) => void): () => void;
   /** Told sessiond's lifetimes when sessiond starts (a storage that expires sessions itself needs them). */

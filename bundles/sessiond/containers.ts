@@ -14,6 +14,11 @@ export class SessionContainers {
     return this.byUser.get(user)?.size ?? 0;
   }
 
+  /** The sessions of one user held here. */
+  ofUser(user: string): LocalSession[] {
+    return [...(this.byUser.get(user) ?? [])].map((id) => this.find(id)!);
+  }
+
   find(id: string): LocalSession | undefined {
     return this.shortTerm.get(id) ?? this.longTerm.get(id);
   }

@@ -66,7 +66,7 @@ export default defineBundle({
     const service = new Sessiond({ route: ctx.node.route, storage, logger: ctx.logger, limits });
     service.startSweeper();
     ctx.onStop(() => service.close());
-    ctx.contribute(MBEANS, { objectName: SESSIOND_MBEAN, mbean: sessiondMBean(service, limits) });
+    ctx.contribute(MBEANS, { objectName: SESSIOND_MBEAN, mbean: sessiondMBean(service, limits, storage ? storage.kind ?? storage.description : 'none') });
     ctx.logger.info(storage ? `sessions are kept in ${storage.description}` : 'no session storage: sessions live on this node only and end with it');
     ctx.register(SESSIOND_SERVICE, service);
   },

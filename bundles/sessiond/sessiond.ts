@@ -138,6 +138,24 @@ export class Sessiond implements SessiondService {
     return { shortTerm: this.containers.shortTerm.size, longTerm: this.containers.longTerm.size };
   }
 
+  async sessionsOf(user: string): Promise<Session[]> {
+    const found = new Map<string, Session>();
+    const { storage } = this.options;
+    if (storage?.sessionsOf) {
+      let stored: StoredSession[];
+      try {
+        stored = await storage.sessionsOf(user);
+      } catch (err) {
+        throw new SessiondError('SES-0300', 'storageUnavailable', `sessions of user ${user} could not be listed from ${storage.description}: ${(err as Error).message}`);
+      }
+      const now = this.now();
+      for (const s of stored) if (s.user === user && now - s.lastAccess <= this.options.limits.longLifeTimeMs) found.set(s.id, LocalSession.from(s));
+    }
+    // This node's copies win: their last access is the freshest, and a session the storage missed is still live here.
+    for (const s of this.containers.ofUser(user)) found.set(s.id, s);
+    return [...found.values()].sort((a, b) => a.createdAt - b.createdAt);
+  }
+
   createTokens(session: Session, clientToken: string): string {
     return this.tokens.issue(session.id, clientToken);
   }

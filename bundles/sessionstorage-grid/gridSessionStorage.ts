@@ -12,6 +12,7 @@ function isStoredSession(v: unknown): v is StoredSession {
 /** Sessions in a grid map; operations retry while the grid recovers from a member loss. */
 export class GridSessionStorage implements SessionStorage {
   readonly description: string;
+  readonly kind = 'grid';
 
   constructor(
     private readonly map: DistributedMap<StoredSession>,
@@ -44,6 +45,11 @@ export class GridSessionStorage implements SessionStorage {
 
   remove(id: string): Promise<boolean> {
     return this.retry(`remove of session ${id.slice(0, 8)}…`, async () => (await this.map.remove(id)) !== undefined);
+  }
+
+  /** A scan of the whole map (every partition's entries come over): for operators, not for requests. */
+  sessionsOf(user: string): Promise<StoredSession[]> {
+    return this.retry(`listing of the sessions of user ${user}`, async () => (await this.map.values()).filter((v): v is StoredSession => isStoredSession(v) && v.user === user));
   }
 
   onRemoved(listener: (id: string) => void): () => void {

@@ -35,6 +35,7 @@ export interface RedisSessionStorageOptions {
  */
 export class RedisSessionStorage implements SessionStorage {
   readonly description: string;
+  readonly kind = 'redis';
   readonly refuseUnwrittenLogins = true;
   private lifetimes = { defaultLifeTimeMs: 3_600_000, longLifeTimeMs: 604_800_000 };
   private readonly warned = new LRUCache<string, true>({ max: 1000 });
@@ -133,6 +134,12 @@ export class RedisSessionStorage implements SessionStorage {
   /** Ids of one user's sessions in Redis (the per-user index), for operators and tests. */
   userSessions(user: string): Promise<string[]> {
     return this.options.redis.run(`sessions of user ${user}`, (c) => c.smembers(userKey(user)));
+  }
+
+  /** Through the user's index set; an index entry whose session is gone is skipped. */
+  async sessionsOf(user: string): Promise<StoredSession[]> {
+    const sessions = await Promise.all((await this.userSessions(user)).map((id) => this.get(id)));
+    return sessions.filter((s): s is StoredSession => s !== undefined && s.user === user);
   }
 
   private announce(ids: string[]): void {

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { parseDuration } from '../../../../core/config/duration.js';
 import type { UpgradeNode } from './nodeStatus.js';
 import { type Step, upgradePlan } from './plan.js';
+import { ProgressReporter } from './progressReporter.js';
 
 interface UpgradeFlags {
   balancer: string;
@@ -37,21 +38,26 @@ function milliseconds(flag: string, value: string): number {
   throw new Error(`${flag} "${value}" is not a positive duration (e.g. 120s, 5m)`);
 }
 
-/** Runs the steps in order; the first failure ends the run and says where it stopped and what to do next. */
-async function runPlan(steps: Step[], out: NodeJS.WritableStream): Promise<number> {
+/** Runs the steps in order, reporting each; the first failure ends the run and says where it stopped and what to do next. */
+async function runPlan(steps: Step[], out: NodeJS.WritableStream, reporter: ProgressReporter): Promise<number> {
   for (const [i, step] of steps.entries()) {
     const label = `[${i + 1}/${steps.length}] ${step.route === '-' ? '' : `${step.route}: `}${step.title}`;
     out.write(`${label} ...\n`);
+    await reporter.stepStarted(step.route, label);
     const started = Date.now();
     try {
       await step.run();
     } catch (err) {
-      process.stderr.write(`oxk upgrade stopped at step ${i + 1} of ${steps.length} (${step.route === '-' ? 'before any node' : `node ${step.route}`}: ${step.title}): ${(err as Error).message}\n`);
+      const stopped = `oxk upgrade stopped at step ${i + 1} of ${steps.length} (${step.route === '-' ? 'before any node' : `node ${step.route}`}: ${step.title}): ${(err as Error).message}`;
+      process.stderr.write(`${stopped}\n`);
       process.stderr.write(`where things stand: ${step.next}\n`);
+      await reporter.failed(step.route, label, `${stopped}; ${step.next}`);
       return 1;
     }
     out.write(`${label}: done in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+    await reporter.stepDone(step.route, label, steps[i + 1]?.route !== step.route);
   }
+  await reporter.finished();
   out.write(`oxk upgrade: every node upgraded and enabled again\n`);
   return 0;
 }
@@ -98,7 +104,7 @@ export function addUpgradeCommand(program: Command): void {
           for (const [i, s] of steps.entries()) process.stdout.write(`${i + 1}. ${s.route === '-' ? '' : `${s.route}: `}${s.title}\n`);
           return;
         }
-        process.exitCode = await runPlan(steps, process.stdout);
+        process.exitCode = await runPlan(steps, process.stdout, new ProgressReporter(nodes, authorization, process.stdout));
       } catch (err) {
         process.stderr.write(`oxk upgrade: ${(err as Error).message}\n`);
         process.exitCode = 2;
