@@ -6,7 +6,8 @@ export const PREVIEW_CHARS = 512;
 
 /**
  * A readable rendering of a value, cut to `PREVIEW_CHARS`: text as it is, binary as hex, anything
- * else as JSON. Only what the preview can show is rendered of binary values (a huge value stays cheap).
+ * else as JSON with the text of secret-looking fields hidden (the `sessions` map holds each session's
+ * secret). Only what the preview can show is rendered of binary values (a huge value stays cheap).
  */
 export function previewOf(value: unknown): { preview: string; truncated: boolean } {
   const text = render(value);
@@ -30,8 +31,12 @@ function hex(bytes: Uint8Array, max: number): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.length, max)).toString('hex');
 }
 
-/** What JSON cannot say by itself: big integers, binary parts, Maps and Sets. */
-function jsonReplacer(_key: string, value: unknown): unknown {
+/** Fields of structured values whose text is never shown (a session's secret, stored credentials). */
+const HIDDEN_FIELD = /secret|passw(or)?d|token|cookie/i;
+
+/** What JSON cannot say by itself (big integers, binary parts, Maps and Sets), and hidden fields. */
+function jsonReplacer(key: string, value: unknown): unknown {
+  if (HIDDEN_FIELD.test(key) && (typeof value === 'string' || typeof value === 'number')) return '(hidden)';
   if (typeof value === 'bigint') return value.toString();
   if (value instanceof Uint8Array) return `0x${hex(value, PREVIEW_CHARS / 2)}`;
   if (value instanceof Map) return Object.fromEntries(value);

@@ -11,8 +11,9 @@ interface Family {
 /**
  * Prometheus text for every numeric and boolean MBean attribute, named like the JMX exporter but in
  * snake case: `<domain>_<type>_<attribute>`, the other key properties as labels. A map attribute
- * holding numbers (HeapMemoryUsage) gives one sample per entry, labelled `key`. Every figure is a
- * gauge: an MBean attribute does not say whether it only grows.
+ * holding numbers (HeapMemoryUsage) gives one sample per entry, labelled `key`. An attribute named
+ * `...Ms` is a duration in ms and goes out in seconds (`..._seconds`). Every figure is a gauge: an
+ * MBean attribute does not say whether it only grows.
  */
 export class PrometheusExporter {
   readonly contentType = new Registry().contentType;
@@ -40,10 +41,12 @@ function addBean(families: Map<string, Family>, bean: RegisteredMBean): void {
   const labels: Record<string, string> = {};
   for (const [key, value] of bean.name.properties) if (key !== 'type') labels[metricName(key)] = ObjectName.unquote(value);
   for (const attr of bean.mbean.attributes) {
-    const name = metricName(`${prefix}_${attr.name}`);
+    // A duration in ms (`heartbeatAgeMs`) goes out in Prometheus's base unit: `heartbeat_age_seconds`.
+    const inMs = /[a-z0-9]Ms$/.test(attr.name);
+    const name = metricName(`${prefix}_${inMs ? `${attr.name.slice(0, -2)}Seconds` : attr.name}`);
     for (const [key, value] of numbers(attr)) {
       const family = families.get(name) ?? { help: `${attr.description ?? attr.name} (${bean.name.domain} ${type ?? ''})`.trim(), samples: [] };
-      family.samples.push({ labels: key === undefined ? labels : { ...labels, key }, value });
+      family.samples.push({ labels: key === undefined ? labels : { ...labels, key }, value: inMs ? value / 1000 : value });
       families.set(name, family);
     }
   }
