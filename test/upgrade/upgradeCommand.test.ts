@@ -3,10 +3,12 @@ import { after, before, describe, it } from 'node:test';
 import type { ApacheProcess } from '../support/apache.js';
 import { ApacheCluster } from '../support/apacheCluster.js';
 import { listMembers } from '../../bundles/login/cli/balancerManager.js';
+import { JOLOKIA_CREDENTIALS, jolokiaSettings, readAttribute } from '../support/jolokia.js';
 import { NodeControl } from '../support/nodeControl.js';
 import { runOxk } from '../support/runCli.js';
 import { expectOk, mapLimit, SessionClient, usersFile } from '../support/sessionClient.js';
 import { waitForCluster } from '../support/sessionNodes.js';
+import { waitFor } from '../support/waitFor.js';
 
 // Addresses of this file: Apache on 127.0.22.30, nodes UP31..UP33 on 127.0.22.31..33, the node control on 127.0.22.34.
 const APACHE = '127.0.22.30:8009';
@@ -14,7 +16,12 @@ const ADDRESSES: Record<string, string> = { UP31: '127.0.22.31', UP32: '127.0.22
 const ROUTES = Object.keys(ADDRESSES);
 const USERS = 20;
 const ENTRIES = 5000;
-const cluster = new ApacheCluster(APACHE, ADDRESSES);
+const cluster = new ApacheCluster(APACHE, ADDRESSES, jolokiaSettings);
+const jolokiaFlags = ['--jolokia-user', JOLOKIA_CREDENTIALS.user, '--jolokia-password', JOLOKIA_CREDENTIALS.password];
+
+interface Progress { state: string; startedAt: number; updatedAt: number; step: string; nodes: { route: string; state: string; message: string }[]; error: string }
+/** The rolling upgrade's progress as a node's RollingUpgrade MBean shows it. */
+const progressOn = (route: string) => readAttribute<Progress>(ADDRESSES[route]!, 'com.openexchange.upgrade:type=RollingUpgrade', 'Progress');
 const control = new NodeControl('127.0.22.34', 8009, {
   stop: async (route) => {
     const node = cluster.nodes.get(route)!;
@@ -66,7 +73,7 @@ describe('oxk upgrade through real Apache over three nodes', { timeout: 400_000 
     });
     const upgrade = await runOxk([
       'upgrade', '--balancer', apache.managerUrl, ...nodeFlags,
-      '--stop', control.command('stop'), '--exec', control.command('start'), '--join-timeout', '60s',
+      '--stop', control.command('stop'), '--exec', control.command('start'), '--join-timeout', '60s', ...jolokiaFlags,
     ], { timeoutMs: 300_000 });
     running = false;
     await Promise.all(traffic);
@@ -78,6 +85,17 @@ describe('oxk upgrade through real Apache over three nodes', { timeout: 400_000 
     const verify = await runOxk(mapArgs('verify'), { timeoutMs: 60_000 });
     assert.equal(verify.code, 0, verify.stdout + verify.stderr);
     assert.match(verify.stdout, new RegExp(`verified ${ENTRIES}/${ENTRIES} missing 0 wrong 0`));
+    assert.doesNotMatch(upgrade.stdout, /progress not reported/);
+    for (const route of ROUTES) {
+      // The last report went to one node; the others follow the grid map's entry event.
+      const progress = await waitFor(`the finished upgrade on ${route}`, async () => {
+        const p = await progressOn(route);
+        return p.state === 'done' ? p : undefined;
+      }, 10_000, 100);
+      assert.deepEqual(progress.nodes.map((n) => [n.route, n.state]), ROUTES.map((r) => [r, 'done']));
+      assert.equal(progress.error, '');
+      assert.ok(progress.startedAt > 0 && progress.updatedAt >= progress.startedAt);
+    }
   });
 
   it('balancer-manager unreachable: stops before any node, nothing changed', async () => {
@@ -92,13 +110,19 @@ describe('oxk upgrade through real Apache over three nodes', { timeout: 400_000 
     const before = control.requests.length;
     const r = await runOxk([
       'upgrade', '--balancer', apache.managerUrl, ...nodeFlags,
-      '--stop', control.command('stop'), '--exec', 'true', '--join-timeout', '5s',
+      '--stop', control.command('stop'), '--exec', 'true', '--join-timeout', '5s', ...jolokiaFlags,
     ], { timeoutMs: 120_000 });
     assert.equal(r.code, 1, r.stdout + r.stderr);
     assert.match(r.stderr, /stopped at step \d+ of \d+ \(node UP31: wait until it has joined/);
     assert.match(r.stderr, /UP31 is disabled in the balancer; every other node is enabled and not back.*oxk undrain UP31/);
     assert.deepEqual(control.requests.slice(before), ['stop UP31'], 'no other node was touched');
     assert.deepEqual(await enabledRoutes(), { UP31: false, UP32: true, UP33: true });
+    const progress = await waitFor('the failed upgrade on UP32', async () => {
+      const p = await progressOn('UP32');
+      return p.state === 'failed' && p.nodes[0]?.state === 'failed' ? p : undefined;
+    }, 10_000, 100);
+    assert.deepEqual(progress.nodes.map((n) => [n.route, n.state]), [['UP31', 'failed'], ['UP32', 'pending'], ['UP33', 'pending']]);
+    assert.match(progress.error, /stopped at step \d+ .*UP31 is disabled in the balancer/);
     // Put the cluster back as the message says: start the node, undrain it.
     await cluster.start('UP31').ready(30_000);
     await waitForCluster(Object.values(ADDRESSES), 3);
