@@ -93,10 +93,19 @@ describe('clock probe between two members', () => {
       assert.match(warning, /member 127\.0\.13\.11:5701 is (19\d\d|20\d\d) ms ahead of this member 127\.0\.13\.10:5701/);
       // The skewed member saw honest readings over the same time: no warning there.
       assert.deepEqual(b.lines.filter((l) => /clock skew/.test(l)), []);
+      // The warning stays in force (the HazelcastInstance MBean's clockSkewWarnings) while the skew lasts.
+      const [inForce, ...more] = first.clock.warnings();
+      assert.deepEqual(more, []);
+      assert.equal(inForce?.member, '127.0.13.11:5701');
+      assert.ok(inForce.skewMs >= 1900 && inForce.skewMs < 2100 && inForce.since <= Date.now(), JSON.stringify(inForce));
+      assert.deepEqual(ahead.clock.warnings(), []);
       const counted = () => a.lines.filter((l) => /grid clock: member 127\.0\.13\.11:5701 offset/.test(l)).length;
       const before = counted();
       await waitFor(`${N} more samples`, () => counted() >= before + N, 20_000);
       assert.equal(a.lines.filter((l) => /clock skew/.test(l)).length, 1, 'warned once a minute at most');
+      // The clock is set right: the first sample within the threshold ends the warning.
+      ahead.messaging.handle(CLOCK_PROBE, isEmpty, () => ({ t: Date.now(), q: 60_000 }));
+      await waitFor('the warning withdrawn', () => first.clock.warnings().length === 0, 20_000);
     } finally {
       await ahead.stop();
       await first.stop();

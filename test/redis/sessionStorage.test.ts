@@ -50,6 +50,8 @@ describe('sessions in a real Redis', () => {
     await storage.put(s);
     assert.deepEqual(await storage.get(s.id), s);
     assert.deepEqual(await storage.userSessions('alice'), [s.id]);
+    assert.deepEqual(await storage.sessionsOf('alice'), [s], 'a user\'s sessions through the index');
+    assert.deepEqual(await storage.sessionsOf('nobody'), []);
     const ttl = Number(await redisCli(REDIS, 'PTTL', sessionKey(s.id)));
     assert.ok(ttl > 100_000 && ttl <= 120_000, `the key expires after the long lifetime, PTTL ${ttl}`);
     assert.equal(await redisCli(REDIS, 'ZSCORE', SHORT_TERM_KEY, s.id), String(s.lastAccess));
@@ -124,6 +126,7 @@ describe('sessions in a real Redis', () => {
     assert.deepEqual(removed, [[expired.id]]);
     assert.equal(await storage.get(expired.id), undefined);
     assert.deepEqual((await storage.userSessions('carol')).sort(), [fresh.id, idle.id].sort());
+    assert.deepEqual((await storage.sessionsOf('carol')).map((x) => x.id).sort(), [fresh.id, idle.id].sort(), 'the expired session is no longer listed');
     assert.equal(await redisCli(REDIS, 'ZSCORE', LONG_TERM_KEY, idle.id), String(idle.lastAccess));
     assert.equal(await redisCli(REDIS, 'ZSCORE', LONG_TERM_KEY, fresh.id), String(fresh.lastAccess), 'idle for 60 s as well by then');
     // A node that used the idle session since keeps it: the expirer reads the stored last access first.

@@ -22,6 +22,7 @@ export const ClockReadingSchema = Type.Object({
   q: Type.Number({ minimum: 0, maximum: QUIET_CAP_MS }),
 });
 export type ClockReading = Static<typeof ClockReadingSchema>;
+export const isClockReading = messageCheck(`${CLOCK_PROBE} answer`, ClockReadingSchema);
 
 /** A persistent skew of one member, in force until a sample within the threshold (or the member leaves). */
 export interface ClockSkewWarning {
@@ -32,7 +33,6 @@ export interface ClockSkewWarning {
   /** When the warning came into force (ms since the epoch). */
   since: number;
 }
-export const isClockReading = messageCheck(`${CLOCK_PROBE} answer`, ClockReadingSchema);
 
 /**
  * Measures the clock offset of every member by request/response (NTP style) once per interval and

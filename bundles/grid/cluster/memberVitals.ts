@@ -25,10 +25,15 @@ export class VitalsBook {
     if (!this.members.has(id)) this.members.set(id, { heardAt: performance.now() });
   }
 
+  /** `memory` is absent from an older member (protocol 3.0 before the field): its memory stays unknown (0). */
   heartbeat(id: string, memory: MemoryReport | undefined): void {
     const entry = this.members.get(id);
-    // An older member (protocol 3.0 without the field) keeps its last known memory: none.
-    this.members.set(id, { heardAt: performance.now(), memory: memory ?? entry?.memory });
+    if (!entry) {
+      this.members.set(id, { heardAt: performance.now(), memory });
+      return;
+    }
+    entry.heardAt = performance.now();
+    if (memory) entry.memory = memory;
   }
 
   forget(id: string): void {
