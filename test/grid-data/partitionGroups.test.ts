@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, test } from 'node:test';
 import { gridNode, memberId } from '../support/gridNodes.js';
+import { jolokia, jolokiaSettings, readAttribute } from '../support/jolokia.js';
 import { killAll } from '../support/nodeProcess.js';
 import { tempConfig } from '../support/tempConfig.js';
 import { waitFor } from '../support/waitFor.js';
@@ -28,7 +29,7 @@ afterEach(async () => {
 });
 
 test('custom partition groups: two data members hold everything, the member outside every group holds nothing', async () => {
-  const nodes = await startThree((i) => gridNode({ configDir: config.dir, address: addrs[i], route: `OX${i + 1}`, staticNodes: addrs }));
+  const nodes = await startThree((i) => gridNode({ configDir: config.dir, address: addrs[i], route: `OX${i + 1}`, staticNodes: addrs, set: jolokiaSettings }));
   await nodes[0].waitForLine(/custom partition groups from hazelcast\/hazelcast\.xml: \[127\.0\.4\.41\] \[127\.0\.4\.42\]/);
   const client = await liteMember('127.0.4.49', addrs);
   await waitClusterSafe(addrs, 4);
@@ -37,6 +38,17 @@ test('custom partition groups: two data members hold everything, the member outs
   const table = client.layer.partitions();
   assert.ok(table.every((p) => p.owner !== outside && !p.backups.includes(outside)), 'the outside member holds no replica');
   assert.ok(table.every((p) => new Set([p.owner, ...p.backups]).size === 2 && [a, b].includes(p.owner!)), 'owner and backup on the two groups');
+
+  // What the web console shows: the groups with their members, and each member's group ('' outside every group).
+  const grid = addrs.map((x) => `${x}:5701`);
+  assert.deepEqual(await readAttribute(addrs[2], 'com.hazelcast:type=PartitionService,instance=OX3,name=OX3', 'partitionGroups'),
+    [{ name: addrs[0], members: [grid[0]] }, { name: addrs[1], members: [grid[1]] }]);
+  const memberGroups: Record<string, string> = {};
+  for (const name of await jolokia<string[]>(addrs[2], { type: 'search', mbean: 'com.hazelcast:type=Member,instance=OX3,*' })) {
+    const m = await jolokia<{ address: string; partitionGroup: string }>(addrs[2], { type: 'read', mbean: name });
+    memberGroups[m.address] = m.partitionGroup;
+  }
+  assert.deepEqual(Object.fromEntries(grid.map((x) => [x, memberGroups[x]])), { [grid[0]]: addrs[0], [grid[1]]: addrs[1], [grid[2]]: '' });
 
   await nodes[2].kill();
   await waitFor('the cluster to drop the outside member', () => !client!.node.view().members.some((m) => m.id === outside), 20_000);
