@@ -75,7 +75,7 @@ describe('MBeans of the web console, over Jolokia on three nodes', { timeout: 30
       assert.ok((m.rss as number) > (m.heapUsed as number), `${address}: rss ${m.rss} > heapUsed ${m.heapUsed}`);
       assert.equal(m.partitionGroup, '', 'no custom partition groups');
       if (m.localMember) assert.equal(m.heartbeatAgeMs, 0);
-      else assert.ok((m.heartbeatAgeMs as number) >= 0 && (m.heartbeatAgeMs as number) < 3 * HEARTBEAT_MS, `${address}: heartbeat age ${m.heartbeatAgeMs} ms`);
+      else assert.ok((m.heartbeatAgeMs as number) >= 0 && (m.heartbeatAgeMs as number) < 4 * HEARTBEAT_MS, `${address}: heartbeat age ${m.heartbeatAgeMs} ms`);
     }
     assert.equal([...seen.values()].filter((m) => m.localMember).map((m) => m.address).join(), GRID[0]);
   });
@@ -160,25 +160,22 @@ describe('MBeans of the web console, over Jolokia on three nodes', { timeout: 30
     }
 
     assert.equal(await execOperation(ADDRESSES[2], SESSIOND, 'clearUserSessions', 'alice'), 2);
-    for (const c of clients) {
-      const w = await waitFor('the ended session refused', async () => {
-        const answer = await c.whoami();
-        return answer.status === 401 || answer.status === 403 ? answer : undefined;
-      }, 10_000, 100);
-      assert.ok(w.status === 401 || w.status === 403);
-    }
+    // Every node drops its copy on the storage's removal event, as after a logout on another node.
+    const refused = (c: SessionClient) => waitFor(`the ended session of ${c.base} refused`, async () => [401, 403].includes((await c.whoami()).status), 10_000, 100);
+    for (const c of clients) await refused(c);
     assert.deepEqual(await execOperation(ADDRESSES[0], SESSIOND, 'listUserSessions', 'alice'), []);
     expectOk(await bob.whoami(), 'bob\'s session is untouched');
     assert.equal(await execOperation(ADDRESSES[1], SESSIOND, 'clearSession', 'f'.repeat(32)), false);
     assert.equal(await execOperation(ADDRESSES[1], SESSIOND, 'clearSession', bob.session!), true);
-    assert.ok([401, 403].includes((await bob.whoami()).status));
+    await refused(bob);
   });
 
   it('Topic: the cache invalidation topic has a subscriber on every node, caught up', async () => {
     const [topic] = await search(ADDRESSES[0], `com.hazelcast:type=Topic,instance=${ROUTES[0]},*`);
     assert.ok(topic, 'a topic MBean');
     assert.ok(await readAttribute<number>(ADDRESSES[0], topic, 'subscriberCount') >= 1);
-    assert.equal(await readAttribute(ADDRESSES[0], topic, 'subscriberLag'), 0);
+    // Invalidations of the logins above may still be on their way: caught up within a few reads.
+    await waitFor('the subscribers caught up', async () => (await readAttribute<number>(ADDRESSES[0], topic, 'subscriberLag')) === 0, 10_000, 100);
   });
 
   it('RollingUpgrade: a report shows on every member, outlives the member that took it, and a malformed one is a 400', async () => {
