@@ -1,0 +1,34 @@
+// A uPlot line chart over the live points of one series (time in ms, values), resized with its box.
+import { useEffect, useRef } from 'preact/hooks';
+import uPlot from 'uplot';
+import { html } from './html.js';
+
+const css = (name) => getComputedStyle(document.documentElement).getPropertyValue(name).trim();
+
+export function LineChart({ title, unit, points }) {
+  const box = useRef(null);
+  const plot = useRef(null);
+  const data = () => [points.t.map((t) => t / 1000), points.v];
+  useEffect(() => {
+    const width = () => Math.max(240, box.current?.clientWidth ?? 0);
+    plot.current = new uPlot({
+      width: width(),
+      height: 160,
+      legend: { show: false },
+      axes: [{ stroke: css('--muted'), grid: { stroke: css('--grid') } }, { stroke: css('--muted'), grid: { stroke: css('--grid') }, size: 56 }],
+      series: [{}, { label: unit, stroke: css('--accent'), width: 2, spanGaps: false }],
+      scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] } },
+    }, data(), box.current);
+    const resize = new ResizeObserver(() => plot.current?.setSize({ width: width(), height: 160 }));
+    resize.observe(box.current);
+    return () => {
+      resize.disconnect();
+      plot.current.destroy();
+      plot.current = null;
+    };
+  }, []);
+  useEffect(() => {
+    plot.current?.setData(data());
+  }, [points.t.length, points.t[points.t.length - 1]]);
+  return html`<figure class="chart"><figcaption>${title} (${unit})</figcaption><div ref=${box} role="img" aria-label=${`${title} over the last minutes`}></div></figure>`;
+}
