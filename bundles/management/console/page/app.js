@@ -76,7 +76,7 @@ function App() {
     <nav aria-label="Views"><ul>${views.map((v) => html`<li><a href=${`#${v.id}`} aria-current=${v === active ? 'page' : undefined}>${v.title}</a></li>`)}</ul></nav>
     <${Banner} connection=${live.connection} />
     <${Notices} />
-    <main id="view" data-view=${active.id} tabindex="-1">
+    <main id="view" data-view=${active.id} class=${live.connection === 'live' ? '' : 'outdated'} tabindex="-1">
       <h2>${active.title}</h2>
       ${snap ? html`<${active.view} snap=${snap} charts=${live.charts} seq=${live.seq} />` : html`<p class="loading">Waiting for the first data from ${session.route}…</p>`}
     </main>`;
