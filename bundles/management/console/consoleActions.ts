@@ -79,8 +79,9 @@ export async function runAction(server: DefaultMBeanServer, logger: Logger, user
   spec.check?.(field);
   const { objectName, what } = spec.target(server, field);
   if (!objectName) throw new HttpError(404, 'CONSOLE-GONE', `${what} does not exist on this node (any more)`);
+  const args = spec.args?.(field) ?? [];
   try {
-    const result = await server.invoke(objectName, spec.operation, spec.args?.(field) ?? []);
+    const result = await server.invoke(objectName, spec.operation, args);
     if (spec.log) logger.info(`console: ${user} ${spec.log(field)}`);
     return capPreview(toJson(result));
   } catch (err) {
