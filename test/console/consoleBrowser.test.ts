@@ -45,7 +45,7 @@ const VIEWS: { view: string; check(page: Page): Promise<void> }[] = [
     await waitForState(page, state, 3000);
   } },
   { view: 'members', check: async (page) => assert.equal(await rows(page, 'tr[data-member]'), 3) },
-  { view: 'partitions', check: async (page) => assert.equal(await rows(page, 'main table.data tbody tr'), 3, 'owned partitions of each member') },
+  { view: 'partitions', check: async (page) => assert.equal(await rows(page, 'tr[data-partitions-of]'), 3, 'owned partitions of each member') },
   { view: 'maps', check: async (page) => {
     const maps = await jolokiaRead<string[]>(ADDRESSES[0], 'com.hazelcast:type=IMap,*');
     assert.ok(maps.length > 0);
@@ -62,7 +62,7 @@ const VIEWS: { view: string; check(page: Page): Promise<void> }[] = [
     const bundles = await jolokiaRead<string[]>(ADDRESSES[0], 'com.openexchange.kernel:type=Bundle,*');
     assert.equal(await rows(page, 'tr[data-bundle]'), bundles.length);
   } },
-  { view: 'upgrade', check: async (page) => assert.equal(await rows(page, 'main table.data tbody tr'), 3, 'versions of the three members') },
+  { view: 'upgrade', check: async (page) => assert.equal(await rows(page, 'tr[data-version-of]'), 3, 'versions of the three members') },
 ];
 
 async function bundleState(name: string): Promise<string | undefined> {
@@ -84,6 +84,7 @@ describe('web console in Chromium against three nodes (127.0.28.21-23)', () => {
     await waitForCluster(ADDRESSES, 3, 45_000);
     browser = await launchChromium({ credentials: { username: CREDENTIALS.user, password: CREDENTIALS.password } });
     page = await browser.context.newPage();
+    page.setDefaultTimeout(10_000);
     page.on('pageerror', (err) => pageErrors.push(err.message));
     await page.goto(consoleUrl(ADDRESSES[0], 'members'));
   });

@@ -36,6 +36,7 @@ describe('web console data views against three nodes (127.0.28.31-33)', () => {
     session = expectOk(await client.login(USER.name, USER.password), 'login').json.session as string;
     browser = await launchChromium({ credentials: { username: CREDENTIALS.user, password: CREDENTIALS.password } });
     page = await browser.context.newPage();
+    page.setDefaultTimeout(10_000);
     await page.goto(consoleUrl(ADDRESSES[0], 'members'));
   });
 
@@ -72,6 +73,9 @@ describe('web console data views against three nodes (127.0.28.31-33)', () => {
     await showView(page, 'sessions');
     await page.getByLabel('User').fill(USER.name);
     await page.getByRole('button', { name: 'Look up' }).click();
+    await page.locator('main table.data, main .error-box').first().waitFor({ timeout: 5000 });
+    assert.deepEqual(await errorBoxes(page), []);
+    assert.ok((await page.locator('main table.data tbody tr').allTextContents()).some((row) => row.includes(session)));
     await page.getByRole('button', { name: `End session ${session}` }).click();
     await confirmDialog(page);
     await nodes[0].waitForLine(new RegExp(`console: ${CREDENTIALS.user} ended session ${session}`), 5000);

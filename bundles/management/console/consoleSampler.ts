@@ -1,6 +1,6 @@
 import type { Logger } from 'winston';
 import type { DefaultMBeanServer } from '../server/mbeanServer.js';
-import { type Attrs, type ConsoleSnapshot, readSnapshot } from './consoleSnapshot.js';
+import { type Attrs, type ConsoleSnapshot, MBEAN_PATTERNS, readSnapshot } from './consoleSnapshot.js';
 import { num } from './mbeanRows.js';
 import { Ring } from './ring.js';
 
@@ -17,6 +17,9 @@ export interface SamplerOptions {
 
 export const DEFAULT_SAMPLER: SamplerOptions = { intervalMs: 1000, historyPoints: 300 };
 
+/** How often the sampler checks, between ticks, whether the member list changed (a cheap name query). */
+const MEMBER_WATCH_MS = 250;
+
 const OPS = ['localGetOperationCount', 'localPutOperationCount', 'localRemoveOperationCount'];
 const LATENCIES = ['localTotalGetLatency', 'localTotalPutLatency', 'localTotalRemoveLatency'];
 
@@ -32,6 +35,8 @@ export class ConsoleSampler {
   private readonly maps = new Map<string, Ring<MapPoint>>();
   private readonly topics = new Map<string, Ring<TopicPoint>>();
   private timer?: NodeJS.Timeout;
+  private memberWatch?: NodeJS.Timeout;
+  private members = '';
   private previous?: ConsoleSnapshot;
   private latestText?: string;
   private ticking = false;
@@ -65,7 +70,9 @@ export class ConsoleSampler {
 
   stop(): void {
     clearInterval(this.timer);
+    clearInterval(this.memberWatch);
     this.timer = undefined;
+    this.memberWatch = undefined;
     this.previous = undefined;
     this.latestText = undefined;
     this.maps.clear();
@@ -76,16 +83,27 @@ export class ConsoleSampler {
     void this.tick();
     this.timer = setInterval(() => void this.tick(), this.options.intervalMs);
     this.timer.unref();
+    // A member that joins or dies shows at once, not up to a second later.
+    this.memberWatch = setInterval(() => {
+      if (this.memberNames() !== this.members) void this.tick();
+    }, MEMBER_WATCH_MS);
+    this.memberWatch.unref();
+  }
+
+  private memberNames(): string {
+    return this.server.query(MBEAN_PATTERNS.member).join('\n');
   }
 
   private async tick(): Promise<void> {
     if (this.ticking) return; // a slow read (a map size waiting on a dead member) skips a beat instead of piling up
     this.ticking = true;
     try {
+      const members = this.memberNames();
       const snapshot = await readSnapshot(this.server);
       if (!this.timer) return; // the last console left while reading
       this.addRates(snapshot);
       this.previous = snapshot;
+      this.members = members;
       this.latestText = JSON.stringify(snapshot);
       for (const listener of this.listeners) listener(this.latestText);
     } catch (err) {

@@ -26,8 +26,8 @@ export function PartitionsView({ snap }) {
   if (!p) return html`<${Missing} what="this node has no partition service MBean" />`;
   const routes = new Map(snap.members.map((m) => [m.address, m.route]));
   const colours = new Map([...routes.keys()].sort().map((a, i) => [a, PALETTE[i % PALETTE.length]]));
-  const counts = Object.entries(p.ownedPartitionCounts ?? {}).map(([address, owned]) => ({ address, owned, backups: p.backupPartitionCounts?.[address] }));
-  const summary = html`<${Table} caption="Partitions per member" rows=${counts} rowKey=${(r) => r.address} empty="No member owns partitions yet."
+  const counts = Object.entries(p.ownedPartitionCounts ?? {}).sort(([a], [b]) => a.localeCompare(b)).map(([address, owned]) => ({ address, owned, backups: p.backupPartitionCounts?.[address] }));
+  const summary = html`<${Table} caption="Partitions per member" rows=${counts} rowKey=${(r) => r.address} rowAttrs=${(r) => ({ 'data-partitions-of': r.address })} empty="No member owns partitions yet."
     columns=${[{ title: 'Member', cell: (r) => `${r.address} ${routes.get(r.address) ?? ''}` }, { title: 'Owned', num: true, cell: (r) => count(r.owned) }, { title: 'Backups', num: true, cell: (r) => count(r.backups) }]} />`;
   const table = Array.isArray(p.partitionTable) ? p.partitionTable : null;
   if (!table) return html`${summary}<${Missing} what="this member does not report its partition table (needs a newer member)" />`;

@@ -22,7 +22,7 @@ export function UpgradeView({ snap }) {
   const c = snap.cluster;
   return html`
     ${c ? html`<${Stats} items=${[['Cluster version', text(c.clusterVersion)], ['Cluster state', text(c.clusterState)]]} />` : ''}
-    <${Table} caption="Versions per member" rows=${snap.members} rowKey=${(m) => m.address} empty="No members: the grid has not joined yet."
+    <${Table} caption="Versions per member" rows=${snap.members} rowKey=${(m) => m.address} rowAttrs=${(m) => ({ 'data-version-of': m.address })} empty="No members: the grid has not joined yet."
       columns=${[
         { title: 'Member', cell: (m) => m.address },
         { title: 'Route', cell: (m) => text(m.route) },
