@@ -31,7 +31,7 @@ export function metricsRoute(ctx: BundleContext, server: DefaultMBeanServer, con
 export function jolokiaRoutes(ctx: Ctx, server: DefaultMBeanServer, version: string): void {
   const credentials = managementCredentials(ctx);
   if ('off' in credentials) {
-    ctx.logger.warn(`Jolokia is off: ${credentials.off}`);
+    ctx.logger.log(credentials.deliberate ? 'info' : 'warn', `Jolokia is off: ${credentials.off}`);
     return;
   }
   const { user, password, restrictToLocalhost } = credentials;

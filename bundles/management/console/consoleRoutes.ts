@@ -21,7 +21,7 @@ const ACTION_PATH = `${CONSOLE_PATH}/api/action`;
 export function consoleRoutes(ctx: BundleContext<typeof managementConfig>, server: DefaultMBeanServer): void {
   const credentials = managementCredentials(ctx);
   if ('off' in credentials) {
-    ctx.logger.warn(`web console is off: ${credentials.off}`);
+    ctx.logger.log(credentials.deliberate ? 'info' : 'warn', `web console is off: ${credentials.off}`);
     const reply = { status: 404, headers: { 'content-type': 'text/html; charset=utf-8' }, body: offPage(credentials.off) };
     ctx.contribute(HTTP_ROUTES, { method: 'GET', path: CONSOLE_PATH, handler: () => reply, options: { prefix: true } });
     return;
