@@ -30,6 +30,5 @@ export function readRow(server: DefaultMBeanServer, pattern: string, attributes:
   return readRows(server, pattern, attributes)[0];
 }
 
+/** A finite number, or null for anything else (an absent attribute, an error string). */
 export const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
-export const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
-export const bool = (v: unknown): boolean | null => (typeof v === 'boolean' ? v : null);
