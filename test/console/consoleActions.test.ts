@@ -63,4 +63,11 @@ describe('console actions (in-process MBean server)', () => {
     assert.equal(missing.status, 400);
     assert.match(missing.message, /field key is missing/);
   });
+
+  it('says an operation an older MBean lacks is not offered yet (501)', async () => {
+    server.register('com.openexchange.sessiond:name=SessionD Toolkit', { attributes: [{ name: 'NumberOfShortTermSessions', type: 'int', get: () => 0 }] });
+    const older = await refusal(runAction(server, logger, 'admin', { action: 'sessions.list', user: 'anton' }));
+    assert.equal(older.status, 501);
+    assert.match(older.message, /does not offer listUserSessions yet/);
+  });
 });

@@ -152,6 +152,19 @@ describe('web console in Chromium against three nodes (127.0.28.21-23)', () => {
     assert.equal(await bundleState('cache-jcs'), 'ACTIVE');
   });
 
+  it('clears a map only once its name is typed in the dialog', async () => {
+    await showView(page, 'maps');
+    await page.getByRole('button', { name: 'sessions', exact: true }).click();
+    await page.getByRole('button', { name: 'Clear map sessions' }).click();
+    const confirm = page.locator('dialog[open] button.confirm-button');
+    await page.locator('dialog[open] input[name="confirm"]').fill('session');
+    assert.equal(await confirm.isDisabled(), true);
+    await page.locator('dialog[open] input[name="confirm"]').fill('sessions');
+    await confirm.click();
+    await nodes[0].waitForLine(new RegExp(`console: ${CREDENTIALS.user} cleared map sessions`), 5000);
+    await page.locator('.notice', { hasText: 'map sessions cleared' }).waitFor();
+  });
+
   it('switches the cluster to FROZEN and back from the page', async () => {
     await showView(page, 'cluster');
     for (const state of ['FROZEN', 'ACTIVE']) {

@@ -1,7 +1,7 @@
 import type { Logger } from 'winston';
 import { HttpError } from '../../http/api.js';
 import { toJson } from '../jolokia/serialize.js';
-import { JmxError } from '../server/jmxErrors.js';
+import { JmxError, OperationNotFoundError } from '../server/jmxErrors.js';
 import type { DefaultMBeanServer } from '../server/mbeanServer.js';
 import { ObjectName } from '../server/objectName.js';
 import { MBEAN_PATTERNS } from './consoleSnapshot.js';
@@ -85,6 +85,9 @@ export async function runAction(server: DefaultMBeanServer, logger: Logger, user
     if (spec.log) logger.info(`console: ${user} ${spec.log(field)}`);
     return capPreview(toJson(result));
   } catch (err) {
+    if (err instanceof OperationNotFoundError) {
+      throw new HttpError(501, 'CONSOLE-UNSUPPORTED', `${what}: this node does not offer ${spec.operation} yet (an older version)`);
+    }
     const status = err instanceof JmxError && err.status < 500 ? err.status : 500;
     if (spec.log) logger.warn(`console: ${user} tried (${spec.log(field)}), refused: ${(err as Error).message}`);
     throw new HttpError(status, 'CONSOLE-MBEAN', `${what}: ${(err as Error).message}`);

@@ -2,6 +2,12 @@
 import { useEffect, useRef } from 'preact/hooks';
 import uPlot from 'uplot';
 import { html } from './html.js';
+import { MAX_POINTS } from './live.js';
+
+/** The span the charts show, as many seconds as the page keeps points (one a second). */
+const SPAN_S = MAX_POINTS;
+
+const clock = (seconds) => new Date(seconds * 1000).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
 
 const css = (name) => getComputedStyle(document.documentElement).getPropertyValue(name).trim();
 
@@ -15,9 +21,16 @@ export function LineChart({ title, unit, points }) {
       width: width(),
       height: 160,
       legend: { show: false },
-      axes: [{ stroke: css('--muted'), grid: { stroke: css('--grid') } }, { stroke: css('--muted'), grid: { stroke: css('--grid') }, size: 56 }],
+      axes: [
+        { stroke: css('--muted'), grid: { stroke: css('--grid') }, space: 90, values: (_u, ticks) => ticks.map(clock) },
+        { stroke: css('--muted'), grid: { stroke: css('--grid') }, size: 56 },
+      ],
       series: [{}, { label: unit, stroke: css('--accent'), width: 2, spanGaps: false }],
-      scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] } },
+      // Always the last SPAN_S seconds (a chart with one point would otherwise span years).
+      scales: {
+        x: { time: true, range: (_u, _min, max) => { const end = max ?? Date.now() / 1000; return [end - SPAN_S, end]; } },
+        y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] },
+      },
     }, data(), box.current);
     const resize = new ResizeObserver(() => plot.current?.setSize({ width: width(), height: 160 }));
     resize.observe(box.current);
