@@ -127,7 +127,7 @@ describe('web console in Chromium against three nodes (127.0.28.21-23)', () => {
     assert.deepEqual(pageErrors, []);
   });
 
-  it('is usable with the keyboard: a view by its link, a dialog opened and cancelled with the keys', async () => {
+  it('is usable with the keyboard: a view by its link, a dialog opened and cancelled, the theme toggle', async () => {
     await page.getByRole('link', { name: 'Bundles' }).focus();
     await page.keyboard.press('Enter');
     await page.waitForSelector('main[data-view="bundles"]');
@@ -137,6 +137,15 @@ describe('web console in Chromium against three nodes (127.0.28.21-23)', () => {
     await page.keyboard.press('Escape');
     await page.waitForSelector('dialog[open]', { state: 'detached', timeout: 2000 });
     assert.equal(await bundleState('cache-jcs'), 'ACTIVE', 'a cancelled dialog runs nothing');
+    const theme = page.getByRole('button', { name: /^Colour theme: auto/ });
+    await theme.focus();
+    await page.keyboard.press('Enter');
+    await page.locator('html[data-theme="light"]').waitFor({ state: 'attached' });
+    await page.getByRole('button', { name: /^Colour theme: light/ }).press('Enter');
+    await page.locator('html[data-theme="dark"]').waitFor({ state: 'attached' });
+    await screenshot(page, 'bundles-1280-dark-toggle');
+    await page.getByRole('button', { name: /^Colour theme: dark/ }).press('Enter');
+    await page.locator('html:not([data-theme])').waitFor({ state: 'attached' });
   });
 
   it('stops and starts cache-jcs from the Bundles view: the page and oxk bundle list agree', async () => {

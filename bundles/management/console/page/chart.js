@@ -9,7 +9,8 @@ const SPAN_S = MAX_POINTS;
 
 const clock = (seconds) => new Date(seconds * 1000).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
 
-const css = (name) => getComputedStyle(document.documentElement).getPropertyValue(name).trim();
+/** A colour from the page's CSS variables, read at every draw: the charts follow the theme toggle. */
+const css = (name) => () => getComputedStyle(document.documentElement).getPropertyValue(name).trim();
 
 export function LineChart({ title, unit, points }) {
   const box = useRef(null);
@@ -22,8 +23,8 @@ export function LineChart({ title, unit, points }) {
       height: 160,
       legend: { show: false },
       axes: [
-        { stroke: css('--muted'), grid: { stroke: css('--grid') }, space: 90, values: (_u, ticks) => ticks.map(clock) },
-        { stroke: css('--muted'), grid: { stroke: css('--grid') }, size: 56 },
+        { stroke: css('--muted'), grid: { stroke: css('--grid') }, ticks: { stroke: css('--grid') }, space: 90, values: (_u, ticks) => ticks.map(clock) },
+        { stroke: css('--muted'), grid: { stroke: css('--grid') }, ticks: { stroke: css('--grid') }, size: 56 },
       ],
       series: [{}, { label: unit, stroke: css('--accent'), width: 2, spanGaps: false }],
       // Always the last SPAN_S seconds (a chart with one point would otherwise span years).
