@@ -62,7 +62,8 @@ describe('web console data views against three nodes (127.0.28.31-33)', () => {
     await page.getByLabel('Key').fill(session);
     await page.getByRole('button', { name: 'Look up' }).click();
     await page.locator('dl.entry').waitFor({ timeout: 5000 });
-    assert.match(await page.locator('dl.entry').textContent() ?? '', new RegExp(USER.name));
+    assert.match(await page.locator('dl.entry').textContent() ?? '', new RegExp(session));
+    assert.ok((await page.locator('dl.entry pre.preview').textContent() ?? '').length > 0, 'a value preview');
     await page.getByLabel('Key').fill(`${session}-missing`);
     await page.getByRole('button', { name: 'Look up' }).click();
     await page.locator('.not-found').waitFor({ timeout: 5000 });
