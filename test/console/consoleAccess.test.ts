@@ -158,12 +158,18 @@ describe('web console access (127.0.28.11-12)', () => {
   });
 
   it(`refuses a live stream beyond ${MAX_STREAMS} open consoles, and takes one again after one closed`, async () => {
-    const streams = await Promise.all(Array.from({ length: MAX_STREAMS }, async () => {
-      const abort = new AbortController();
-      const res = await fetch(`${CONSOLE}/events`, { headers: AUTH, signal: abort.signal });
-      assert.equal(res.status, 200);
-      return abort;
-    }));
+    // Streams of earlier tests may still be closing on the node: retry until all MAX_STREAMS open at once.
+    const streams = await waitFor(`${MAX_STREAMS} streams open at once`, async () => {
+      const opened = await Promise.all(Array.from({ length: MAX_STREAMS }, async () => {
+        const abort = new AbortController();
+        const res = await fetch(`${CONSOLE}/events`, { headers: AUTH, signal: abort.signal });
+        if (res.status !== 200) abort.abort();
+        return { abort, ok: res.status === 200 };
+      }));
+      if (opened.every((o) => o.ok)) return opened.map((o) => o.abort);
+      for (const o of opened) o.abort.abort();
+      return undefined;
+    }, 10_000, 100);
     try {
       const refused = await fetch(`${CONSOLE}/events`, { headers: AUTH });
       assert.equal(refused.status, 503);
