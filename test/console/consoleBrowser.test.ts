@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { type TestBrowser, launchChromium } from '../support/chromium.js';
@@ -13,6 +14,8 @@ import { waitFor } from '../support/waitFor.js';
 // Three real nodes on 127.0.28.21-23 and one headless Chromium (Debian's) on node 1's console.
 const ADDRESSES = ['127.0.28.21', '127.0.28.22', '127.0.28.23'];
 const GRID = ADDRESSES.map((a) => `${a}:5701`);
+/** Another origin: a page there posts to the console. */
+const ATTACKER = '127.0.28.24';
 const AUTH = ['--url', jolokiaUrl(ADDRESSES[0]), '--user', CREDENTIALS.user, '--password', CREDENTIALS.password];
 
 async function jolokiaRead<T>(address: string, mbean: string, attribute?: string): Promise<T> {
@@ -187,6 +190,29 @@ describe('web console in Chromium against three nodes (127.0.28.21-23)', () => {
       }, 10_000, 50);
     }
     assert.deepEqual(await errorBoxes(page), []);
+  });
+
+  it('refuses a cross-site form POST from another origin\'s page', async () => {
+    const target = `http://${ADDRESSES[0]}:8009/monitoring/console/api/action`;
+    // A text/plain form can carry JSON-looking text: the classic CSRF against JSON endpoints.
+    const attack = `<!doctype html><form method="POST" action="${target}" enctype="text/plain">`
+      + `<input name='{"action":"cache.clear","region":"Context","x":"' value='"}'></form>`
+      + '<script>document.forms[0].submit()</script>';
+    const site = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(attack));
+    await new Promise<void>((resolve) => site.listen(8080, ATTACKER, resolve));
+    const other = await browser.context.newPage();
+    try {
+      const answer = other.waitForResponse((r) => r.url() === target);
+      await other.goto(`http://${ATTACKER}:8080/`);
+      assert.equal((await answer).status(), 403);
+      await nodes[0].waitForLine(new RegExp(`refused cross-origin POST "/monitoring/console/api/action".*origin "http://${ATTACKER.replace(/\./g, '\\.')}:8080"`), 5000);
+      assert.ok(!nodes[0].lines.some((l) => /console: .* cleared cache region Context/.test(l)), 'nothing ran');
+    } finally {
+      await other.close();
+      const closed = new Promise((resolve) => site.close(resolve));
+      site.closeAllConnections(); // the browser keeps its connection alive
+      await closed;
+    }
   });
 
   it('shows two members within 2 s of a SIGKILL, without a reload', async () => {
