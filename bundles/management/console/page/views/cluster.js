@@ -34,7 +34,7 @@ export function ClusterView({ snap }) {
       ['Master', text(c.master)],
       ['Migrations running', count(p.migrationsRunning)],
       ['Partitions lost', count(p.partitionsLost), p.partitionsLost > 0 ? 'warn' : ''],
-      ['Last partition loss', time(p.lastPartitionLossTime)],
+      ['Last partition loss', p.lastPartitionLossTime === 0 ? 'none' : time(p.lastPartitionLossTime)],
     ]} />
     <${StateSwitch} current=${c.clusterState} />
     <h3>Clock-skew warnings</h3>
