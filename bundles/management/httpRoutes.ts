@@ -7,6 +7,7 @@ import type { MetricsControl } from './mbeans/metricsMBean.js';
 import { PrometheusExporter } from './metrics/prometheus.js';
 import type { DefaultMBeanServer } from './server/mbeanServer.js';
 import { METRICS } from './api.js';
+import { managementCredentials } from './credentials.js';
 
 type Ctx = BundleContext<typeof managementConfig>;
 
@@ -28,18 +29,12 @@ export function metricsRoute(ctx: BundleContext, server: DefaultMBeanServer, con
 
 /** The Jolokia agent, when switched on and given credentials; otherwise a log line says why it is off. */
 export function jolokiaRoutes(ctx: Ctx, server: DefaultMBeanServer, version: string): void {
-  const where = `(${ctx.config.origin('com.openexchange.jolokia.start')})`;
-  if (!ctx.config.get('com.openexchange.jolokia.start')) {
-    ctx.logger.info(`Jolokia is off: com.openexchange.jolokia.start=false ${where}`);
+  const credentials = managementCredentials(ctx);
+  if ('off' in credentials) {
+    ctx.logger.log(credentials.deliberate ? 'info' : 'warn', `Jolokia is off: ${credentials.off}`);
     return;
   }
-  const user = ctx.config.get('com.openexchange.jolokia.user');
-  const password = ctx.config.get('com.openexchange.jolokia.password');
-  if (!user || !password) {
-    ctx.logger.warn('Jolokia is off: com.openexchange.jolokia.user and com.openexchange.jolokia.password must both be set (config/management.properties)');
-    return;
-  }
-  const restrictToLocalhost = ctx.config.get('com.openexchange.jolokia.restrict.to.localhost');
+  const { user, password, restrictToLocalhost } = credentials;
   const handler = jolokiaHandler(server, {
     user, password, restrictToLocalhost, logger: ctx.logger,
     agent: { product: 'oxkernel', version, route: ctx.node.route },

@@ -7,6 +7,7 @@ import { managementConfig } from './config.js';
 import { registerRuntimeCommands } from './cli/runtimeCommands.js';
 import { registerClusterCommand } from './cli/clusterCommand.js';
 import { registerStatsCommand } from './cli/statsCommand.js';
+import { consoleRoutes } from './console/consoleRoutes.js';
 import { followMBeans } from './contributedMBeans.js';
 import { jolokiaRoutes, metricsRoute } from './httpRoutes.js';
 import { BundleEventLog } from './mbeans/bundleEventLog.js';
@@ -20,7 +21,7 @@ export const VERSION = '0.2.0';
 export default defineBundle({
   name: 'management',
   version: VERSION,
-  description: 'MBean server, Jolokia agent, Prometheus /metrics and `oxk stats`',
+  description: 'MBean server, Jolokia agent, web console, Prometheus /metrics and `oxk stats`',
   deps: {},
   provides: [MBEAN_SERVER],
   extensionPoints: [MBEANS, METRICS],
@@ -38,6 +39,7 @@ export default defineBundle({
     followMBeans(ctx, server);
     metricsRoute(ctx, server, metrics);
     jolokiaRoutes(ctx, server, VERSION);
+    consoleRoutes(ctx, server);
     ctx.register(MBEAN_SERVER, server);
   },
 });

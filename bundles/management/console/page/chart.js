@@ -1,0 +1,48 @@
+// A uPlot line chart over the live points of one series (time in ms, values), resized with its box.
+import { useEffect, useRef } from 'preact/hooks';
+import uPlot from 'uplot';
+import { html } from './html.js';
+import { MAX_POINTS } from './live.js';
+
+/** The span the charts show, as many seconds as the page keeps points (one a second). */
+const SPAN_S = MAX_POINTS;
+
+const clock = (seconds) => new Date(seconds * 1000).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+
+/** A colour from the page's CSS variables, read at every draw: the charts follow the theme toggle. */
+const css = (name) => () => getComputedStyle(document.documentElement).getPropertyValue(name).trim();
+
+export function LineChart({ title, unit, points }) {
+  const box = useRef(null);
+  const plot = useRef(null);
+  const data = () => [points.t.map((t) => t / 1000), points.v];
+  useEffect(() => {
+    const width = () => Math.max(240, box.current?.clientWidth ?? 0);
+    plot.current = new uPlot({
+      width: width(),
+      height: 160,
+      legend: { show: false },
+      axes: [
+        { stroke: css('--muted'), grid: { stroke: css('--grid') }, ticks: { stroke: css('--grid') }, space: 90, values: (_u, ticks) => ticks.map(clock) },
+        { stroke: css('--muted'), grid: { stroke: css('--grid') }, ticks: { stroke: css('--grid') }, size: 56 },
+      ],
+      series: [{}, { label: unit, stroke: css('--accent'), width: 2, spanGaps: false }],
+      // Always the last SPAN_S seconds (a chart with one point would otherwise span years).
+      scales: {
+        x: { time: true, range: (_u, _min, max) => { const end = max ?? Date.now() / 1000; return [end - SPAN_S, end]; } },
+        y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] },
+      },
+    }, data(), box.current);
+    const resize = new ResizeObserver(() => plot.current?.setSize({ width: width(), height: 160 }));
+    resize.observe(box.current);
+    return () => {
+      resize.disconnect();
+      plot.current.destroy();
+      plot.current = null;
+    };
+  }, []);
+  useEffect(() => {
+    plot.current?.setData(data());
+  }, [points.t.length, points.t[points.t.length - 1]]);
+  return html`<figure class="chart"><figcaption>${title} (${unit})</figcaption><div ref=${box} role="img" aria-label=${`${title} over the last minutes`}></div></figure>`;
+}

@@ -1,0 +1,34 @@
+// Bundles, Felix web console style: state, version, origin, dependencies; start, stop, restart.
+import { html } from '../html.js';
+import { ActionButton, Table } from '../ui.js';
+
+const list = (v) => (Array.isArray(v) && v.length > 0 ? v.join(', ') : '-');
+const RUNNING = new Set(['ACTIVE', 'STARTING']);
+
+function Actions({ b }) {
+  const running = RUNNING.has(b.State);
+  const offered = b.State !== 'DISABLED';
+  return html`<span class="buttons">
+    ${offered && !running && html`<${ActionButton} label="Start" title=${`Start bundle ${b.Name}`} action="bundle.start" fields=${{ bundle: b.Name }}
+      question=${`Starts ${b.Name}, then the bundles stopped with it.`} done=${() => `bundle ${b.Name} started`} />`}
+    ${running && html`<${ActionButton} label="Stop" title=${`Stop bundle ${b.Name}`} danger action="bundle.stop" fields=${{ bundle: b.Name }}
+      question=${`Stops ${b.Name} on this node; every bundle that requires its services stops first.`} done=${(r) => `bundle ${b.Name} stopped${r?.stopped?.length > 1 ? ` (with ${r.stopped.filter((n) => n !== b.Name).join(', ')})` : ''}`} />`}
+    ${running && html`<${ActionButton} label="Restart" title=${`Restart bundle ${b.Name}`} action="bundle.restart" fields=${{ bundle: b.Name }}
+      question=${`Stops and starts ${b.Name} with its dependents.`} done=${() => `bundle ${b.Name} restarted`} />`}
+  </span>`;
+}
+
+export function BundlesView({ snap }) {
+  const bundles = [...snap.bundles].sort((a, b) => String(a.Name).localeCompare(String(b.Name)));
+  return html`<${Table} caption=${`Bundles of node ${snap.node.Route ?? ''}`} rows=${bundles} rowKey=${(b) => b.Name}
+    rowAttrs=${(b) => ({ 'data-bundle': b.Name, 'data-state': b.State })} empty="No bundles reported."
+    columns=${[
+      { title: 'Name', cell: (b) => b.Name },
+      { title: 'State', cls: 'state', cell: (b) => html`<span class=${`badge bundle-${b.State}`}>${b.State}</span>${b.Reason ? html`<br /><small>${b.Reason}</small>` : ''}` },
+      { title: 'Version', cell: (b) => b.Version },
+      { title: 'Origin', cell: (b) => `${b.BuiltIn ? 'built-in' : 'custom'}: ${b.Source ?? ''}` },
+      { title: 'Requires', cell: (b) => list([...(b.Requires ?? []), ...(b.OptionalRequires ?? []).map((s) => `${s}?`)]) },
+      { title: 'Provides', cell: (b) => list(b.Provides) },
+      { title: 'Actions', cell: (b) => html`<${Actions} b=${b} />` },
+    ]} />`;
+}
