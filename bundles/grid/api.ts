@@ -8,7 +8,7 @@ export interface GridMember {
   readonly address: string;
   /** Its `com.openexchange.server.backendRoute`. */
   readonly route: string;
-  /** The grid protocol version it speaks, `major.minor`, e.g. `3.0`. */
+  /** The grid protocol version it speaks, `major.minor`, e.g. `3.1`. */
   readonly version: string;
   /** Its codebase (package) version, e.g. `0.2.0`; absent from members that do not send it. */
   readonly codebase?: string;
@@ -208,6 +208,17 @@ export class SplitBrainProtectionError extends Error {
   ) {
     super(`${structure}: split-brain protection requires at least ${required} data members, this side of the cluster has ${present} (member ${member}); operation refused`);
     this.name = 'SplitBrainProtectionError';
+  }
+}
+
+/**
+ * Thrown at once by an operation that needs a newer cluster version than the cluster runs at (a
+ * member of an older build is still present; see the grid README's versions).
+ */
+export class FeatureUnavailableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'FeatureUnavailableError';
   }
 }
 

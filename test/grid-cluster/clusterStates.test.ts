@@ -6,7 +6,7 @@ import type { ClusterNode } from '../../bundles/grid/cluster/clusterNode.js';
 import { createClusterNode } from '../../bundles/grid/cluster/createClusterNode.js';
 import { createDataLayer, type DataLayer } from '../../bundles/grid/data/dataLayer.js';
 import { defaultDataOptions } from '../../bundles/grid/data/dataOptions.js';
-import { PROTOCOL_MAJOR, TEST_MINOR_VARIABLE } from '../../bundles/grid/transport/protocolVersion.js';
+import { PROTOCOL_MAJOR, PROTOCOL_MINOR, TEST_MINOR_VARIABLE } from '../../bundles/grid/transport/protocolVersion.js';
 import { CREDENTIALS, jolokiaUrl } from '../management/managementNode.js';
 import { gridHealth, gridNode, memberId } from '../support/gridNodes.js';
 import { killAll, type NodeProcess } from '../support/nodeProcess.js';
@@ -113,7 +113,7 @@ describe('cluster states: ACTIVE, NO_MIGRATION, FROZEN, PASSIVE', () => {
     const frozen = table(client);
 
     // A member of a newer minor (as in a rolling upgrade) is new all the same.
-    const c = member(config.dir, C, 'OXS3', { [TEST_MINOR_VARIABLE]: '1' });
+    const c = member(config.dir, C, 'OXS3', { [TEST_MINOR_VARIABLE]: String(PROTOCOL_MINOR + 1) });
     const refused = await c.waitForLine(/was refused by master/, 20_000);
     assert.match(refused, new RegExp(`the cluster is in state FROZEN: only returning members join, and 127\\.0\\.21\\.13:5701 \\(grid protocol ${PROTOCOL_MAJOR}\\.1\\) was not a member`));
     await a.waitForLine(/join of member 127\.0\.21\.13:5701 refused: the cluster is in state FROZEN/);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { ClusterStats } from '../../bundles/management/cli/clusterStats.js';
 import { FrameKind } from '../../bundles/grid/transport/frame.js';
-import { PROTOCOL_MAJOR, TEST_MINOR_VARIABLE } from '../../bundles/grid/transport/protocolVersion.js';
+import { PROTOCOL_MAJOR, PROTOCOL_MINOR, TEST_MINOR_VARIABLE } from '../../bundles/grid/transport/protocolVersion.js';
 import { CREDENTIALS, jolokiaUrl } from '../management/managementNode.js';
 import { gridHealth, gridNode } from '../support/gridNodes.js';
 import { killAll, type NodeProcess } from '../support/nodeProcess.js';
@@ -14,7 +14,9 @@ import { runOxk } from '../support/runCli.js';
 import { tempConfig } from '../support/tempConfig.js';
 import { waitFor } from '../support/waitFor.js';
 
-// Members at protocol 3.0 and 3.1 (raised by the version module's test hook) on 127.0.21.1-4; a raw peer from 127.0.21.9.
+// Members at this build's protocol minor and one above it (raised by the version module's test hook) on 127.0.21.1-4; a raw peer from 127.0.21.9.
+const BASE = PROTOCOL_MINOR;
+const RAISED = PROTOCOL_MINOR + 1;
 const OLD = '127.0.21.1';
 const NEW = '127.0.21.2';
 const MANUAL_OLD = '127.0.21.3';
@@ -29,7 +31,7 @@ async function grid(address: string) {
 function member(config: string, address: string, route: string, peers: string[], minor: number, set: Record<string, string | boolean> = {}): NodeProcess {
   return gridNode({
     configDir: config, address, route, staticNodes: peers,
-    env: minor === 0 ? {} : { [TEST_MINOR_VARIABLE]: String(minor) },
+    env: minor === BASE ? {} : { [TEST_MINOR_VARIABLE]: String(minor) },
     set: { 'com.openexchange.jolokia.user': CREDENTIALS.user, 'com.openexchange.jolokia.password': CREDENTIALS.password, ...set },
   });
 }
@@ -42,17 +44,17 @@ describe('grid versions: minors of one major meet at the lowest minor', () => {
     config.remove();
   });
 
-  it('3.0 and 3.1 form one cluster at 3.0; it moves to 3.1 when the 3.0 member leaves; a 3.0 member is then refused', async () => {
-    const old = member(config.dir, OLD, 'OXV1', [OLD, NEW], 0);
+  it('this minor and the next form one cluster at this minor; it moves up when the last member of this minor leaves; a member of this minor is then refused', async () => {
+    const old = member(config.dir, OLD, 'OXV1', [OLD, NEW], BASE);
     await old.ready(40_000);
-    const raised = member(config.dir, NEW, 'OXV2', [OLD, NEW], 1);
+    const raised = member(config.dir, NEW, 'OXV2', [OLD, NEW], RAISED);
     await raised.ready(40_000);
-    const both = await waitFor('both members at cluster version 3.0', async () => {
+    const both = await waitFor('both members at the lower cluster version', async () => {
       const [a, b] = await Promise.all([grid(OLD), grid(NEW)]);
-      return a?.members === 2 && b?.members === 2 && a.clusterVersion === `${PROTOCOL_MAJOR}.0` && b.clusterVersion === `${PROTOCOL_MAJOR}.0` ? [a, b] : undefined;
+      return a?.members === 2 && b?.members === 2 && a.clusterVersion === `${PROTOCOL_MAJOR}.${BASE}` && b.clusterVersion === `${PROTOCOL_MAJOR}.${BASE}` ? [a, b] : undefined;
     }, 20_000, 100);
-    assert.equal(both[0].protocolVersion, `${PROTOCOL_MAJOR}.0`);
-    assert.equal(both[1].protocolVersion, `${PROTOCOL_MAJOR}.1`);
+    assert.equal(both[0].protocolVersion, `${PROTOCOL_MAJOR}.${BASE}`);
+    assert.equal(both[1].protocolVersion, `${PROTOCOL_MAJOR}.${RAISED}`);
     assert.equal(both[1].cluster, `grid-cluster-test-${PROTOCOL_MAJOR}`, 'the effective cluster name carries the major only');
     assert.equal(both[0].clusterState, 'ACTIVE');
     const codebase = (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
@@ -60,17 +62,17 @@ describe('grid versions: minors of one major meet at the lowest minor', () => {
     const stats = await runOxk(['stats', '-c', '--json', '--url', jolokiaUrl(NEW), ...AUTH]);
     assert.equal(stats.code, 0, stats.stderr);
     const seen = JSON.parse(stats.stdout) as ClusterStats;
-    assert.equal(seen.cluster?.clusterVersion, `${PROTOCOL_MAJOR}.0`);
+    assert.equal(seen.cluster?.clusterVersion, `${PROTOCOL_MAJOR}.${BASE}`);
     assert.equal(seen.cluster?.clusterState, 'ACTIVE');
-    assert.deepEqual(seen.members.map((m) => `${m.address} ${m.version} ${m.codebase}`).sort(), [`${OLD}:5701 ${PROTOCOL_MAJOR}.0 ${codebase}`, `${NEW}:5701 ${PROTOCOL_MAJOR}.1 ${codebase}`]);
+    assert.deepEqual(seen.members.map((m) => `${m.address} ${m.version} ${m.codebase}`).sort(), [`${OLD}:5701 ${PROTOCOL_MAJOR}.${BASE} ${codebase}`, `${NEW}:5701 ${PROTOCOL_MAJOR}.${RAISED} ${codebase}`]);
 
     // The raised member really speaks 3.1 on the wire: its refusal of another major carries 3.1 in the header.
     const probe = await RawPeer.connect(NEW, 5701, PROBE_FROM);
     probe.socket.write(rawFrame({ t: 'hello', cluster: `grid-cluster-test-${PROTOCOL_MAJOR + 1}`, nonce: Buffer.alloc(16) }, { major: PROTOCOL_MAJOR + 1, minor: 0 }));
     const refusal = await probe.frameOrClose(1);
     assert.equal(refusal?.kind, FrameKind.HANDSHAKE);
-    assert.deepEqual([refusal?.major, refusal?.minor], [PROTOCOL_MAJOR, 1]);
-    assert.deepEqual(refusal?.body, { t: 'refuse', reason: `incompatible protocol version ${PROTOCOL_MAJOR + 1}.0 (this member speaks ${PROTOCOL_MAJOR}.1)` });
+    assert.deepEqual([refusal?.major, refusal?.minor], [PROTOCOL_MAJOR, RAISED]);
+    assert.deepEqual(refusal?.body, { t: 'refuse', reason: `incompatible protocol version ${PROTOCOL_MAJOR + 1}.0 (this member speaks ${PROTOCOL_MAJOR}.${RAISED})` });
     // A second probe of the other major within the minute is refused too, but not logged again.
     const again = await RawPeer.connect(NEW, 5701, PROBE_FROM);
     again.socket.write(rawFrame({ t: 'hello', cluster: `grid-cluster-test-${PROTOCOL_MAJOR + 1}`, nonce: Buffer.alloc(16) }, { major: PROTOCOL_MAJOR + 1, minor: 0 }));
@@ -78,31 +80,31 @@ describe('grid versions: minors of one major meet at the lowest minor', () => {
     await again.closedAt;
     const refusalLines = raised.lines.filter((l) => l.includes(`incompatible protocol version ${PROTOCOL_MAJOR + 1}.0`));
     assert.equal(refusalLines.length, 1, refusalLines.join('\n'));
-    assert.match(refusalLines[0]!, new RegExp(`${PROTOCOL_MAJOR + 1}\\.0 \\(this member speaks ${PROTOCOL_MAJOR}\\.1\\)`));
+    assert.match(refusalLines[0]!, new RegExp(`${PROTOCOL_MAJOR + 1}\\.0 \\(this member speaks ${PROTOCOL_MAJOR}\\.${RAISED}\\)`));
 
-    // The upgrade is refused while the 3.0 member is there, and names it.
+    // The upgrade is refused while the lower member is there, and names it.
     const early = await runOxk(['cluster', 'version', '--upgrade', '--url', jolokiaUrl(NEW), ...AUTH]);
     assert.equal(early.code, 1, early.stdout);
-    assert.match(early.stderr, new RegExp(`stays ${PROTOCOL_MAJOR}\\.0.*${OLD.replace(/\./g, '\\.')}:5701 \\(${PROTOCOL_MAJOR}\\.0\\)`));
+    assert.match(early.stderr, new RegExp(`stays ${PROTOCOL_MAJOR}\\.${BASE}.*${OLD.replace(/\./g, '\\.')}:5701 \\(${PROTOCOL_MAJOR}\\.${BASE}\\)`));
 
     await old.stop();
-    const moved = await waitFor('the cluster version moves to 3.1', async () => {
+    const moved = await waitFor('the cluster version moves up', async () => {
       const b = await grid(NEW);
-      return b?.members === 1 && b.clusterVersion === `${PROTOCOL_MAJOR}.1` ? b : undefined;
+      return b?.members === 1 && b.clusterVersion === `${PROTOCOL_MAJOR}.${RAISED}` ? b : undefined;
     }, 20_000, 100);
-    assert.equal(moved.protocolVersion, `${PROTOCOL_MAJOR}.1`);
-    assert.ok(raised.lines.some((l) => l.includes(`the last member at ${PROTOCOL_MAJOR}.0 is gone; the cluster version moves up to ${PROTOCOL_MAJOR}.1`)), 'the move is logged');
+    assert.equal(moved.protocolVersion, `${PROTOCOL_MAJOR}.${RAISED}`);
+    assert.ok(raised.lines.some((l) => l.includes(`the last member at ${PROTOCOL_MAJOR}.${BASE} is gone; the cluster version moves up to ${PROTOCOL_MAJOR}.${RAISED}`)), 'the move is logged');
     const shown = await runOxk(['cluster', 'version', '--json', '--url', jolokiaUrl(NEW), ...AUTH]);
     assert.equal(shown.code, 0, shown.stderr);
-    assert.equal((JSON.parse(shown.stdout) as { clusterVersion: string }).clusterVersion, `${PROTOCOL_MAJOR}.1`);
+    assert.equal((JSON.parse(shown.stdout) as { clusterVersion: string }).clusterVersion, `${PROTOCOL_MAJOR}.${RAISED}`);
 
-    // A 3.0 member now stays out: the master names its version and the cluster version.
-    const back = member(config.dir, OLD, 'OXV1', [OLD, NEW], 0);
+    // A member of the lower minor now stays out: the master names its version and the cluster version.
+    const back = member(config.dir, OLD, 'OXV1', [OLD, NEW], BASE);
     await back.waitForLine(/was refused by master/, 20_000);
-    await raised.waitForLine(new RegExp(`join of member ${OLD.replace(/\./g, '\\.')}:5701 refused: .*speaks grid protocol ${PROTOCOL_MAJOR}\\.0, below the cluster version ${PROTOCOL_MAJOR}\\.1`));
+    await raised.waitForLine(new RegExp(`join of member ${OLD.replace(/\./g, '\\.')}:5701 refused: .*speaks grid protocol ${PROTOCOL_MAJOR}\\.${BASE}, below the cluster version ${PROTOCOL_MAJOR}\\.${RAISED}`));
     await back.ready(40_000);
-    // Alone, it forms a cluster at 3.0; the two clusters find each other and stay apart.
-    await raised.waitForLine(new RegExp(`at cluster version ${PROTOCOL_MAJOR}\\.0; this one runs at ${PROTOCOL_MAJOR}\\.1: they do not merge`), 20_000);
+    // Alone, it forms a cluster at the lower version; the two clusters find each other and stay apart.
+    await raised.waitForLine(new RegExp(`at cluster version ${PROTOCOL_MAJOR}\\.${BASE}; this one runs at ${PROTOCOL_MAJOR}\\.${RAISED}: they do not merge`), 20_000);
     assert.equal((await grid(NEW))?.members, 1);
     assert.equal((await grid(OLD))?.members, 1);
     await back.kill();
@@ -111,17 +113,17 @@ describe('grid versions: minors of one major meet at the lowest minor', () => {
 
   it('with auto-upgrade off the cluster version stays until oxk cluster version --upgrade', async () => {
     const off = { 'com.openexchange.hazelcast.cluster.version.autoUpgrade': false };
-    const old = member(config.dir, MANUAL_OLD, 'OXV3', [MANUAL_OLD, MANUAL_NEW], 0, off);
+    const old = member(config.dir, MANUAL_OLD, 'OXV3', [MANUAL_OLD, MANUAL_NEW], BASE, off);
     await old.ready(40_000);
-    const raised = member(config.dir, MANUAL_NEW, 'OXV4', [MANUAL_OLD, MANUAL_NEW], 1, off);
+    const raised = member(config.dir, MANUAL_NEW, 'OXV4', [MANUAL_OLD, MANUAL_NEW], RAISED, off);
     await raised.ready(40_000);
     await waitFor('two members', async () => (await grid(MANUAL_NEW))?.members === 2, 20_000, 100);
     await old.stop();
-    await waitFor('the 3.0 member is gone', async () => (await grid(MANUAL_NEW))?.members === 1, 20_000, 100);
-    assert.equal((await grid(MANUAL_NEW))?.clusterVersion, `${PROTOCOL_MAJOR}.0`, 'no automatic upgrade');
+    await waitFor('the lower member is gone', async () => (await grid(MANUAL_NEW))?.members === 1, 20_000, 100);
+    assert.equal((await grid(MANUAL_NEW))?.clusterVersion, `${PROTOCOL_MAJOR}.${BASE}`, 'no automatic upgrade');
     const upgraded = await runOxk(['cluster', 'version', '--upgrade', '--url', jolokiaUrl(MANUAL_NEW), ...AUTH]);
     assert.equal(upgraded.code, 0, upgraded.stderr);
-    assert.equal(upgraded.stdout.trim(), `${PROTOCOL_MAJOR}.1`);
-    assert.equal((await grid(MANUAL_NEW))?.clusterVersion, `${PROTOCOL_MAJOR}.1`);
+    assert.equal(upgraded.stdout.trim(), `${PROTOCOL_MAJOR}.${RAISED}`);
+    assert.equal((await grid(MANUAL_NEW))?.clusterVersion, `${PROTOCOL_MAJOR}.${RAISED}`);
   });
 });

@@ -3,7 +3,7 @@ import net from 'node:net';
 import { describe, it } from 'node:test';
 import { Packr } from 'msgpackr';
 import { chooseBindAddress, interfaceMatcher, parsePortDefinitions, parseStaticNodes } from '../../bundles/grid/transport/addresses.js';
-import { encodeFrame, type Frame, FrameDecoder, FrameError, FrameKind } from '../../bundles/grid/transport/frame.js';
+import { encodeFrame, type Frame, FrameDecoder, FrameError, FrameKind, PROTOCOL_VERSION } from '../../bundles/grid/transport/frame.js';
 import { Connection } from '../../bundles/grid/transport/connection.js';
 import { createClusterNode } from '../../bundles/grid/cluster/createClusterNode.js';
 import { captureLogger } from '../support/captureLogger.js';
@@ -157,7 +157,7 @@ describe('grid protocol versions and outbound ports', () => {
       });
       const frames: Frame[] = [];
       new FrameDecoder(1 << 20).push(reply, (f) => frames.push(f));
-      assert.deepEqual(frames[0]?.body, { t: 'refuse', reason: 'incompatible protocol version 1.9 (this member speaks 3.0)' });
+      assert.deepEqual(frames[0]?.body, { t: 'refuse', reason: `incompatible protocol version 1.9 (this member speaks ${PROTOCOL_VERSION})` });
       assert.ok(lines.some((l) => /handshake from 127\.0\.2\.83:\d+ failed: refused 127\.0\.2\.83:\d+: incompatible protocol version 1\.9/.test(l)));
     } finally {
       await other.stop();

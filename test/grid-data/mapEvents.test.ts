@@ -20,6 +20,7 @@ function twoMembers() {
     isMaster: () => local.id === 'a',
     onMembershipChange: () => () => undefined,
     clusterState: () => 'ACTIVE',
+    requireFeature: () => undefined,
     onClusterState: () => () => undefined,
     migrationAllowed: () => true,
     promotionAllowed: () => true,

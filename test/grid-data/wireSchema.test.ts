@@ -21,7 +21,7 @@ test('bytes are bounded: an object posing as a buffer is refused', () => {
   assert.match(isNonce.explain({ nonce: { length: 3e8 } }), /\/nonce must be 16 to 32 bytes/);
 });
 
-test('a heartbeat may carry the sender\'s memory; one without it (an older 3.0 member) is still a heartbeat', () => {
+test('a heartbeat may carry the sender\'s memory; one without it (a member of protocol 3.0) is still a heartbeat', () => {
   const heartbeat = { t: Date.now(), v: 3, h: 'ab12', m: 'a1b2', you: true, e: 1 };
   const memory = process.memoryUsage();
   assert.equal(isHeartbeat(heartbeat), true);

@@ -8,9 +8,11 @@ import { waitFor } from './waitFor.js';
 
 /** The legacy release: package 0.1.0, grid protocol 2.0 (in this repository's history). */
 export const LEGACY_COMMIT = '1339fbf02f6e9345b8e0eb3f834bae710d97f68e';
+/** The previous release of this major: package 0.2.0, grid protocol 3.0. */
+export const PREVIOUS_RELEASE_COMMIT = '6e1311e07680f9754c170430a0a265110742d93b';
 
 export interface LegacyBuild {
-  /** The checkout of the legacy commit, built. */
+  /** The checkout of the release's commit, built. */
   dir: string;
   /** Its `oxk` entry point (for `NodeProcess`'s `bin`). */
   bin: string;
@@ -31,11 +33,11 @@ function nodeModulesFit(pkg: { dependencies?: Record<string, string>; devDepende
   });
 }
 
-/** A shallow clone lacks the legacy commit: fetch just that commit from origin, or say what to do. */
-function ensureCommit(): void {
+/** A shallow clone lacks a release commit: fetch just that commit from origin, or say what to do. */
+function ensureCommit(commit: string): void {
   const has = () => {
     try {
-      execFileSync('git', ['-C', repoRoot, 'cat-file', '-e', `${LEGACY_COMMIT}^{commit}`], { stdio: 'ignore' });
+      execFileSync('git', ['-C', repoRoot, 'cat-file', '-e', `${commit}^{commit}`], { stdio: 'ignore' });
       return true;
     } catch {
       return false;
@@ -43,9 +45,9 @@ function ensureCommit(): void {
   };
   if (has()) return;
   try {
-    execFileSync('git', ['-C', repoRoot, 'fetch', '--quiet', '--depth=1', 'origin', LEGACY_COMMIT], { stdio: 'pipe' });
+    execFileSync('git', ['-C', repoRoot, 'fetch', '--quiet', '--depth=1', 'origin', commit], { stdio: 'pipe' });
   } catch (err) {
-    throw new Error(`the legacy commit ${LEGACY_COMMIT} (0.1.0) is not in this clone and could not be fetched from origin (${(err as Error).message.split('\n')[0]}); clone with full history`);
+    throw new Error(`the release commit ${commit} is not in this clone and could not be fetched from origin (${(err as Error).message.split('\n')[0]}); clone with full history`);
   }
 }
 
@@ -80,9 +82,14 @@ async function lock(file: string): Promise<() => void> {
  * fit the legacy package.json (else `npm ci`), then the legacy's own `tsc`. Concurrent callers wait
  * for the lock; later ones find the finished folder.
  */
-export async function legacyBuild(): Promise<LegacyBuild> {
+export function legacyBuild(): Promise<LegacyBuild> {
+  return releaseBuild(LEGACY_COMMIT);
+}
+
+/** A built checkout of any release commit of this repository (see `legacyBuild`). */
+export async function releaseBuild(commit: string): Promise<LegacyBuild> {
   const checkout = createHash('sha256').update(repoRoot).digest('hex').slice(0, 8);
-  const dir = join(tmpdir(), `oxk-legacy-${LEGACY_COMMIT.slice(0, 12)}-${checkout}`);
+  const dir = join(tmpdir(), `oxk-release-${commit.slice(0, 12)}-${checkout}`);
   const result: LegacyBuild = {
     dir,
     bin: join(dir, 'dist', 'cli', 'oxk.js'),
@@ -99,8 +106,8 @@ export async function legacyBuild(): Promise<LegacyBuild> {
     const work = `${dir}.tmp-${process.pid}`;
     rmSync(work, { recursive: true, force: true });
     mkdirSync(work, { recursive: true });
-    ensureCommit();
-    const archive = execFileSync('git', ['-C', repoRoot, 'archive', LEGACY_COMMIT], { maxBuffer: 512 * 1024 * 1024 });
+    ensureCommit(commit);
+    const archive = execFileSync('git', ['-C', repoRoot, 'archive', commit], { maxBuffer: 512 * 1024 * 1024 });
     execFileSync('tar', ['-x', '-C', work], { input: archive });
     const pkg = JSON.parse(readFileSync(join(work, 'package.json'), 'utf8')) as Parameters<typeof nodeModulesFit>[0];
     if (nodeModulesFit(pkg)) symlinkSync(join(repoRoot, 'node_modules'), join(work, 'node_modules'), 'dir');
@@ -108,7 +115,7 @@ export async function legacyBuild(): Promise<LegacyBuild> {
     execFileSync(process.execPath, [join(work, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', work], { stdio: 'pipe' });
     rmSync(dir, { recursive: true, force: true });
     renameSync(work, dir);
-    writeFileSync(done, `${LEGACY_COMMIT}\n`);
+    writeFileSync(done, `${commit}\n`);
     return result;
   } finally {
     release();

@@ -6,7 +6,7 @@ import type { WireCheck } from '../spi/wireSchema.js';
 import type { Discovery } from '../join/discovery.js';
 import type { Connection } from '../transport/connection.js';
 import type { ClusterStatus, HandshakeResult } from '../transport/handshake.js';
-import { CODEBASE_VERSION, effectiveClusterName, PROTOCOL_VERSION } from '../transport/protocolVersion.js';
+import { CODEBASE_VERSION, effectiveClusterName, type ProtocolFeature, PROTOCOL_VERSION } from '../transport/protocolVersion.js';
 import type { ClusterState } from '../api.js';
 import { ClusterSettingsKeeper } from './clusterSettings.js';
 import { Transport } from '../transport/transport.js';
@@ -220,6 +220,10 @@ export class ClusterNode implements ClusterSpi {
 
   clusterState(): ClusterState {
     return this.settings.state;
+  }
+
+  requireFeature(feature: ProtocolFeature, what: string): void {
+    this.settings.require(feature, what);
   }
 
   onClusterState(listener: (state: ClusterState) => void): () => void {

@@ -1,5 +1,5 @@
-import type { ClusterState, GridMember } from '../api.js';
-import { PROTOCOL_MAJOR, PROTOCOL_MINOR, parseProtocolVersion } from '../transport/protocolVersion.js';
+import { type ClusterState, FeatureUnavailableError, type GridMember } from '../api.js';
+import { FEATURE_MINOR, PROTOCOL_MAJOR, PROTOCOL_MINOR, type ProtocolFeature, parseProtocolVersion } from '../transport/protocolVersion.js';
 import type { ClusterNode } from './clusterNode.js';
 import { type ClusterSettings, isAck, isSettingsAnswer, isSettingsChange, isSettingsRequest } from './controlSchemas.js';
 
@@ -43,6 +43,17 @@ export class ClusterSettingsKeeper {
 
   get clusterVersion(): string {
     return `${PROTOCOL_MAJOR}.${this.current.minor}`;
+  }
+
+  /** Whether the cluster version has a wire feature, so every member understands it. */
+  supports(feature: ProtocolFeature): boolean {
+    return this.current.minor >= FEATURE_MINOR[feature];
+  }
+
+  /** Throws, naming `what` and the versions, while the cluster version lacks `feature`. */
+  require(feature: ProtocolFeature, what: string): void {
+    if (this.supports(feature)) return;
+    throw new FeatureUnavailableError(`${what} needs cluster version ${PROTOCOL_MAJOR}.${FEATURE_MINOR[feature]}; the cluster runs at ${this.clusterVersion} while a member of an older build is present (oxk stats -c lists the members' versions)`);
   }
 
   /** ACTIVE and no change prepared: partitions may migrate. */

@@ -24,12 +24,12 @@ export type Heartbeat = Checked<typeof isHeartbeat>;
 /** A member list as the master publishes it: version and members, oldest first. */
 export type MemberList = Checked<typeof isMemberList>;
 
-/** The heartbeat for one member: our clock, list version, hash and master, whether it is in our list, and our memory. */
+/** The heartbeat for one member: our clock, list version, hash and master, whether it is in our list, and our memory (from cluster version 3.1). */
 export function heartbeatFor(node: ClusterNode, to: GridMember): Heartbeat {
   const view = node.membership.view;
-  return {
-    t: Date.now(), v: view.version, h: node.membership.hash, m: view.members[0]!.id, you: node.membership.has(to.id), e: node.settings.current.e, mem: node.vitals.localMemory(),
-  };
+  const beat: Heartbeat = { t: Date.now(), v: view.version, h: node.membership.hash, m: view.members[0]!.id, you: node.membership.has(to.id), e: node.settings.current.e };
+  if (node.settings.supports('memberMemory')) beat.mem = node.vitals.localMemory();
+  return beat;
 }
 
 /** A member of our view reporting a newer list without us (in its handshake) means we were removed. */

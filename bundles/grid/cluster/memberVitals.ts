@@ -25,7 +25,7 @@ export class VitalsBook {
     if (!this.members.has(id)) this.members.set(id, { heardAt: performance.now() });
   }
 
-  /** `memory` is absent from an older member (protocol 3.0 before the field): its memory stays unknown (0). */
+  /** `memory` is absent while the cluster version is 3.0 (see FEATURE_MINOR): memory stays unknown (0). */
   heartbeat(id: string, memory: MemoryReport | undefined): void {
     const entry = this.members.get(id);
     if (!entry) {

@@ -85,7 +85,7 @@ export function createDataLayer(spi: ClusterSpi, options: DataLayerOptions, logg
   installSplitBrainMerge(spi, partitions, stores, invoker, options.mergePolicy, logger);
 
   const mapContext: MapContext = {
-    invoker, partitions, stores, events, stats, clusterState: () => spi.clusterState(), maxKeySize: options.maxKeySize, maxValueSize: options.maxValueSize,
+    invoker, partitions, stores, events, stats, clusterState: () => spi.clusterState(), requireFeature: (f, what) => spi.requireFeature(f, what), maxKeySize: options.maxKeySize, maxValueSize: options.maxValueSize,
   };
   const sweeper = setInterval(() => {
     executor.sweep();

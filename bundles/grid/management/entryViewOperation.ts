@@ -1,5 +1,5 @@
 import { type MBeanOperation, MBeanArgumentError } from '../../management/api.js';
-import type { DistributedMap, EntryView } from '../api.js';
+import { type DistributedMap, type EntryView, FeatureUnavailableError } from '../api.js';
 
 /** Characters of a value's rendering an entry view shows. */
 export const PREVIEW_CHARS = 512;
@@ -53,8 +53,14 @@ export function entryViewOperation(map: () => DistributedMap<unknown>): MBeanOpe
     returnType: 'java.util.Map',
     invoke: async ([key]) => {
       if (typeof key !== 'string') throw new MBeanArgumentError(`entryView needs a key (a string), got ${JSON.stringify(key)}`);
-      const view = await map().getEntryView(key);
-      return view ? describe(view) : { found: false };
+      try {
+        const view = await map().getEntryView(key);
+        return view ? describe(view) : { found: false };
+      } catch (err) {
+        // A refusal, not a failure: the cluster version lacks the operation while an older member is present.
+        if (err instanceof FeatureUnavailableError) throw new MBeanArgumentError(err.message);
+        throw err;
+      }
     },
   };
 }

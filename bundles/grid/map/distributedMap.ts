@@ -10,6 +10,7 @@ import type { MapCounters, MapStatsRegistry } from './mapStats.js';
 import { SplitBrainProtection } from '../data/splitBrainProtection.js';
 import { expiryOf, type RecordStores } from './recordStore.js';
 import { toEntryView, type WireEntryView } from './entryView.js';
+import type { ProtocolFeature } from '../transport/protocolVersion.js';
 
 /** What every map proxy of one member shares. */
 export interface MapContext {
@@ -20,6 +21,8 @@ export interface MapContext {
   readonly stats: MapStatsRegistry;
   /** The agreed cluster state: PASSIVE refuses writes. */
   readonly clusterState: () => ClusterState;
+  /** Throws while the cluster version lacks a wire feature (a member of an older build is present). */
+  readonly requireFeature: (feature: ProtocolFeature, what: string) => void;
   readonly maxKeySize: number;
   readonly maxValueSize: number;
 }
@@ -90,6 +93,7 @@ export class GridMap<V> implements DistributedMap<V> {
 
   async getEntryView(key: string): Promise<EntryView<V> | undefined> {
     this.refuseWithoutQuorum();
+    this.ctx.requireFeature('entryView', `getEntryView on map ${this.name}`);
     const w = await this.call<WireEntryView | null | undefined>(this.partition(key), [Op.ENTRY_VIEW, this.name, key]);
     return w ? toEntryView(key, w, (b) => unpack(b) as V) : undefined;
   }

@@ -1,4 +1,5 @@
 import type { ClusterState, GridMember } from '../api.js';
+import type { ProtocolFeature } from '../transport/protocolVersion.js';
 import type { WireCheck } from './wireSchema.js';
 
 /**
@@ -57,6 +58,8 @@ export interface ClusterSpi {
    */
   onMerge(hooks: { before(): Promise<void> | void; after(): Promise<void> | void }): void;
 
+  /** Throws FeatureUnavailableError, naming `what`, while the cluster version lacks a wire feature. */
+  requireFeature(feature: ProtocolFeature, what: string): void;
   /** The agreed cluster state (Hazelcast's `ClusterState`). */
   clusterState(): ClusterState;
   /** Called when the state changes, or when a prepared change that paused migrations ends. */

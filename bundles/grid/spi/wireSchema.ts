@@ -11,7 +11,7 @@ export const WireLimits = {
   /** `host:port`, IPv6 hosts included. */
   ADDRESS: 300,
   ROUTE: 128,
-  /** Protocol versions (`3.0`) and codebase versions (`0.2.0`). */
+  /** Protocol versions (`3.1`) and codebase versions (`0.3.0`). */
   VERSION: 32,
   /** Cluster, map, topic and service names. */
   NAME: 256,

@@ -6,16 +6,32 @@ export const PROTOCOL_MAJOR = 3;
 /** The variable that raises this process's protocol minor; a test hook, read nowhere else. */
 export const TEST_MINOR_VARIABLE = 'OXK_GRID_TEST_PROTOCOL_MINOR';
 
+/** The minor this build speaks. */
+const BUILD_MINOR = 1;
+
 /**
- * The minor this build speaks: 0. Tests of rolling upgrades start a member with a raised minor by
- * setting OXK_GRID_TEST_PROTOCOL_MINOR; the member then really speaks it (frame headers, handshake,
- * its member entry), so what is tested is the same code path a newer build would take.
+ * What each minor of this major added on the wire. A member uses a feature only once the cluster
+ * version has it: a member of an older build refuses a message its schemas do not know and drops the
+ * sender's connection, so a rolling upgrade must not send it while such a member is present.
+ */
+export const FEATURE_MINOR = {
+  /** 3.1: heartbeats carry the sender's heap and RSS (`mem`). */
+  memberMemory: 1,
+  /** 3.1: the map operation ENTRY_VIEW (`DistributedMap.getEntryView`). */
+  entryView: 1,
+} as const;
+export type ProtocolFeature = keyof typeof FEATURE_MINOR;
+
+/**
+ * The minor this build speaks: BUILD_MINOR. Tests of rolling upgrades start a member with a raised
+ * minor by setting OXK_GRID_TEST_PROTOCOL_MINOR; the member then really speaks it (frame headers,
+ * handshake, its member entry), so what is tested is the same code path a newer build would take.
  */
 function readMinor(): number {
   const raw = process.env[TEST_MINOR_VARIABLE];
-  if (raw === undefined || raw === '') return 0;
+  if (raw === undefined || raw === '') return BUILD_MINOR;
   const minor = Number(raw);
-  if (!Number.isInteger(minor) || minor < 0 || minor > 255) throw new Error(`${TEST_MINOR_VARIABLE}="${raw}" is not a protocol minor (0-255)`);
+  if (!Number.isInteger(minor) || minor < BUILD_MINOR || minor > 255) throw new Error(`${TEST_MINOR_VARIABLE}="${raw}" is not a protocol minor this build can speak (${BUILD_MINOR}-255)`);
   return minor;
 }
 

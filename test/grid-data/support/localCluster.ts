@@ -165,6 +165,9 @@ export class LocalSpi implements ClusterSpi {
     return 'ACTIVE';
   }
 
+  // Every member of the in-process hub is this build: every feature is there.
+  requireFeature(): void {}
+
   onClusterState(): () => void {
     return () => undefined;
   }
