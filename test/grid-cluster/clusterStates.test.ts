@@ -115,7 +115,7 @@ describe('cluster states: ACTIVE, NO_MIGRATION, FROZEN, PASSIVE', () => {
     // A member of a newer minor (as in a rolling upgrade) is new all the same.
     const c = member(config.dir, C, 'OXS3', { [TEST_MINOR_VARIABLE]: String(PROTOCOL_MINOR + 1) });
     const refused = await c.waitForLine(/was refused by master/, 20_000);
-    assert.match(refused, new RegExp(`the cluster is in state FROZEN: only returning members join, and 127\\.0\\.21\\.13:5701 \\(grid protocol ${PROTOCOL_MAJOR}\\.1\\) was not a member`));
+    assert.match(refused, new RegExp(`the cluster is in state FROZEN: only returning members join, and 127\\.0\\.21\\.13:5701 \\(grid protocol ${PROTOCOL_MAJOR}\\.${PROTOCOL_MINOR + 1}\\) was not a member`));
     await a.waitForLine(/join of member 127\.0\.21\.13:5701 refused: the cluster is in state FROZEN/);
     await c.ready(40_000);
     assert.equal((await gridHealth(A))?.grid?.members, 3);

@@ -3,7 +3,7 @@ import net from 'node:net';
 import { describe, it } from 'node:test';
 import { Packr } from 'msgpackr';
 import { chooseBindAddress, interfaceMatcher, parsePortDefinitions, parseStaticNodes } from '../../bundles/grid/transport/addresses.js';
-import { encodeFrame, type Frame, FrameDecoder, FrameError, FrameKind, PROTOCOL_VERSION } from '../../bundles/grid/transport/frame.js';
+import { encodeFrame, type Frame, FrameDecoder, FrameError, FrameKind, PROTOCOL_MAJOR, PROTOCOL_MINOR, PROTOCOL_VERSION } from '../../bundles/grid/transport/frame.js';
 import { Connection } from '../../bundles/grid/transport/connection.js';
 import { createClusterNode } from '../../bundles/grid/cluster/createClusterNode.js';
 import { captureLogger } from '../support/captureLogger.js';
@@ -27,7 +27,7 @@ describe('grid frames', () => {
     for (const chunks of [[all], bytewise, [all.subarray(0, 5), all.subarray(5, a.length + 3), all.subarray(a.length + 3)]]) {
       const frames = decode(chunks);
       assert.deepEqual(frames.map((f) => [f.kind, f.body]), [[FrameKind.MESSAGE, ['svc', { n: 1 }]], [FrameKind.REQUEST, [7, 'svc', 'x'.repeat(300)]]]);
-      assert.deepEqual([frames[0]!.major, frames[0]!.minor], [3, 0]);
+      assert.deepEqual([frames[0]!.major, frames[0]!.minor], [PROTOCOL_MAJOR, PROTOCOL_MINOR]);
     }
   });
 
