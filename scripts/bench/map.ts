@@ -4,11 +4,11 @@ import winston from 'winston';
 import { createClusterNode } from '../../bundles/grid/cluster/createClusterNode.js';
 import { createDataLayer, type DataLayer } from '../../bundles/grid/data/dataLayer.js';
 import { defaultDataOptions } from '../../bundles/grid/data/dataOptions.js';
-import { partitionOf } from '../../bundles/grid/partition/partitionTable.js';
 import { killAll, NodeProcess } from '../../test/support/nodeProcess.js';
 import { tempConfig } from '../../test/support/tempConfig.js';
 import { waitFor } from '../../test/support/waitFor.js';
 import { type BenchRow, percentile } from './benchRow.js';
+import { migrationRows } from './migrationRows.js';
 import { collectGarbage, EXPOSE_GC, jolokiaSettings, rssBytes } from './nodeMemory.js';
 
 // Grid nodes on 127.0.9.41-.44, the benchmark's lite member on 127.0.9.48, Redis on 127.0.9.49;
@@ -156,13 +156,13 @@ async function startRedis(): Promise<ChildProcess> {
 }
 
 /** A member inside this process: a lite one (holds nothing, like `oxk map`) or a data member (as an OX node is). */
-async function benchMember(address: string, members: string[], lite: boolean): Promise<{ layer: DataLayer; stop(): Promise<void>; safe(): boolean }> {
+async function benchMember(address: string, members: string[], lite: boolean): Promise<{ layer: DataLayer; stop(): Promise<void>; safe(): boolean; members(): number }> {
   const member = await createClusterNode({
     join: 'static', staticNodes: members.join(','), interfaces: address, lite, route: 'BENCH',
     groupName: GROUP.name, password: GROUP.password, probeIntervalMs: 500,
   }, logger);
   const layer = createDataLayer(member, { ...defaultDataOptions, operationTimeoutMs: 30_000 }, logger);
-  return { layer, safe: () => layer.isClusterSafe(), stop: async () => { await layer.stop(); await member.stop(); } };
+  return { layer, safe: () => layer.isClusterSafe(), members: () => member.view().members.length, stop: async () => { await layer.stop(); await member.stop(); } };
 }
 
 /** Two nodes plus this process as the third data member: how an OX node uses the grid for its sessions. */
@@ -218,25 +218,11 @@ export async function run(): Promise<BenchRow[]> {
       note: `RSS growth of 3 warmed-up nodes for ${MIGRATION_ENTRIES} entries x 2 copies, 300-byte values, read after a full GC`,
     });
 
-    // Migration: a fourth node joins three holding the 300k entries; time until the cluster is safe again.
-    const before = c.layer.partitions();
-    const perPartition = new Array<number>(before.length).fill(0);
-    for (let i = 0; i < MIGRATION_ENTRIES; i++) perPartition[partitionOf(`m${i}`, before.length)]++;
-    const t0 = performance.now();
-    nodes.push(node(NODES, 3, config.dir));
-    await waitFor('the fourth node to join', () => c.layer.partitions().some((p) => p.owner && !before.some((b) => b.owner === p.owner || b.backups.includes(p.owner!))), 60_000, 20);
-    await waitFor('the cluster to be safe with four nodes', () => c.safe(), 120_000, 20);
-    const seconds = (performance.now() - t0) / 1000;
-    const after = c.layer.partitions();
-    let copies = 0;
-    after.forEach((p, id) => {
-      const had = new Set([before[id].owner, ...before[id].backups]);
-      for (const holder of [p.owner, ...p.backups]) if (!had.has(holder)) copies += perPartition[id];
-    });
-    out.push({
-      name: 'migration to a joining 4th node', value: copies / seconds, unit: 'entries/s',
-      note: `${copies} entry copies of ${MIGRATION_ENTRIES} entries moved in ${seconds.toFixed(1)} s (start of the 4th process to cluster safe)`,
-    });
+    // Migration: a fourth node joins three holding the 300k entries, under a steady load.
+    out.push(...await migrationRows({
+      layer: c.layer, members: c.members, join: () => nodes.push(node(NODES, 3, config.dir)),
+      entries: MIGRATION_ENTRIES, key: (i) => `m${i}`, load: c.layer.getMap<string>('bench'), loadKeys: OPS, value: VALUE,
+    }));
     await client.stop();
     client = undefined;
     await Promise.all(nodes.map((n) => n.kill()));
