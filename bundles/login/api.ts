@@ -17,7 +17,7 @@ export function secretCookieName(client: string): string {
   return name;
 }
 
-/** Every authenticated request needs its client's cookie name: a hash per request cost a tenth of whoami's CPU. Bounded, as clients name themselves. */
+/** Every authenticated request needs its client's cookie name: hashing it each time was a visible share of whoami's CPU. Bounded, as clients name themselves. */
 const cookieNames = new LRUCache<string, string>({ max: 256 });
 
 /** Error codes of `/ajax/login` and `/ajax/system` answers (`{"error": ..., "code": ...}`). */

@@ -24,21 +24,26 @@ export interface MigrationSetup {
   value: string;
 }
 
-/** Puts and gets in turns with LOAD_IN_FLIGHT in flight until stopped; latencies go to the current phase's list. */
+/** Each of LOAD_IN_FLIGHT workers puts and gets in turns until stopped; latencies go to the current phase's list. */
 class SteadyLoad {
   phase: number[] = [];
   private stopped = false;
+  private failure: unknown;
   private readonly workers: Promise<void>[];
 
   constructor(map: DistributedMap<string>, keys: number, value: string) {
     this.workers = Array.from({ length: LOAD_IN_FLIGHT }, async (_, w) => {
-      for (let i = w; !this.stopped; i += LOAD_IN_FLIGHT) {
-        const key = `k${i % keys}`;
+      for (let n = 0; !this.stopped; n++) {
+        const key = `k${(w + n * LOAD_IN_FLIGHT) % keys}`;
         const t = performance.now();
-        await (i % 2 ? map.put(key, value) : map.get(key));
+        await (n % 2 ? map.put(key, value) : map.get(key));
         this.phase.push(performance.now() - t);
       }
-    });
+    }).map((worker) => worker.catch((err: unknown) => {
+      // A failed operation ends the load; stop() reports it.
+      this.failure ??= err;
+      this.stopped = true;
+    }));
   }
 
   /** Ends the current phase: its latencies, and a new empty list for the next. */
@@ -51,6 +56,7 @@ class SteadyLoad {
   async stop(): Promise<void> {
     this.stopped = true;
     await Promise.all(this.workers);
+    if (this.failure !== undefined) throw this.failure;
   }
 }
 
@@ -92,7 +98,7 @@ export async function migrationRows(s: MigrationSetup): Promise<BenchRow[]> {
     for (const holder of [p.owner, ...p.backups]) if (!had.has(holder)) copies += perPartition[id];
   });
   const p = (l: number[], q: number) => percentile(l, q);
-  const loadNote = `${LOAD_IN_FLIGHT} in flight, puts and gets in turns on a second map`;
+  const loadNote = `${LOAD_IN_FLIGHT} in flight, each alternating put and get on a second map`;
   const peer = 'the same load before the join';
   return [
     {
