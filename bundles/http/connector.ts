@@ -140,7 +140,8 @@ export class HttpConnector implements HttpService {
     const client = clientAddress(peer, req.headers['x-forwarded-for'], this.options.knownProxies ?? new Set());
     const request = toHttpRequest(req, this.options.maxBodyBytes, { remote: peer, client });
     const { route, methodMismatch } = this.router.match(request.method, request.path);
-    const what = `${request.method} ${JSON.stringify(request.path.slice(0, 200))} from ${request.clientAddress}`;
+    // Only error paths describe the request: not built for every request.
+    const what = () => `${request.method} ${JSON.stringify(request.path.slice(0, 200))} from ${request.clientAddress}`;
     try {
       if (!route) {
         throw methodMismatch
@@ -152,21 +153,21 @@ export class HttpConnector implements HttpService {
       }
       const refusal = route.changesState(request) ? this.origins.refusal(request) : undefined;
       if (refusal !== undefined) {
-        this.refusals.log(`refused cross-origin ${what}: ${refusal}`);
+        this.refusals.log(`refused cross-origin ${what()}: ${refusal}`);
         throw new HttpError(403, 'HTTP-0403', 'cross-origin request refused: the Origin (or Referer) is neither this host nor an allowed origin');
       }
       const reply = await route.handler(request, res);
       if (reply) send(res, reply);
     } catch (err) {
       if (err instanceof ClientAbortError) {
-        this.clientTrouble.log(`${what}: ${err.message}`);
+        this.clientTrouble.log(`${what()}: ${err.message}`);
         return;
       }
       if (err instanceof HttpError) {
         send(res, { status: err.status, headers: err.headers, json: { error: err.message, code: err.code } });
         return;
       }
-      this.logger.error(`${what} failed: ${(err as Error).stack ?? String(err)}`);
+      this.logger.error(`${what()} failed: ${(err as Error).stack ?? String(err)}`);
       send(res, { status: 500, json: { error: 'internal error', code: 'HTTP-0500' } });
     }
   }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 
 /** The routing cookie; its value is `<random decimal>.<route>`. */
 export const JSESSIONID = 'JSESSIONID';
@@ -8,8 +9,16 @@ export const DEFAULT_CLIENT = 'open-xchange-appsuite';
 
 /** Name of the cookie that carries a session's secret; it depends on the client the session was made for. */
 export function secretCookieName(client: string): string {
-  return `open-xchange-secret-${createHash('sha256').update(client).digest('hex').slice(0, 32)}`;
+  let name = cookieNames.get(client);
+  if (name === undefined) {
+    name = `open-xchange-secret-${createHash('sha256').update(client).digest('hex').slice(0, 32)}`;
+    cookieNames.set(client, name);
+  }
+  return name;
 }
+
+/** Every authenticated request needs its client's cookie name: hashing it each time was a visible share of whoami's CPU. Bounded, as clients name themselves. */
+const cookieNames = new LRUCache<string, string>({ max: 256 });
 
 /** Error codes of `/ajax/login` and `/ajax/system` answers (`{"error": ..., "code": ...}`). */
 export const LoginErrors = {

@@ -4,12 +4,13 @@ import winston from 'winston';
 import { createClusterNode } from '../../bundles/grid/cluster/createClusterNode.js';
 import { createDataLayer, type DataLayer } from '../../bundles/grid/data/dataLayer.js';
 import { defaultDataOptions } from '../../bundles/grid/data/dataOptions.js';
-import { partitionOf } from '../../bundles/grid/partition/partitionTable.js';
 import { killAll, NodeProcess } from '../../test/support/nodeProcess.js';
 import { tempConfig } from '../../test/support/tempConfig.js';
 import { waitFor } from '../../test/support/waitFor.js';
-import { type BenchRow, percentile } from './benchRow.js';
+import { type BenchRow, median, percentile } from './benchRow.js';
+import { migrationRows } from './migrationRows.js';
 import { collectGarbage, EXPOSE_GC, jolokiaSettings, rssBytes } from './nodeMemory.js';
+import { cpuMicros } from './procCpu.js';
 
 // Grid nodes on 127.0.9.41-.44, the benchmark's lite member on 127.0.9.48, Redis on 127.0.9.49;
 // the embedded-member cluster on 127.0.9.51-.53 (the benchmark's own data member on .53).
@@ -62,14 +63,35 @@ async function drive(count: number, op: (i: number) => Promise<unknown>): Promis
   return { opsPerSec: count / ((performance.now() - start) / 1000), latencies };
 }
 
-interface Measured { opsPerSec: number; latencies: number[] }
+interface Measured { opsPerSec: number; latencies: number[]; cpuPerOp: number }
 
-/** Three rows (ops/s, p50, p99) of one grid operation against the Redis command that does the same, in the same round. */
-function rows(what: string, grid: Measured, peer: string, redis: Measured, note: string): BenchRow[] {
+/** CPU time (us) used so far by this process and the given server processes. */
+function cpuOf(pids: readonly number[]): number {
+  const own = process.cpuUsage();
+  return own.user + own.system + pids.reduce((sum, pid) => sum + cpuMicros(pid), 0);
+}
+
+/** `drive`, with the CPU time per operation of this process (the client) and the store's server processes. */
+async function measured(store: Store, op: (i: number) => Promise<unknown>): Promise<Measured> {
+  const before = cpuOf(store.pids());
+  const m = await drive(OPS, op);
+  return { ...m, cpuPerOp: (cpuOf(store.pids()) - before) / OPS };
+}
+
+/**
+ * Four rows (ops/s, p50, p99, CPU per operation) of one grid operation against the Redis command
+ * that does the same, in the same round. CPU per operation (client and servers together) hardly
+ * depends on how busy the shared machine is; on 2 cores it bounds what throughput can reach.
+ */
+function rows(what: string, grid: Measured, peer: string, redis: Measured, note: string, cpuPerOp: [grid: number, redis: number]): BenchRow[] {
   return [
     { name: `map ${what}`, value: grid.opsPerSec, unit: 'ops/s', peer, peerValue: redis.opsPerSec, note },
     { name: `map ${what} p50`, value: percentile(grid.latencies, 50), unit: 'ms', peer, peerValue: percentile(redis.latencies, 50) },
     { name: `map ${what} p99`, value: percentile(grid.latencies, 99), unit: 'ms', peer, peerValue: percentile(redis.latencies, 99) },
+    {
+      name: `map ${what} CPU per op`, value: cpuPerOp[0], unit: 'us', peer, peerValue: cpuPerOp[1],
+      note: 'user + system time of this process (client) and the servers (grid nodes, or redis-server) per operation, median of the rounds',
+    },
   ];
 }
 
@@ -78,6 +100,8 @@ interface Store {
   set(key: string, value: string): Promise<unknown>;
   put(key: string, value: string): Promise<unknown>;
   get(key: string): Promise<unknown>;
+  /** The server processes (grid nodes, redis-server) whose CPU time counts. */
+  pids(): number[];
 }
 
 interface Measurements { set: Measured; put: Measured; get: Measured }
@@ -86,9 +110,9 @@ interface Measurements { set: Measured; put: Measured; get: Measured }
 async function measure(store: Store): Promise<Measurements> {
   for (const prefix of ['warm', 'k']) await drive(OPS, (i) => store.put(`${prefix}${i}`, VALUE));
   await drive(OPS, (i) => store.get(`warm${i}`));
-  const set = await drive(OPS, (i) => store.set(`k${i}`, VALUE));
-  const put = await drive(OPS, (i) => store.put(`k${i}`, VALUE));
-  const get = await drive(OPS, (i) => store.get(`k${i}`));
+  const set = await measured(store, (i) => store.set(`k${i}`, VALUE));
+  const put = await measured(store, (i) => store.put(`k${i}`, VALUE));
+  const get = await measured(store, (i) => store.get(`k${i}`));
   return { set, put, get };
 }
 
@@ -124,13 +148,14 @@ async function compare(grid: Store, redis: Store, where: string, label = ''): Pr
     const m = medianRound(g, r, op);
     const spread = `ratios of the ${ROUNDS} rounds ${m.ratios[0].toFixed(2)}-${m.ratios[m.ratios.length - 1].toFixed(2)}`;
     const note = `3 nodes, backup 1, 300-byte values, ${IN_FLIGHT} in flight, ${where}; median of ${ROUNDS} rounds (Redis, then grid), ${spread}`;
-    return rows(names[op][0], m.grid, names[op][1], m.redis, note);
+    const cpu = (list: Measurements[]) => median(list.map((x) => x[op].cpuPerOp));
+    return rows(names[op][0], m.grid, names[op][1], m.redis, note, [cpu(g), cpu(r)]);
   });
 }
 
-function gridStore(layer: DataLayer, name: string): Store {
+function gridStore(layer: DataLayer, name: string, nodes: readonly NodeProcess[]): Store {
   const map = layer.getMap<string>(name);
-  return { set: (k, v) => map.set(k, v), put: (k, v) => map.put(k, v), get: (k) => map.get(k) };
+  return { set: (k, v) => map.set(k, v), put: (k, v) => map.put(k, v), get: (k) => map.get(k), pids: () => nodes.map((n) => n.pid) };
 }
 
 async function startRedis(): Promise<ChildProcess> {
@@ -156,13 +181,13 @@ async function startRedis(): Promise<ChildProcess> {
 }
 
 /** A member inside this process: a lite one (holds nothing, like `oxk map`) or a data member (as an OX node is). */
-async function benchMember(address: string, members: string[], lite: boolean): Promise<{ layer: DataLayer; stop(): Promise<void>; safe(): boolean }> {
+async function benchMember(address: string, members: string[], lite: boolean): Promise<{ layer: DataLayer; stop(): Promise<void>; safe(): boolean; members(): number }> {
   const member = await createClusterNode({
     join: 'static', staticNodes: members.join(','), interfaces: address, lite, route: 'BENCH',
     groupName: GROUP.name, password: GROUP.password, probeIntervalMs: 500,
   }, logger);
   const layer = createDataLayer(member, { ...defaultDataOptions, operationTimeoutMs: 30_000 }, logger);
-  return { layer, safe: () => layer.isClusterSafe(), stop: async () => { await layer.stop(); await member.stop(); } };
+  return { layer, safe: () => layer.isClusterSafe(), members: () => member.view().members.length, stop: async () => { await layer.stop(); await member.stop(); } };
 }
 
 /** Two nodes plus this process as the third data member: how an OX node uses the grid for its sessions. */
@@ -174,7 +199,7 @@ async function embeddedMember(configDir: string, redis: Store): Promise<BenchRow
   const member = await benchMember(EMBEDDED[2], EMBEDDED, false);
   try {
     await waitFor('a safe 3-member cluster', () => member.safe() && member.layer.partitions().every((p) => p.owner && p.backups.length === 1), 30_000, 50);
-    return await compare(gridStore(member.layer, 'bench'), redis, 'client is one of the 3 data members (as an OX node)', ', embedded');
+    return await compare(gridStore(member.layer, 'bench', nodes), redis, 'client is one of the 3 data members (as an OX node)', ', embedded');
   } finally {
     await member.stop();
     await Promise.all(nodes.map((n) => n.kill()));
@@ -188,7 +213,9 @@ export async function run(): Promise<BenchRow[]> {
   let client: Awaited<ReturnType<typeof benchMember>> | undefined;
   try {
     // Redis is measured in turns with the grid, with the same cluster processes up (idle while Redis runs).
-    const redisStore: Store = { set: (k, v) => redis.set(k, v), put: (k, v) => redis.set(k, v, 'GET'), get: (k) => redis.get(k) };
+    const redisStore: Store = {
+      set: (k, v) => redis.set(k, v), put: (k, v) => redis.set(k, v, 'GET'), get: (k) => redis.get(k), pids: () => [redisProcess.pid ?? -1],
+    };
     const nodes = [node(NODES, 0, config.dir)];
     await nodes[0].ready(30_000);
     nodes.push(node(NODES, 1, config.dir), node(NODES, 2, config.dir));
@@ -200,7 +227,7 @@ export async function run(): Promise<BenchRow[]> {
     // has run a while) and before the measured rounds, which would leave the heaps more slack: RSS
     // growth of the three nodes per stored entry copy (owner + backup) vs Redis used_memory per key.
     // Its entries stay for the migration below.
-    const store = gridStore(c.layer, 'bench');
+    const store = gridStore(c.layer, 'bench', nodes.slice(0, 3));
     await measure(store);
     const usedBefore = Number(/used_memory:(\d+)/.exec(await redis.info('memory'))![1]);
     await collectGarbage(NODES.slice(0, 3));
@@ -218,25 +245,11 @@ export async function run(): Promise<BenchRow[]> {
       note: `RSS growth of 3 warmed-up nodes for ${MIGRATION_ENTRIES} entries x 2 copies, 300-byte values, read after a full GC`,
     });
 
-    // Migration: a fourth node joins three holding the 300k entries; time until the cluster is safe again.
-    const before = c.layer.partitions();
-    const perPartition = new Array<number>(before.length).fill(0);
-    for (let i = 0; i < MIGRATION_ENTRIES; i++) perPartition[partitionOf(`m${i}`, before.length)]++;
-    const t0 = performance.now();
-    nodes.push(node(NODES, 3, config.dir));
-    await waitFor('the fourth node to join', () => c.layer.partitions().some((p) => p.owner && !before.some((b) => b.owner === p.owner || b.backups.includes(p.owner!))), 60_000, 20);
-    await waitFor('the cluster to be safe with four nodes', () => c.safe(), 120_000, 20);
-    const seconds = (performance.now() - t0) / 1000;
-    const after = c.layer.partitions();
-    let copies = 0;
-    after.forEach((p, id) => {
-      const had = new Set([before[id].owner, ...before[id].backups]);
-      for (const holder of [p.owner, ...p.backups]) if (!had.has(holder)) copies += perPartition[id];
-    });
-    out.push({
-      name: 'migration to a joining 4th node', value: copies / seconds, unit: 'entries/s',
-      note: `${copies} entry copies of ${MIGRATION_ENTRIES} entries moved in ${seconds.toFixed(1)} s (start of the 4th process to cluster safe)`,
-    });
+    // Migration: a fourth node joins three holding the 300k entries, under a steady load.
+    out.push(...await migrationRows({
+      layer: c.layer, members: c.members, join: () => nodes.push(node(NODES, 3, config.dir)),
+      entries: MIGRATION_ENTRIES, key: (i) => `m${i}`, load: c.layer.getMap<string>('bench'), loadKeys: OPS, value: VALUE,
+    }));
     await client.stop();
     client = undefined;
     await Promise.all(nodes.map((n) => n.kill()));
