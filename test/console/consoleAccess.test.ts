@@ -90,6 +90,10 @@ describe('web console access (127.0.28.11-12)', () => {
       assert.equal(post.status, 401);
       assert.equal(post.text, '');
     }
+    // Eight requests with wrong credentials from one address: one log line (a minute's worth), never the password.
+    const logged = await on.waitForLine(/web console: wrong credentials from 127\.0\.0\.1; refused with 401/);
+    assert.equal(on.lines.filter((l) => /web console: wrong credentials/.test(l)).length, 1, logged);
+    assert.ok(!on.lines.some((l) => l.includes('wrong') && l.includes(CREDENTIALS.password)));
   });
 
   it('serves the page, its modules and the vendored libraries from the node', async () => {

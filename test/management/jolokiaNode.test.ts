@@ -141,6 +141,9 @@ describe('Jolokia on a running node, through jolokia.js', () => {
       assert.match(res.headers.get('www-authenticate') ?? '', /^Basic realm=/);
       assert.equal(await res.text(), '', 'no detail in a 401');
     }
+    // Three requests with wrong credentials from one address: logged once for the minute.
+    await main.waitForLine(/Jolokia: wrong credentials from 127\.0\.0\.1; refused with 401/);
+    assert.equal(main.lines.filter((l) => /Jolokia: wrong credentials/.test(l)).length, 1);
   });
 
   it('stays off without credentials, saying so in the log', async () => {

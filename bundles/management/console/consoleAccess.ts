@@ -2,7 +2,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Logger } from 'winston';
 import type { HttpReply, HttpRequest } from '../../http/api.js';
 import { basicAuthMatches, isLocalAddress } from '../../http/access.js';
-import type { ManagementCredentials } from '../credentials.js';
+import { type ManagementCredentials, RefusedCredentialsLog } from '../credentials.js';
 
 /** Header the page sends its CSRF token in (a cross-site form or `fetch` without CORS cannot set it). */
 export const TOKEN_HEADER = 'x-oxk-console-token';
@@ -14,8 +14,11 @@ export const TOKEN_HEADER = 'x-oxk-console-token';
  */
 export class ConsoleAccess {
   private readonly secret = randomBytes(32);
+  private readonly refusals: RefusedCredentialsLog;
 
-  constructor(private readonly credentials: ManagementCredentials, private readonly logger: Logger) {}
+  constructor(private readonly credentials: ManagementCredentials, private readonly logger: Logger) {
+    this.refusals = new RefusedCredentialsLog('web console', logger);
+  }
 
   get user(): string {
     return this.credentials.user;
@@ -28,6 +31,7 @@ export class ConsoleAccess {
       return { status: 403, body: 'The console is restricted to localhost (com.openexchange.jolokia.restrict.to.localhost).\n' };
     }
     if (!basicAuthMatches(req.headers.authorization, this.credentials.user, this.credentials.password)) {
+      this.refusals.refused(req.clientAddress, req.headers.authorization);
       return { status: 401, headers: { 'www-authenticate': 'Basic realm="oxkernel console", charset="UTF-8"' }, body: '' };
     }
     return undefined;

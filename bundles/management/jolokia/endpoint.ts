@@ -3,6 +3,7 @@ import type { HttpHandler, HttpReply, HttpRequest } from '../../http/api.js';
 import { IllegalArgumentError, JmxError } from '../server/jmxErrors.js';
 import type { DefaultMBeanServer } from '../server/mbeanServer.js';
 import { basicAuthMatches, isLocalAddress } from '../../http/access.js';
+import { RefusedCredentialsLog } from '../credentials.js';
 import { type AgentInfo, type JolokiaResponse, errorResponse, execute } from './executor.js';
 import { type JolokiaRequest, type ProcessingConfig, parseGetPath, parsePostRequest, toConfig } from './requestParser.js';
 
@@ -22,12 +23,14 @@ export interface JolokiaEndpointOptions {
  * (401 for credentials, without detail; 403 for a non-local address).
  */
 export function jolokiaHandler(server: DefaultMBeanServer, opts: JolokiaEndpointOptions): HttpHandler {
+  const refusals = new RefusedCredentialsLog('Jolokia', opts.logger);
   return async (req: HttpRequest): Promise<HttpReply> => {
     if (opts.restrictToLocalhost && !isLocalAddress(req.remoteAddress)) {
       opts.logger.warn(`Jolokia request from ${req.remoteAddress} refused: com.openexchange.jolokia.restrict.to.localhost=true`);
       return { status: 403, json: errorResponse(new JmxError('java.lang.SecurityException', 403, 'Jolokia is restricted to localhost')) };
     }
     if (!basicAuthMatches(req.headers.authorization, opts.user, opts.password)) {
+      refusals.refused(req.clientAddress, req.headers.authorization);
       return { status: 401, headers: { 'www-authenticate': 'Basic realm="jolokia"' }, body: '' };
     }
     let base: ProcessingConfig;
