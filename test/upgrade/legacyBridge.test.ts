@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { PROTOCOL_VERSION } from '../../bundles/grid/transport/protocolVersion.js';
 import { CacheClient, cacheDriverBundlesPath } from '../support/cacheDriver.js';
 import { gridHealth, gridNode, waitForMembers } from '../support/gridNodes.js';
 import { execOperation, jolokiaSettings, readAttribute } from '../support/jolokia.js';
@@ -63,7 +64,7 @@ describe('cluster-upgrade-from-legacy: a new node forwards Context invalidations
       assert.ok(!h.grid!.memberAddresses.includes(`${NEW}:5701`), `the new node's grid member is not in the legacy cluster: ${h.grid!.memberAddresses.join(', ')}`);
     }
     await newNode.waitForLine(/grid handshake .*127\.0\.22\.[12]:5701.*2\.0/);
-    for (const n of legacyNodes.values()) await n.waitForLine(/grid handshake .*127\.0\.22\.3.*incompatible protocol version 3\.0/);
+    for (const n of legacyNodes.values()) await n.waitForLine(new RegExp(`grid handshake .*127\\.0\\.22\\.3.*incompatible protocol version ${PROTOCOL_VERSION.replace(".", "\\.")}`));
     assert.equal(await readAttribute<boolean>(NEW, BRIDGE, 'Connected'), true);
   });
 
