@@ -79,7 +79,8 @@ const VIEWS: { view: string; check(page: Page): Promise<void> }[] = [
     assert.ok(maps.length > 0);
     await waitForRows(page, 'tr[data-map]', maps.length, 3000);
     await page.getByRole('button', { name: 'sessions', exact: true }).click();
-    assert.equal(await rows(page, 'main figure.chart canvas'), 2, 'the selected map\'s two charts');
+    await page.locator('main section.detail h3', { hasText: /^Map sessions$/ }).waitFor({ timeout: 3000 });
+    await waitForRows(page, 'main figure.chart canvas', 2, 3000); // the selected map's two charts
     // The churn of logins keeps the sessions map busy: its rate is above zero, and its charts have a few seconds of points.
     await page.locator('tr[data-map="sessions"] td[data-label="Ops/s"]', { hasNotText: /^(0\.0|n\/a)$/ }).waitFor({ timeout: 5000 });
     const points = page.locator('main figure.chart').first();
@@ -211,6 +212,20 @@ describe('web console in Chromium against three nodes (127.0.28.21-23)', () => {
     await confirmDialog(page);
     await page.waitForSelector('tr[data-bundle="cache-jcs"][data-state="ACTIVE"]', { timeout: 10_000 });
     assert.equal(await bundleState('cache-jcs'), 'ACTIVE');
+  });
+
+  it('ends one of a user\'s sessions from the Sessions view: the list is read again and shows the others', async () => {
+    await showView(page, 'sessions');
+    await page.getByPlaceholder('login name').fill('carol');
+    await page.getByRole('button', { name: 'Look up' }).click();
+    const carols = LOGINS.filter(([user]) => user === 'carol').length;
+    await waitForRows(page, 'tr[data-session]', carols, 5000);
+    const ended = await page.locator('tr[data-session]').first().getAttribute('data-session');
+    await page.getByRole('button', { name: `End session ${ended}` }).click();
+    await confirmDialog(page);
+    await nodes[0].waitForLine(new RegExp(`console: ${CREDENTIALS.user} ended session ${ended}`), 5000);
+    await waitForRows(page, 'tr[data-session]', carols - 1, 5000);
+    assert.equal(await rows(page, `tr[data-session="${ended}"]`), 0);
   });
 
   it('clears a map only once its name is typed in the dialog', async () => {
