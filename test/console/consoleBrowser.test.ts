@@ -207,6 +207,8 @@ describe('web console in Chromium against three nodes (127.0.28.21-23)', () => {
     await confirmDialog(page);
     await page.waitForSelector('tr[data-bundle="cache-jcs"][data-state="RESOLVED"]', { timeout: 10_000 });
     assert.equal(await bundleState('cache-jcs'), 'RESOLVED');
+    const focused = await page.getByRole('button', { name: 'Start bundle cache-jcs' }).evaluate((button) => button === button.ownerDocument.activeElement);
+    assert.ok(focused, 'the keyboard focus stays on the bundle\'s button when Stop turns into Start');
     await nodes[0].waitForLine(new RegExp(`console: ${CREDENTIALS.user} stopped bundle cache-jcs`), 5000);
     await page.getByRole('button', { name: 'Start bundle cache-jcs' }).click();
     await confirmDialog(page);

@@ -26,11 +26,13 @@ function Actions({ b, bundles }) {
   const others = running ? dependents(bundles, b.Name) : [];
   const first = others.length > 0 ? `${others.join(', ')} (requiring its services) stop first` : 'no other bundle requires its services';
   const offered = b.State !== 'DISABLED';
+  // Start and Stop share one slot: the button stays in the page when it flips, and keeps the keyboard focus.
   return html`<span class="buttons">
-    ${offered && !running && html`<${ActionButton} label="Start" title=${`Start bundle ${b.Name}`} action="bundle.start" fields=${{ bundle: b.Name }}
-      question=${`Starts ${b.Name}, then the bundles stopped with it.`} done=${() => `bundle ${b.Name} started`} />`}
-    ${running && html`<${ActionButton} label="Stop" title=${`Stop bundle ${b.Name}`} danger action="bundle.stop" fields=${{ bundle: b.Name }}
-      question=${`Stops ${b.Name} on this node; ${first}.`} done=${(r) => `bundle ${b.Name} stopped${r?.stopped?.length > 1 ? ` (with ${r.stopped.filter((n) => n !== b.Name).join(', ')})` : ''}`} />`}
+    ${offered && (running
+    ? html`<${ActionButton} label="Stop" title=${`Stop bundle ${b.Name}`} danger action="bundle.stop" fields=${{ bundle: b.Name }}
+      question=${`Stops ${b.Name} on this node; ${first}.`} done=${(r) => `bundle ${b.Name} stopped${r?.stopped?.length > 1 ? ` (with ${r.stopped.filter((n) => n !== b.Name).join(', ')})` : ''}`} />`
+    : html`<${ActionButton} label="Start" title=${`Start bundle ${b.Name}`} action="bundle.start" fields=${{ bundle: b.Name }}
+      question=${`Starts ${b.Name}, then the bundles stopped with it.`} done=${() => `bundle ${b.Name} started`} />`)}
     ${running && html`<${ActionButton} label="Restart" title=${`Restart bundle ${b.Name}`} action="bundle.restart" fields=${{ bundle: b.Name }}
       question=${`Stops and starts ${b.Name} on this node; ${others.length > 0 ? `${others.join(', ')} stop and start with it` : 'no other bundle requires its services'}.`} done=${() => `bundle ${b.Name} restarted`} />`}
   </span>`;
