@@ -57,6 +57,11 @@ export interface SessiondService {
    * and this node's. Throws SessiondError when the storage does not answer.
    */
   sessionsOf(user: string): Promise<Session[]>;
+  /**
+   * Sessions in the storage per node of their login (`route`), or null when the storage cannot count
+   * them or holds more than `limit` (a scan of the storage: for operators, not for requests).
+   */
+  countsPerNode(limit: number): Promise<Record<string, number> | null>;
   /** Token login: remembers (on this node only) that `clientToken` plus the returned server token redeem `session`. */
   createTokens(session: Session, clientToken: string): string;
   /** One use; undefined when unknown, expired or not matching. */
@@ -102,6 +107,8 @@ export interface SessionStorage {
   remove(id: string): Promise<boolean>;
   /** Every session of a user it holds (for operators: may scan the storage); absent when it cannot list them. */
   sessionsOf?(user: string): Promise<StoredSession[]>;
+  /** Sessions per `origin` (for operators: may scan the storage); null above `limit` sessions; absent when it cannot count them. */
+  countsPerOrigin?(limit: number): Promise<Record<string, number> | null>;
   /** Called when a session is removed anywhere in the cluster; returns a function that unsubscribes. */
   onRemoved(listener: (id: string) => void): () => void;
   /** Told sessiond's lifetimes when sessiond starts (a storage that expires sessions itself needs them). */

@@ -156,6 +156,16 @@ export class Sessiond implements SessiondService {
     return [...found.values()].sort((a, b) => a.createdAt - b.createdAt);
   }
 
+  async countsPerNode(limit: number): Promise<Record<string, number> | null> {
+    const { storage } = this.options;
+    if (!storage?.countsPerOrigin) return null;
+    try {
+      return await storage.countsPerOrigin(limit);
+    } catch (err) {
+      throw new SessiondError('SES-0300', 'storageUnavailable', `sessions per node could not be counted in ${storage.description}: ${(err as Error).message}`);
+    }
+  }
+
   createTokens(session: Session, clientToken: string): string {
     return this.tokens.issue(session.id, clientToken);
   }

@@ -12,6 +12,20 @@ function text(what: string, value: unknown): string {
   return value;
 }
 
+/** The per-node count scans the whole storage: at most once in this time, however many consoles ask. */
+const COUNT_EVERY_MS = 5000;
+/** Above this many sessions the storage is not scanned for per-node counts (the operation answers null). */
+export const COUNT_LIMIT = 100_000;
+
+/** `fn`'s result shared by every call within `everyMs` of the call that ran it. */
+function throttled<T>(everyMs: number, fn: () => Promise<T>): () => Promise<T> {
+  let last: { at: number; result: Promise<T> } | undefined;
+  return () => {
+    if (!last || Date.now() - last.at >= everyMs) last = { at: Date.now(), result: fn() };
+    return last.result;
+  };
+}
+
 /** What operators see of a session: never its secret. */
 function describe(s: Session): Record<string, unknown> {
   return { sessionId: s.id, user: s.user, client: s.client, created: s.createdAt, route: s.origin };
@@ -23,6 +37,7 @@ function describe(s: Session): Record<string, unknown> {
  * web console (contributed to management's MBEANS point).
  */
 export function sessiondMBean(sessiond: SessiondService, limits: { readonly maxSession: number; readonly maxSessionPerUser: number }, storage: string): MBean {
+  const countPerNode = throttled(COUNT_EVERY_MS, () => sessiond.countsPerNode(COUNT_LIMIT));
   return {
     className: 'com.openexchange.sessiond.impl.SessiondMBeanImpl',
     description: 'Sessions held by this node; a user\'s sessions in the cluster',
@@ -40,6 +55,13 @@ export function sessiondMBean(sessiond: SessiondService, limits: { readonly maxS
         params: [{ name: 'user', type: 'java.lang.String' }],
         returnType: 'java.util.List',
         invoke: async ([user]) => (await sessiond.sessionsOf(text('user', user))).map(describe),
+      },
+      {
+        name: 'countSessionsPerNode',
+        description: `Sessions in the storage per node of their login ({route: count}); null when the storage cannot count them or holds more than ${COUNT_LIMIT}; counted at most every ${COUNT_EVERY_MS / 1000} s`,
+        params: [],
+        returnType: 'java.util.Map',
+        invoke: () => countPerNode(),
       },
       {
         name: 'clearUserSessions',

@@ -52,6 +52,16 @@ export class GridSessionStorage implements SessionStorage {
     return this.retry(`listing of the sessions of user ${user}`, async () => (await this.map.values()).filter((v): v is StoredSession => isStoredSession(v) && v.user === user));
   }
 
+  /** A scan of the whole map too, skipped (null) when the map holds more than `limit` entries. */
+  countsPerOrigin(limit: number): Promise<Record<string, number> | null> {
+    return this.retry('count of the sessions per node', async () => {
+      if (await this.map.size() > limit) return null;
+      const counts: Record<string, number> = {};
+      for (const v of await this.map.values()) if (isStoredSession(v)) counts[v.origin] = (counts[v.origin] ?? 0) + 1;
+      return counts;
+    });
+  }
+
   onRemoved(listener: (id: string) => void): () => void {
     // Evicted (maxIdleSeconds) or expired entries are gone from the grid too: no node may keep serving them.
     const gone = (e: { key: string }) => listener(e.key);

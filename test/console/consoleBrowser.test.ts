@@ -7,6 +7,7 @@ import { confirmDialog, consoleUrl, errorBoxes, screenshot, showView } from '../
 import { jolokiaUrl, CREDENTIALS, managementNode } from '../management/managementNode.js';
 import { killAll, type NodeProcess } from '../support/nodeProcess.js';
 import { runOxk } from '../support/runCli.js';
+import { expectOk, SessionClient, usersFile } from '../support/sessionClient.js';
 import { waitForCluster } from '../support/sessionNodes.js';
 import { tempConfig } from '../support/tempConfig.js';
 import { waitFor } from '../support/waitFor.js';
@@ -17,6 +18,30 @@ const GRID = ADDRESSES.map((a) => `${a}:5701`);
 /** Another origin: a page there posts to the console. */
 const ATTACKER = '127.0.28.24';
 const AUTH = ['--url', jolokiaUrl(ADDRESSES[0]), '--user', CREDENTIALS.user, '--password', CREDENTIALS.password];
+const ROUTES = ['OX2821', 'OX2822', 'OX2823'];
+const PASSWORD = 'user-pw';
+/** Who logs in on which node before the console opens: the Sessions view counts them per node. */
+const LOGINS: [user: string, node: number][] = [['alice', 0], ['alice', 2], ['bob', 1], ['carol', 2], ['carol', 0], ['carol', 2]];
+/** Sessions per node of login that LOGINS leaves. */
+const EXPECTED_SESSIONS = Object.fromEntries(ROUTES.map((route, node) => [route, LOGINS.filter(([, n]) => n === node).length]));
+
+/**
+ * Logs `churn` in and out in turn on every node until stopped: the sessions map has operations, so the
+ * Maps view's charts move (at most one churn session exists at a time). `stop()` resolves with the
+ * error that ended the churn early, if any.
+ */
+function sessionChurn(): { stop(): Promise<Error | undefined> } {
+  let running = true;
+  const loop = (async () => {
+    for (let i = 0; running; i++) {
+      const client = new SessionClient(`http://${ADDRESSES[i % 3]}:8009`);
+      expectOk(await client.login('churn', PASSWORD), `churn login on ${ROUTES[i % 3]}`);
+      expectOk(await client.logout(), `churn logout on ${ROUTES[i % 3]}`);
+    }
+    return undefined;
+  })().catch((err: Error) => err);
+  return { stop: () => { running = false; return loop; } };
+}
 
 async function jolokiaRead<T>(address: string, mbean: string, attribute?: string): Promise<T> {
   const authorization = `Basic ${Buffer.from(`${CREDENTIALS.user}:${CREDENTIALS.password}`).toString('base64')}`;
@@ -53,14 +78,30 @@ const VIEWS: { view: string; check(page: Page): Promise<void> }[] = [
     const maps = await jolokiaRead<string[]>(ADDRESSES[0], 'com.hazelcast:type=IMap,*');
     assert.ok(maps.length > 0);
     await waitForRows(page, 'tr[data-map]', maps.length, 3000);
-    assert.equal(await rows(page, 'main figure.chart canvas'), 2, 'the selected map\'s two charts');
+    await page.getByRole('button', { name: 'sessions', exact: true }).click();
+    await page.locator('main section.detail h3', { hasText: /^Map sessions$/ }).waitFor({ timeout: 3000 });
+    await waitForRows(page, 'main figure.chart canvas', 2, 3000); // the selected map's two charts
+    // The churn of logins keeps the sessions map busy: its rate is above zero, and its charts have a few seconds of points.
+    await page.locator('tr[data-map="sessions"] td[data-label="Ops/s"]', { hasNotText: /^(0\.0|n\/a)$/ }).waitFor({ timeout: 5000 });
+    const points = page.locator('main figure.chart').first();
+    await waitFor('five points in the sessions map\'s chart', async () => Number(await points.getAttribute('data-points')) >= 5, 10_000, 100);
   } },
   { view: 'caches', check: async (page) => {
     const regions = await jolokiaRead<string[]>(ADDRESSES[0], 'com.openexchange.caching:type=Cache,*');
     assert.ok(regions.length > 0);
     await waitForRows(page, 'tr[data-region]', regions.length, 3000);
   } },
-  { view: 'sessions', check: async (page) => assert.ok(await rows(page, 'main dl.stats div') >= 3) },
+  { view: 'sessions', check: async (page) => {
+    await waitForRows(page, 'tr[data-sessions-of]', 3, 3000);
+    for (const route of ROUTES) {
+      const shown = Number(await page.locator(`tr[data-sessions-of="${route}"] td[data-label="Sessions"]`).textContent());
+      // The churn session may be counted too (at most one at a time).
+      assert.ok(shown === EXPECTED_SESSIONS[route] || shown === EXPECTED_SESSIONS[route] + 1, `${route}: ${shown} sessions shown, ${EXPECTED_SESSIONS[route]} logged in`);
+    }
+    await page.getByPlaceholder('login name').fill('carol');
+    await page.getByRole('button', { name: 'Look up' }).click();
+    await waitForRows(page, 'tr[data-session]', LOGINS.filter(([user]) => user === 'carol').length, 5000);
+  } },
   { view: 'bundles', check: async (page) => {
     const bundles = await jolokiaRead<string[]>(ADDRESSES[0], 'com.openexchange.kernel:type=Bundle,*');
     assert.equal(await rows(page, 'tr[data-bundle]'), bundles.length);
@@ -75,16 +116,20 @@ async function bundleState(name: string): Promise<string | undefined> {
 }
 
 describe('web console in Chromium against three nodes (127.0.28.21-23)', () => {
-  const config = tempConfig();
+  let config: ReturnType<typeof tempConfig> | undefined;
+  let churn: ReturnType<typeof sessionChurn> | undefined;
   const nodes: NodeProcess[] = [];
   let browser: TestBrowser;
   let page: Page;
   const pageErrors: string[] = [];
 
   before(async () => {
-    for (const [i, address] of ADDRESSES.entries()) nodes.push(managementNode({ configDir: config.dir, address, route: `OX282${i + 1}`, cluster: GRID }));
+    config = tempConfig({ 'users.properties': await usersFile({ alice: PASSWORD, bob: PASSWORD, carol: PASSWORD, churn: PASSWORD }) });
+    for (const [i, address] of ADDRESSES.entries()) nodes.push(managementNode({ configDir: config.dir, address, route: ROUTES[i], cluster: GRID }));
     await Promise.all(nodes.map((n) => n.ready(40_000)));
     await waitForCluster(ADDRESSES, 3, 45_000);
+    for (const [user, node] of LOGINS) expectOk(await new SessionClient(`http://${ADDRESSES[node]}:8009`).login(user, PASSWORD), `login of ${user} on ${ROUTES[node]}`);
+    churn = sessionChurn();
     browser = await launchChromium({ credentials: { username: CREDENTIALS.user, password: CREDENTIALS.password } });
     page = await browser.context.newPage();
     page.setDefaultTimeout(10_000);
@@ -93,9 +138,10 @@ describe('web console in Chromium against three nodes (127.0.28.21-23)', () => {
   });
 
   after(async () => {
+    await churn?.stop();
     await browser?.close();
     await killAll();
-    config.remove();
+    config?.remove();
   });
 
   it('lists the three members', async () => {
@@ -119,6 +165,8 @@ describe('web console in Chromium against three nodes (127.0.28.21-23)', () => {
         await check(page);
         const overflow = await page.locator('html').evaluate((html) => html.scrollWidth - html.clientWidth);
         assert.ok(overflow <= 0, `${view} fits 375 px (${overflow} px too wide)`);
+        const clipped = await page.locator('main .table-wrap').evaluateAll((wraps) => wraps.filter((w) => w.scrollWidth > w.clientWidth).map((w) => w.getAttribute('aria-label')));
+        assert.deepEqual(clipped, [], `${view}: tables wider than the screen (scrolled sideways)`);
         await screenshot(page, `${view}-375-dark`);
       }
       const background = await page.locator('body').evaluate((body) => body.ownerDocument.defaultView!.getComputedStyle(body).backgroundColor);
@@ -128,6 +176,8 @@ describe('web console in Chromium against three nodes (127.0.28.21-23)', () => {
       await page.emulateMedia({ colorScheme: 'light' });
     }
     assert.deepEqual(pageErrors, []);
+    // The churn ends here: the following tests clear the sessions map and kill nodes.
+    assert.equal(await churn?.stop(), undefined, 'the login churn ran without errors');
   });
 
   it('is usable with the keyboard: a view by its link, a dialog opened and cancelled, the theme toggle', async () => {
@@ -157,11 +207,27 @@ describe('web console in Chromium against three nodes (127.0.28.21-23)', () => {
     await confirmDialog(page);
     await page.waitForSelector('tr[data-bundle="cache-jcs"][data-state="RESOLVED"]', { timeout: 10_000 });
     assert.equal(await bundleState('cache-jcs'), 'RESOLVED');
+    const focused = await page.getByRole('button', { name: 'Start bundle cache-jcs' }).evaluate((button) => button === button.ownerDocument.activeElement);
+    assert.ok(focused, 'the keyboard focus stays on the bundle\'s button when Stop turns into Start');
     await nodes[0].waitForLine(new RegExp(`console: ${CREDENTIALS.user} stopped bundle cache-jcs`), 5000);
     await page.getByRole('button', { name: 'Start bundle cache-jcs' }).click();
     await confirmDialog(page);
     await page.waitForSelector('tr[data-bundle="cache-jcs"][data-state="ACTIVE"]', { timeout: 10_000 });
     assert.equal(await bundleState('cache-jcs'), 'ACTIVE');
+  });
+
+  it('ends one of a user\'s sessions from the Sessions view: the list is read again and shows the others', async () => {
+    await showView(page, 'sessions');
+    await page.getByPlaceholder('login name').fill('carol');
+    await page.getByRole('button', { name: 'Look up' }).click();
+    const carols = LOGINS.filter(([user]) => user === 'carol').length;
+    await waitForRows(page, 'tr[data-session]', carols, 5000);
+    const ended = await page.locator('tr[data-session]').first().getAttribute('data-session');
+    await page.getByRole('button', { name: `End session ${ended}` }).click();
+    await confirmDialog(page);
+    await nodes[0].waitForLine(new RegExp(`console: ${CREDENTIALS.user} ended session ${ended}`), 5000);
+    await waitForRows(page, 'tr[data-session]', carols - 1, 5000);
+    assert.equal(await rows(page, `tr[data-session="${ended}"]`), 0);
   });
 
   it('clears a map only once its name is typed in the dialog', async () => {

@@ -149,6 +149,8 @@ describe('MBeans of the web console, over Jolokia on three nodes', { timeout: 30
     const bob = new SessionClient(`http://${ADDRESSES[0]}:8009`);
     expectOk(await bob.login('bob', 'pw-bob'), 'login of bob');
 
+    // Counted in the storage by node of login, asked on the node that holds none of them.
+    assert.deepEqual(await execOperation(ADDRESSES[2], SESSIOND, 'countSessionsPerNode'), { [ROUTES[0]]: 2, [ROUTES[1]]: 1 });
     const listed = await execOperation<UserSession[]>(ADDRESSES[2], SESSIOND, 'listUserSessions', 'alice');
     assert.deepEqual(listed.map((s) => [s.sessionId, s.route]).sort(), [[clients[0].session, ROUTES[0]], [clients[1].session, ROUTES[1]]].sort());
     assert.ok(listed.every((s) => s.user === 'alice' && s.created > 0 && Object.keys(s).sort().join() === 'client,created,route,sessionId,user'), JSON.stringify(listed));
@@ -165,6 +167,8 @@ describe('MBeans of the web console, over Jolokia on three nodes', { timeout: 30
     for (const c of clients) await refused(c);
     assert.deepEqual(await execOperation(ADDRESSES[0], SESSIOND, 'listUserSessions', 'alice'), []);
     expectOk(await bob.whoami(), 'bob\'s session is untouched');
+    // The count is at most 5 s old (one scan for every caller in that time), then follows the storage.
+    await waitFor('alice\'s ended sessions gone from the count', async () => JSON.stringify(await execOperation(ADDRESSES[2], SESSIOND, 'countSessionsPerNode')) === JSON.stringify({ [ROUTES[0]]: 1 }), 10_000, 250);
     assert.equal(await execOperation(ADDRESSES[1], SESSIOND, 'clearSession', 'f'.repeat(32)), false);
     assert.equal(await execOperation(ADDRESSES[1], SESSIOND, 'clearSession', bob.session!), true);
     await refused(bob);

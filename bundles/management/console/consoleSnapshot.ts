@@ -52,22 +52,27 @@ export interface ConsoleSnapshot {
   redis: Attrs | null;
 }
 
-/** How long a tick waits for a map's cluster-wide `size()` (a member that just died can hold it up). */
-const SIZE_DEADLINE_MS = 500;
+/** How long a tick waits for an operation that may cross the grid (a member that just died can hold it up). */
+const OPERATION_DEADLINE_MS = 500;
 
-/** `size()` of each map, null when it fails or does not answer in time. */
-async function mapSizes(server: DefaultMBeanServer, rows: MBeanRow[]): Promise<(number | null)[]> {
-  return Promise.all(rows.map(async (r) => {
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<null>((resolve) => { timer = setTimeout(() => resolve(null), SIZE_DEADLINE_MS); });
-    try {
-      return num(await Promise.race([server.invoke(r.name.canonicalName, 'size', []), late]));
-    } catch {
-      return null;
-    } finally {
-      clearTimeout(timer);
-    }
-  }));
+/** The operation's result, or null when it fails or does not answer within OPERATION_DEADLINE_MS. */
+async function invokeWithin(server: DefaultMBeanServer, objectName: string, operation: string): Promise<unknown> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<null>((resolve) => { timer = setTimeout(() => resolve(null), OPERATION_DEADLINE_MS); });
+  try {
+    return await Promise.race([server.invoke(objectName, operation, []), late]);
+  } catch {
+    return null;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Sessions per node of login from the sessiond MBean (throttled there), or null (no sessiond, an older one, no count). */
+async function sessionsPerNode(server: DefaultMBeanServer, sessiond: MBeanRow | undefined): Promise<Attrs | null> {
+  if (!sessiond?.operations.includes('countSessionsPerNode')) return null;
+  const counts = await invokeWithin(server, sessiond.name.canonicalName, 'countSessionsPerNode');
+  return counts && typeof counts === 'object' ? counts as Attrs : null;
 }
 
 /** The MBeans' current values, read from this node's MBean server only (the same data Jolokia shows). */
@@ -75,7 +80,11 @@ export async function readSnapshot(server: DefaultMBeanServer): Promise<ConsoleS
   const one = (kind: keyof typeof ATTRIBUTES & keyof typeof MBEAN_PATTERNS) => readRow(server, MBEAN_PATTERNS[kind], ATTRIBUTES[kind])?.attrs ?? null;
   const many = (kind: keyof typeof ATTRIBUTES & keyof typeof MBEAN_PATTERNS) => readRows(server, MBEAN_PATTERNS[kind], ATTRIBUTES[kind]);
   const maps = many('map');
-  const sizes = await mapSizes(server, maps);
+  const sessiond = readRow(server, MBEAN_PATTERNS.sessions, ATTRIBUTES.sessions);
+  const [sizes, perNode] = await Promise.all([
+    Promise.all(maps.map(async (r) => num(await invokeWithin(server, r.name.canonicalName, 'size')))),
+    sessionsPerNode(server, sessiond),
+  ]);
   return {
     at: Date.now(),
     node: { ...one('kernel'), ...one('memory') },
@@ -85,7 +94,7 @@ export async function readSnapshot(server: DefaultMBeanServer): Promise<ConsoleS
     maps: maps.map((r, i) => ({ ...r.attrs, size: sizes[i] })),
     topics: many('topic').map((r) => r.attrs),
     caches: many('cache').map((r) => ({ name: ObjectName.unquote(r.name.getKeyProperty('name') ?? ''), ...r.attrs })),
-    sessions: one('sessions'),
+    sessions: sessiond ? { ...sessiond.attrs, perNode } : null,
     bundles: many('bundle').map((r) => r.attrs),
     upgrade: one('upgrade'),
     redis: one('redis'),

@@ -6,6 +6,8 @@ import { ObjectName } from '../server/objectName.js';
 export interface MBeanRow {
   name: ObjectName;
   attrs: Record<string, unknown>;
+  /** Names of the MBean's operations (an older member's may lack one). */
+  operations: string[];
 }
 
 /** Reads `attributes` of every MBean matching `pattern`, looking the set up once (not once per attribute). */
@@ -21,7 +23,7 @@ export function readRows(server: DefaultMBeanServer, pattern: string, attributes
         // Shown as "n/a" in the page: one failing getter must not blank the whole view.
       }
     }
-    return { name: bean.name, attrs };
+    return { name: bean.name, attrs, operations: (bean.mbean.operations ?? []).map((o) => o.name) };
   });
 }
 

@@ -4,8 +4,10 @@ import uPlot from 'uplot';
 import { html } from './html.js';
 import { MAX_POINTS } from './live.js';
 
-/** The span the charts show, as many seconds as the page keeps points (one a second). */
+/** The longest span the charts show, as many seconds as the page keeps points (one a second). */
 const SPAN_S = MAX_POINTS;
+/** The shortest: a chart a few seconds old fills its box instead of being a sliver at the right edge of five minutes. */
+const MIN_SPAN_S = 30;
 
 const clock = (seconds) => new Date(seconds * 1000).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
 
@@ -27,9 +29,12 @@ export function LineChart({ title, unit, points }) {
         { stroke: css('--muted'), grid: { stroke: css('--grid') }, ticks: { stroke: css('--grid') }, size: 56 },
       ],
       series: [{}, { label: unit, stroke: css('--accent'), width: 2, spanGaps: false }],
-      // Always the last SPAN_S seconds (a chart with one point would otherwise span years).
+      // From the first point, at least MIN_SPAN_S and at most SPAN_S seconds (one point would otherwise span years).
       scales: {
-        x: { time: true, range: (_u, _min, max) => { const end = max ?? Date.now() / 1000; return [end - SPAN_S, end]; } },
+        x: { time: true, range: (_u, min, max) => {
+          const end = max ?? Date.now() / 1000;
+          return [Math.max(end - SPAN_S, Math.min(min ?? end, end - MIN_SPAN_S)), end];
+        } },
         y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] },
       },
     }, data(), box.current);
@@ -44,5 +49,5 @@ export function LineChart({ title, unit, points }) {
   useEffect(() => {
     plot.current?.setData(data());
   }, [points.t.length, points.t[points.t.length - 1]]);
-  return html`<figure class="chart"><figcaption>${title} (${unit})</figcaption><div ref=${box} role="img" aria-label=${`${title} over the last minutes`}></div></figure>`;
+  return html`<figure class="chart" data-points=${points.t.length}><figcaption>${title} (${unit})</figcaption><div ref=${box} role="img" aria-label=${`${title} over the last minutes`}></div></figure>`;
 }

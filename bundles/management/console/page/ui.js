@@ -103,19 +103,24 @@ export function ActionButton({ label, title, question, action, fields, typed, da
   </span>`;
 }
 
-/** A small form that runs a read-only action (a look-up) and hands the result to `children`. */
+/**
+ * A small form that runs a read-only action (a look-up) and hands `children` the result, the value
+ * asked for, and a function that runs the look-up again (after an action changed what it shows).
+ */
 export function LookupForm({ label, placeholder, action, field, extra = {}, children }) {
   const [value, setValue] = useState('');
   const [state, setState] = useState({});
-  const submit = async (event) => {
-    event.preventDefault();
-    if (value === '') return;
-    setState({ busy: true });
+  const lookUp = async (asked) => {
+    setState((s) => ({ ...s, busy: true }));
     try {
-      setState({ result: await act(action, { ...extra, [field]: value }), asked: value });
+      setState({ result: await act(action, { ...extra, [field]: asked }), asked });
     } catch (err) {
       setState({ error: err.message });
     }
+  };
+  const submit = (event) => {
+    event.preventDefault();
+    if (value !== '') void lookUp(value);
   };
   return html`<div class="lookup">
     <form onSubmit=${submit}>
@@ -123,6 +128,6 @@ export function LookupForm({ label, placeholder, action, field, extra = {}, chil
       <button type="submit" disabled=${state.busy}>Look up</button>
     </form>
     ${state.error && html`<${ErrorBox}>${state.error}<//>`}
-    ${'result' in state && children(state.result, state.asked, () => setState({}))}
+    ${'result' in state && children(state.result, state.asked, () => lookUp(state.asked))}
   </div>`;
 }

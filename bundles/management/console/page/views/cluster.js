@@ -25,7 +25,8 @@ export function ClusterView({ snap }) {
   const skews = Array.isArray(c.clockSkewWarnings) ? c.clockSkewWarnings : null;
   return html`
     <${Stats} items=${[
-      ['Cluster name', text(c.groupName)],
+      // The grid's effective cluster name: the configured group name, then the protocol's major version.
+      ['Cluster (group name-major)', text(c.groupName)],
       ['Cluster version', text(c.clusterVersion)],
       ['Codebase version', text(c.codebaseVersion)],
       ['State', html`<span class=${`badge state-${c.clusterState}`} data-testid="cluster-state">${text(c.clusterState)}</span>`],

@@ -10,7 +10,7 @@ export function MembersView({ snap }) {
   const members = [...snap.members].sort((a, b) => String(a.address).localeCompare(String(b.address)));
   const active = snap.bundles.filter((b) => b.State === 'ACTIVE').length;
   return html`
-    <${Table} caption="Members" rows=${members} rowKey=${(m) => m.address} rowAttrs=${(m) => ({ 'data-member': m.address })}
+    <${Table} caption=${`Members of cluster ${text(snap.cluster.groupName)}`} rows=${members} rowKey=${(m) => m.address} rowAttrs=${(m) => ({ 'data-member': m.address })}
       empty="No members: the grid has not joined yet."
       columns=${[
         { title: 'Address', cell: (m) => html`${m.address}${m.master ? html` <span class="badge">master</span>` : ''}${m.localMember ? html` <span class="badge">this node</span>` : ''}` },
@@ -20,7 +20,8 @@ export function MembersView({ snap }) {
         { title: 'Group', cell: (m) => (m.partitionGroup === undefined ? 'n/a' : m.partitionGroup || '-') },
         { title: 'Owned', num: true, cell: (m) => count(m.ownedPartitionCount) },
         { title: 'Backups', num: true, cell: (m) => count(m.backupPartitionCount) },
-        { title: 'Heartbeat age', num: true, cell: (m) => ms(m.heartbeatAgeMs) },
+        // A member does not hear its own heartbeat: "0.00 ms" there would read as a measurement.
+        { title: 'Heartbeat age', num: true, cell: (m) => (m.localMember ? '-' : ms(m.heartbeatAgeMs)) },
         { title: 'Heap used / total', num: true, cell: (m) => `${bytes(m.heapUsed)} / ${bytes(m.heapTotal)}` },
         { title: 'RSS', num: true, cell: (m) => bytes(m.rss) },
       ]} />
