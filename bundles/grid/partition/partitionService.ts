@@ -196,8 +196,8 @@ export class PartitionService {
         this.expectMaster(from, `a migration of partition ${msg.p}`);
         return this.migrateOut(msg.p, msg.targets);
       case 'abort':
-        this.expectMaster(from, `aborting the migration of partition ${msg.p}`);
-        this.migratingOut.delete(msg.p);
+        // Sent, not asked: another master's abort (it still listed this member) is dropped quietly.
+        if (from.id === this.masterId()) this.migratingOut.delete(msg.p);
         return undefined;
       case 'replica': {
         const part = this.participants.find((x) => x.name === msg.part);
