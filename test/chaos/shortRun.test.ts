@@ -10,7 +10,12 @@ import { runChaos } from '../support/chaos/runChaos.js';
 
 // Addresses 127.0.15.11-.15, inside a private network namespace (the nemesis partitions it with iptables).
 const out = mkdtempSync(join(tmpdir(), 'oxk-chaos-run-'));
-after(() => rmSync(out, { recursive: true, force: true }));
+let passed = false;
+after(() => {
+  // A failed run keeps its history and node logs for the diagnosis.
+  if (passed) rmSync(out, { recursive: true, force: true });
+  else process.stderr.write(`short chaos run: history and node logs in ${out}\n`);
+});
 
 test('short chaos run: every fault once, backup 1: no acknowledged distinct-key write lost, and the history re-checks the same', { timeout: 300_000 }, async () => {
   const result = await runChaos({
@@ -29,4 +34,5 @@ test('short chaos run: every fault once, backup 1: no acknowledged distinct-key 
   const reread = readHistory(result.historyFile);
   assert.deepEqual(reread.problems, []);
   assert.deepEqual(checkHistory(reread.records, reread.problems), report);
+  passed = true;
 });

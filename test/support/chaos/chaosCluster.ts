@@ -100,13 +100,18 @@ export class ChaosCluster {
     return gridHealthIn(this.net, this.addresses[i]!);
   }
 
-  /** Waits until each node in `indices` says, on /health, that it is in a safe cluster of exactly those nodes; returns how long that took. */
+  /**
+   * Waits until each node in `indices` says, on /health, that it is in a safe cluster of exactly those
+   * nodes, all with the same member list (master and version: one cluster, not two that each count
+   * everybody); returns how long that took.
+   */
   async waitSafe(indices: number[], timeoutMs = 60_000): Promise<number> {
     const started = performance.now();
-    const what = `cluster safe with ${indices.length} members on ${indices.map((i) => this.routes[i]).join(', ')}`;
+    const what = `cluster safe with ${indices.length} members on ${indices.map((i) => this.routes[i]).join(', ')}, one member list`;
     await waitFor(what, async () => {
       const all = await Promise.all(indices.map((i) => this.health(i)));
-      return all.every((h) => h?.grid?.members === indices.length && h.grid.clusterSafe);
+      const lists = new Set(all.map((h) => `${h?.grid?.memberListVersion} ${h?.grid?.memberAddresses[0]}`));
+      return lists.size === 1 && all.every((h) => h?.grid?.members === indices.length && h.grid.clusterSafe);
     }, timeoutMs, 100);
     return performance.now() - started;
   }
