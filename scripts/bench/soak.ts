@@ -13,7 +13,9 @@ import { rssBytes } from './nodeMemory.js';
 // Sessions, cache invalidation and maps at a steady load on three nodes (127.0.16.31-.33, in a private
 // network namespace) for OXK_SOAK_MINUTES (default 30, the benchmark run's; 2 for a quick look), with a
 // kill or a partition every OXK_SOAK_FAULT_MINUTES (default 1), sampled every OXK_SOAK_SAMPLE_SECONDS
-// (default 60). Each sample's row is printed as it is taken.
+// (default 60). Each sample's row is printed as it is taken. OXK_SOAK_TRACE_GC=1 runs the nodes with
+// --trace-gc and keeps their logs (the heap after each full collection tells a leak from a heap that grows
+// into its limit).
 const ADDRS = [1, 2, 3].map((i) => `127.0.16.3${i}`);
 
 interface Sample {
@@ -55,7 +57,10 @@ export async function run(): Promise<BenchRow[]> {
   const sampleMs = Number(process.env.OXK_SOAK_SAMPLE_SECONDS ?? 60) * 1000;
   const out = mkdtempSync(join(tmpdir(), 'oxk-bench-soak-'));
   const net = await chaosNetwork();
-  const cluster = new ChaosCluster(net, { addresses: ADDRS, routePrefix: 'OXSOAK', maps: ['soak-map'], backupCount: 1, allBundles: true });
+  const traceGc = process.env.OXK_SOAK_TRACE_GC === '1';
+  const cluster = new ChaosCluster(net, {
+    addresses: ADDRS, routePrefix: 'OXSOAK', maps: ['soak-map'], backupCount: 1, allBundles: true, ...(traceGc ? { env: { NODE_OPTIONS: '--trace-gc' } } : {}),
+  });
   const samples: Sample[] = [];
   try {
     await cluster.start();
@@ -110,8 +115,9 @@ export async function run(): Promise<BenchRow[]> {
     rows.push({ name: 'operations', value: samples.reduce((a, s) => a + s.ops, 0), unit: 'ops', note: `${minutes} min, ${faultsRun} faults (kill, partition-one), ${samples.reduce((a, s) => a + s.errors, 0)} errors` });
     return rows;
   } finally {
-    await cluster.stop();
+    await cluster.stop(traceGc ? join(out, 'nodes') : undefined);
     net.close();
-    rmSync(out, { recursive: true, force: true });
+    if (traceGc) process.stderr.write(`soak: node logs with --trace-gc in ${join(out, 'nodes')}\n`);
+    else rmSync(out, { recursive: true, force: true });
   }
 }
