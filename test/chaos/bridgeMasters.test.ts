@@ -20,7 +20,7 @@ const run = chaosRunFixture('bridge-masters');
  * youngest member sees both. The master removes the successor; the successor takes over with a list
  * that still names the bridge member, which stays with the master. Before the fix both masters kept
  * the bridge member (the successor waited forever for it to confirm, so the heal never merged), and
- * the bridge member took the successor's tables and copies, dropping its own cluster's partitions.
+ * the bridge member could take the successor's tables and copies, dropping its own cluster's partitions.
  */
 test('a bridge between the master and its successor: the bridge member is in one cluster, the cut-off side waits for the heal to merge, and no acknowledged write is lost', { timeout: 180_000 }, async () => {
   const net = await chaosNetwork();
