@@ -68,8 +68,11 @@ function onHeartbeat(node: ClusterNode, from: GridMember, hb: Heartbeat): void {
     // A member we removed (it was frozen or cut off) still thinks it belongs: tell it to join again.
     if (hb.you && node.isMaster()) node.messaging.send(from, ControlService.NOT_MEMBER, { v: node.membership.view.version });
     // A master that lists this member of another cluster (a bridge member both masters kept) must let it go:
-    // otherwise it waits forever for this member to confirm it and never decides a merge.
-    else if (hb.you && hb.m === from.id) node.messaging.send(from, ControlService.MEMBER_ELSEWHERE, { master: node.membership.master.id });
+    // otherwise it waits forever for this member to confirm it and never decides a merge. Only while this
+    // member's own master confirms it: a member with a wrong view leaves it through ViewSync instead.
+    else if (hb.you && hb.m === from.id && node.viewSync.confirmedByMaster()) {
+      node.messaging.send(from, ControlService.MEMBER_ELSEWHERE, { master: node.membership.master.id });
+    }
     return;
   }
   node.detector.heard(from.id);
