@@ -11,8 +11,11 @@ import { type BenchRow, percentile } from './benchRow.js';
 import { rssBytes } from './nodeMemory.js';
 
 // Sessions, cache invalidation and maps at a steady load on three nodes (127.0.16.31-.33, in a private
-// network namespace) for OXK_SOAK_MINUTES (default 2; 30 for a benchmark run), with a kill or a
-// partition every OXK_SOAK_FAULT_MINUTES (default 1), sampled every OXK_SOAK_SAMPLE_SECONDS (default 60).
+// network namespace) for OXK_SOAK_MINUTES (default 30, the benchmark run's; 2 for a quick look), with a
+// kill or a partition every OXK_SOAK_FAULT_MINUTES (default 1), sampled every OXK_SOAK_SAMPLE_SECONDS
+// (default 60). Each sample's row is printed as it is taken. OXK_SOAK_TRACE_GC=1 runs the nodes with
+// --trace-gc and keeps their logs (the heap after each full collection tells a leak from a heap that grows
+// into its limit).
 const ADDRS = [1, 2, 3].map((i) => `127.0.16.3${i}`);
 
 interface Sample {
@@ -26,21 +29,38 @@ interface Sample {
 
 const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function printSamples(samples: Sample[], routes: string[]): void {
-  const header = ['min', ...routes.map((r) => `${r} RSS MiB`), ...SOAK_KINDS.map((k) => `${k} p99 ms`), 'ops', 'errors', 'fault'];
-  const rows = samples.map((s) => [String(s.minute), ...s.rssMiB.map((m) => (m === undefined ? '-' : m.toFixed(0))), ...SOAK_KINDS.map((k) => s.p99[k]?.toFixed(1) ?? '-'), String(s.ops), String(s.errors), s.fault]);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const lines = [header, widths.map((w) => '-'.repeat(w)), ...rows].map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join(' | ').trimEnd());
-  process.stdout.write(`soak, one row per sample:\n${lines.join('\n')}\n`);
+/** The sample table: its header (with the column widths every row is padded to) and one row per sample. */
+class SampleTable {
+  private readonly header: string[];
+
+  constructor(routes: string[]) {
+    this.header = ['min', ...routes.map((r) => `${r} RSS MiB`), ...SOAK_KINDS.map((k) => `${k} p99 ms`), 'ops', 'errors', 'fault'];
+  }
+
+  printHeader(): void {
+    this.print([this.header, this.header.map((h) => '-'.repeat(h.length))]);
+  }
+
+  printRow(s: Sample): void {
+    this.print([[String(s.minute), ...s.rssMiB.map((m) => (m === undefined ? '-' : m.toFixed(0))), ...SOAK_KINDS.map((k) => s.p99[k]?.toFixed(1) ?? '-'), String(s.ops), String(s.errors), s.fault]]);
+  }
+
+  private print(rows: string[][]): void {
+    const widths = this.header.map((h) => h.length);
+    process.stdout.write(rows.map((r) => `${r.map((c, i) => c.padEnd(widths[i]!)).join(' | ').trimEnd()}\n`).join(''));
+  }
 }
 
 export async function run(): Promise<BenchRow[]> {
-  const minutes = Number(process.env.OXK_SOAK_MINUTES ?? 2);
+  const minutes = Number(process.env.OXK_SOAK_MINUTES ?? 30);
   const faultEveryMs = Number(process.env.OXK_SOAK_FAULT_MINUTES ?? 1) * 60_000;
   const sampleMs = Number(process.env.OXK_SOAK_SAMPLE_SECONDS ?? 60) * 1000;
   const out = mkdtempSync(join(tmpdir(), 'oxk-bench-soak-'));
   const net = await chaosNetwork();
-  const cluster = new ChaosCluster(net, { addresses: ADDRS, routePrefix: 'OXSOAK', maps: ['soak-map'], backupCount: 1, allBundles: true });
+  const traceGc = process.env.OXK_SOAK_TRACE_GC === '1';
+  const cluster = new ChaosCluster(net, {
+    addresses: ADDRS, routePrefix: 'OXSOAK', maps: ['soak-map'], backupCount: 1, allBundles: true, ...(traceGc ? { env: { NODE_OPTIONS: '--trace-gc' } } : {}),
+  });
   const samples: Sample[] = [];
   try {
     await cluster.start();
@@ -50,6 +70,9 @@ export async function run(): Promise<BenchRow[]> {
     const window = new LatencyWindow();
     const load = new SoakLoad(cluster.clients, window, 'soak-map', 20);
     load.start();
+    const table = new SampleTable(cluster.routes);
+    process.stdout.write(`soak for ${minutes} min, one row per sample:\n`);
+    table.printHeader();
     const faults: FaultName[] = ['kill', 'partition-one'];
     let faultsRun = 0;
     let faultNote = '';
@@ -67,6 +90,7 @@ export async function run(): Promise<BenchRow[]> {
         }
         const rssMiB = cluster.nodes.map((n) => (n.running ? rssBytes(n.pid) / 2 ** 20 : undefined));
         samples.push({ minute: Math.round(now / 60_000), rssMiB, p99, ops, errors, fault: faultNote });
+        table.printRow(samples[samples.length - 1]!);
         faultNote = '';
         nextSample += sampleMs;
       } else if (now >= nextFault) {
@@ -79,7 +103,6 @@ export async function run(): Promise<BenchRow[]> {
       }
     }
     await load.stop();
-    printSamples(samples, cluster.routes);
     const first = samples[0];
     const last = samples[samples.length - 1];
     if (!first || !last) throw new Error(`the soak ran ${minutes} min but took no sample (every ${sampleMs / 1000} s)`);
@@ -92,8 +115,9 @@ export async function run(): Promise<BenchRow[]> {
     rows.push({ name: 'operations', value: samples.reduce((a, s) => a + s.ops, 0), unit: 'ops', note: `${minutes} min, ${faultsRun} faults (kill, partition-one), ${samples.reduce((a, s) => a + s.errors, 0)} errors` });
     return rows;
   } finally {
-    await cluster.stop();
+    await cluster.stop(traceGc ? join(out, 'nodes') : undefined);
     net.close();
-    rmSync(out, { recursive: true, force: true });
+    if (traceGc) process.stderr.write(`soak: node logs with --trace-gc in ${join(out, 'nodes')}\n`);
+    else rmSync(out, { recursive: true, force: true });
   }
 }

@@ -1,8 +1,6 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import type { PrivateNetwork } from '../support/privateNetwork.js';
 import { ChaosCluster } from '../support/chaos/chaosCluster.js';
 import { chaosNetwork } from '../support/chaos/chaosNetwork.js';
@@ -10,21 +8,12 @@ import { checkHistory } from '../support/chaos/checker.js';
 import { HistoryWriter } from '../support/chaos/history.js';
 import { formatReport } from '../support/chaos/reportTable.js';
 import { Rng } from '../support/chaos/rng.js';
+import { chaosRunFixture } from '../support/chaos/runFixture.js';
 import { Workload } from '../support/chaos/workload.js';
 
 // Addresses 127.0.24.31-.33, inside a private network namespace.
 const addresses = ['127.0.24.31', '127.0.24.32', '127.0.24.33'];
-const out = mkdtempSync(join(tmpdir(), 'oxk-chaos-paused-master-'));
-let net: PrivateNetwork | undefined;
-let cluster: ChaosCluster | undefined;
-let passed = false;
-after(async () => {
-  // A failed run keeps its history and node logs for the diagnosis.
-  await cluster?.stop(passed ? undefined : join(out, 'nodes'));
-  net?.close();
-  if (passed) rmSync(out, { recursive: true, force: true });
-  else process.stderr.write(`paused-master run: history and node logs in ${out}\n`);
-});
+const run = chaosRunFixture('paused-master');
 
 /**
  * Keeps a resumed member from learning anything through connections it opens to `others` (their
@@ -38,17 +27,18 @@ async function muteOutbound(n: PrivateNetwork, from: string, others: string[]): 
 }
 
 test('a master paused past its removal and resumed merges into the live cluster, which loses no acknowledged write', { timeout: 180_000 }, async () => {
-  net = await chaosNetwork();
+  const net = await chaosNetwork();
   // Merge runs every 500 ms: the new master decides well before the resumed one could notice anything (3 s without heartbeats).
-  cluster = new ChaosCluster(net, {
+  const cluster = new ChaosCluster(net, {
     addresses, routePrefix: 'OXPM', maps: ['chaos-put', 'chaos-cas'], backupCount: 1,
     set: { 'com.openexchange.hazelcast.mergeFirstRunDelay': '500ms', 'com.openexchange.hazelcast.mergeRunDelay': '500ms' },
   });
+  run.track(net, cluster);
   await cluster.start();
   const paused = await cluster.master();
   const others = cluster.indices().filter((i) => i !== paused);
   const pausedAddress = `${addresses[paused]!}:5701`;
-  const history = new HistoryWriter(join(out, 'history.jsonl'));
+  const history = new HistoryWriter(join(run.out, 'history.jsonl'));
   history.add({ type: 'run', seed: 4, startedAt: new Date().toISOString(), nodes: cluster.routes, putMap: 'chaos-put', casMap: 'chaos-cas', options: {} });
   const t0 = performance.now();
   const workload = new Workload(cluster.clients, history, new Rng(4), { putMap: 'chaos-put', casMap: 'chaos-cas', sharedKeys: 8, loops: ['put', 'cas'], pauseMs: 20 }, t0);
@@ -78,10 +68,10 @@ test('a master paused past its removal and resumed merges into the live cluster,
   for (const map of ['chaos-put', 'chaos-cas']) await workload.finalRead(cluster.clients[others[0]!]!, map);
   history.add({ type: 'end', time: performance.now() - t0 });
 
-  const mergedAway = others.flatMap((i) => cluster!.nodes[i]!.lines.filter((l) => /this cluster of \d+ merges into it/.test(l)));
+  const mergedAway = others.flatMap((i) => cluster.nodes[i]!.lines.filter((l) => /this cluster of \d+ merges into it/.test(l)));
   assert.deepEqual(mergedAway, [], 'the live cluster never merges into the resumed master');
   await cluster.nodes[paused]!.waitForLine(/leaves its cluster view and joins again/, 1000);
   const report = checkHistory(history.records);
   assert.ok(report.valid, formatReport(report));
-  passed = true;
+  run.passed();
 });

@@ -4,13 +4,11 @@ import type { GridMember, MembershipListener } from '../api.js';
 import type { ClusterSpi, MembershipChange, MembershipView, MessageHandler } from '../spi/clusterSpi.js';
 import type { WireCheck } from '../spi/wireSchema.js';
 import type { Discovery } from '../join/discovery.js';
-import type { Connection } from '../transport/connection.js';
-import type { ClusterStatus, HandshakeResult } from '../transport/handshake.js';
+import type { ClusterStatus } from '../transport/handshake.js';
 import { CODEBASE_VERSION, effectiveClusterName, type ProtocolFeature, PROTOCOL_VERSION } from '../transport/protocolVersion.js';
 import type { ClusterState } from '../api.js';
 import { ClusterSettingsKeeper } from './clusterSettings.js';
 import { Transport } from '../transport/transport.js';
-import { chooseBindAddress, parsePortDefinitions } from '../transport/addresses.js';
 import { ClockProbe } from './clockProbe.js';
 import { clockSkewSettings } from './clockSkew.js';
 import { FailureDetector } from './failureDetector.js';
@@ -18,15 +16,15 @@ import { VitalsBook } from './memberVitals.js';
 import { MasterConfirmations } from './masterConfirmations.js';
 import { Membership } from './membership.js';
 import { Messaging } from './messaging.js';
-import type { ClusterNodeOptions } from './options.js';
+import { type ClusterNodeOptions, transportOptions } from './options.js';
 import { Peers } from './peers.js';
 import { Prober } from './prober.js';
 import { JoinProcess } from './joinProcess.js';
 import { MasterDuties } from './masterDuties.js';
 import { createDiscovery } from '../join/createDiscovery.js';
-import { checkStatus, ControlService, heartbeatFor, installControlHandlers } from './controlHandlers.js';
+import { ConnectionEvents } from './connectionEvents.js';
+import { ControlService, heartbeatFor, installControlHandlers } from './controlHandlers.js';
 import { isAck } from './controlSchemas.js';
-import { IdentityGuard } from './identityGuard.js';
 import { ViewSync } from './viewSync.js';
 import { DEFAULT_GROUP_PASSWORD } from '../config.js';
 
@@ -52,7 +50,7 @@ export class ClusterNode implements ClusterSpi {
   master!: MasterDuties;
   viewSync!: ViewSync;
   confirmations!: MasterConfirmations;
-  private identity!: IdentityGuard;
+  private readonly connections = new ConnectionEvents(this);
   /** The cluster state and cluster version, agreed cluster-wide. */
   readonly settings: ClusterSettingsKeeper;
   /** Memory and heartbeat age of every member, for the Member MBeans. */
@@ -69,21 +67,7 @@ export class ClusterNode implements ClusterSpi {
   constructor(readonly options: ClusterNodeOptions, readonly logger: Logger) {
     this.clusterName = effectiveClusterName(options.groupName);
     this.settings = new ClusterSettingsKeeper(this, options.clusterVersionAutoUpgrade ?? true);
-    const { bind, advertise } = chooseBindAddress(options.interfaces);
-    this.transport = new Transport({
-      bindHost: bind,
-      advertiseHost: advertise,
-      port: options.port,
-      portAutoIncrement: options.portAutoIncrement,
-      outboundPorts: parsePortDefinitions(options.outboundPorts),
-      tls: options.tls,
-      maxFrameSize: options.maxFrameSize,
-      maxBufferedBytes: Math.max(options.maxFrameSize * 2, 64 * 1024 * 1024),
-      handshakeTimeoutMs: options.handshakeTimeoutMs ?? 5000,
-      maxPendingHandshakes: options.maxPendingHandshakes ?? 64,
-      maxPendingHandshakesPerAddress: options.maxPendingHandshakesPerAddress ?? 16,
-      connectTimeoutMs: options.connectTimeoutMs ?? 1000,
-    }, {
+    this.transport = new Transport(transportOptions(options), {
       clusterName: this.clusterName,
       password: options.password,
       member: () => this.local,
@@ -93,11 +77,6 @@ export class ClusterNode implements ClusterSpi {
     this.messaging = new Messaging(this.peers, options.requestTimeoutMs, logger);
   }
 
-  /**
-   * Binds, joins (or forms) a cluster, and starts failure detection; resolves once joined.
-   * `beforeJoin` runs once this member's address is known and before any peer can reach it: the
-   * place to register message handlers, so no message of the join is lost.
-   */
   /** New heartbeat timings on the running member (reloadable `hazelcast.heartbeat.interval.seconds`, `hazelcast.max.no.heartbeat.seconds`). */
   setHeartbeatTimings(timings: { heartbeatIntervalMs: number; maxNoHeartbeatMs: number }): void {
     this.options.heartbeatIntervalMs = timings.heartbeatIntervalMs;
@@ -105,8 +84,13 @@ export class ClusterNode implements ClusterSpi {
     this.detector?.setTimings(timings);
   }
 
+  /**
+   * Binds, joins (or forms) a cluster, and starts failure detection; resolves once joined.
+   * `beforeJoin` runs once this member's address is known and before any peer can reach it: the
+   * place to register message handlers, so no message of the join is lost.
+   */
   async start(beforeJoin?: () => void): Promise<void> {
-    const address = await this.transport.listen((conn, result) => this.inbound(conn, result));
+    const address = await this.transport.listen((conn, result) => this.connections.inbound(conn, result));
     const o = this.options;
     this.local = Object.freeze({
       id: this.id, address, route: o.route, version: PROTOCOL_VERSION, codebase: CODEBASE_VERSION, lite: o.lite, dataMember: o.dataMember ?? !o.lite,
@@ -119,16 +103,12 @@ export class ClusterNode implements ClusterSpi {
       (member, silentMs) => this.suspect(member, `no heartbeat for ${silentMs} ms`),
     );
     this.discovery = createDiscovery(o, address, this.id, this.clusterName, () => this.joined && this.isMaster(), this.logger);
-    this.prober = new Prober(this.transport, this.id, this.logger, (conn, result) => this.adopt(conn, result));
+    this.prober = new Prober(this.transport, this.id, this.logger, (conn, result) => this.connections.adopt(conn, result));
     this.join = new JoinProcess(this);
     this.master = new MasterDuties(this);
     this.viewSync = new ViewSync(this);
     this.confirmations = new MasterConfirmations(() => this.membership, Math.min(o.maxNoHeartbeatMs, 3 * o.heartbeatIntervalMs));
-    // A live member heartbeats every interval: after two intervals of silence its connection may be replaced.
-    this.identity = new IdentityGuard(this.local, this.peers, this.messaging, () => this.membership, Math.max(1000, 2 * o.heartbeatIntervalMs), this.logger);
-    this.identity.install((nonce, opened, peer) => this.transport.holds(nonce, opened, peer));
-    this.peers.onLost((member, reason) => this.peerLost(member, reason));
-    this.peers.onHandshake((conn, result) => checkStatus(this, conn.peer!, result.status));
+    this.connections.install();
     installControlHandlers(this);
     this.settings.install();
     this.clock = new ClockProbe(o.heartbeatIntervalMs, clockSkewSettings(o.clockSkewThresholdMs, o.heartbeatIntervalMs), this.membership, this.messaging, this.logger);
@@ -311,46 +291,5 @@ export class ClusterNode implements ClusterSpi {
     const master = this.membership.master;
     if (this.suspects.has(master.id) || this.membership.hasLeft(master.id)) this.master.maybeTakeOver();
     else this.messaging.send(master, ControlService.SUSPECT, { id: member.id, reason });
-  }
-
-  private inbound(conn: Connection, result: HandshakeResult): void {
-    if (this.stopping || !this.membership || result.peer.id === this.id) {
-      conn.close(result.peer.id === this.id ? 'probed itself' : 'this member is not ready');
-      return;
-    }
-    void this.adopt(conn, result).then((adopted) => {
-      if (adopted) checkStatus(this, result.peer, result.status);
-    });
-  }
-
-  /**
-   * Attaches a connection found by a probe or accepted, unless it claims an identity that is taken
-   * (false then); one that closed while its claim was confirmed is not attached, but its status counts.
-   */
-  private async adopt(conn: Connection, handshake: HandshakeResult): Promise<boolean> {
-    const verdict = await this.identity.check(conn, handshake);
-    if ('refused' in verdict) return false;
-    if ('closed' in verdict || this.stopping) return !this.stopping;
-    const result = verdict.adopt;
-    this.peers.attach(conn, result);
-    if (this.membership.has(result.peer.id)) {
-      this.detector.heard(result.peer.id);
-      this.suspects.delete(result.peer.id);
-    }
-    return true;
-  }
-
-  private peerLost(member: GridMember, reason: string): void {
-    this.messaging.failCalls(member.id, `connection to ${member.address} lost (${reason})`);
-    if (this.stopping || !this.joined || !this.membership.has(member.id) || this.membership.hasLeft(member.id)) return;
-    this.logger.info(`grid: connection to member ${member.address} lost (${reason}); trying to reconnect`);
-    this.peers.connection(member).then(
-      () => {
-        this.detector.heard(member.id);
-        this.suspects.delete(member.id);
-        this.logger.info(`grid: reconnected to member ${member.address}`);
-      },
-      (err: Error) => this.suspect(member, `connection lost (${reason}) and reconnect failed: ${err.message}`),
-    );
   }
 }

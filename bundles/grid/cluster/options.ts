@@ -1,5 +1,6 @@
 import { DEFAULT_GROUP_PASSWORD } from '../config.js';
-import type { TlsFiles } from '../transport/transport.js';
+import { chooseBindAddress, parsePortDefinitions } from '../transport/addresses.js';
+import type { TlsFiles, TransportOptions } from '../transport/transport.js';
 
 /** Everything the cluster layer needs; built from the bundle's properties or by the CLI/benchmarks. */
 export interface ClusterNodeOptions {
@@ -70,3 +71,22 @@ export const defaultClusterOptions: ClusterNodeOptions = {
   maxPendingHandshakes: 64,
   maxPendingHandshakesPerAddress: 16,
 };
+
+/** The transport's settings from the member's options (bind and advertised address, ports, limits). */
+export function transportOptions(options: ClusterNodeOptions): TransportOptions {
+  const { bind, advertise } = chooseBindAddress(options.interfaces);
+  return {
+    bindHost: bind,
+    advertiseHost: advertise,
+    port: options.port,
+    portAutoIncrement: options.portAutoIncrement,
+    outboundPorts: parsePortDefinitions(options.outboundPorts),
+    tls: options.tls,
+    maxFrameSize: options.maxFrameSize,
+    maxBufferedBytes: Math.max(options.maxFrameSize * 2, 64 * 1024 * 1024),
+    handshakeTimeoutMs: options.handshakeTimeoutMs ?? 5000,
+    maxPendingHandshakes: options.maxPendingHandshakes ?? 64,
+    maxPendingHandshakesPerAddress: options.maxPendingHandshakesPerAddress ?? 16,
+    connectTimeoutMs: options.connectTimeoutMs ?? 1000,
+  };
+}

@@ -3,6 +3,12 @@ import { Count, MemberId, messageCheck, Millis, PartitionId, WireLimits, WireNam
 
 const CallId = Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER });
 const Replicas = Type.Array(MemberId, { maxItems: WireLimits.REPLICAS });
+/**
+ * The members whose backup acks follow an owner's answer, one entry per backup sent: a split-brain
+ * merge batch backs up every entry it takes, so this is as long as the batch, not the replica count
+ * (capped at the replica count, such an answer was refused and the merging member's connection dropped).
+ */
+const AckFrom = Type.Array(MemberId, { maxItems: WireLimits.ITEMS });
 
 /** The partition service's messages (`partitionService.ts`); a replica chunk is checked by its participant. */
 export const isPartitionMessage = messageCheck('grid.partition', Type.Union([
@@ -30,7 +36,7 @@ export const isDrainAnswer = messageCheck('grid.partition drain answer', Type.Un
 export const isOpBatch = messageCheck('grid.ops', Type.Array(Type.Tuple([WireName, PartitionId, Type.Unknown(), CallId]), { maxItems: WireLimits.ITEMS }));
 /** Its answer per item: [1, [value, members whose backup acks follow]] or [0, error]. */
 export const isOpBatchAnswer = messageCheck('grid.ops answer', Type.Array(Type.Union([
-  Type.Tuple([Type.Literal(1), Type.Tuple([Type.Unknown(), Replicas])]),
+  Type.Tuple([Type.Literal(1), Type.Tuple([Type.Unknown(), AckFrom])]),
   Type.Tuple([Type.Literal(0), WireText]),
 ]), { maxItems: WireLimits.ITEMS }));
 

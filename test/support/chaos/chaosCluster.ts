@@ -24,6 +24,8 @@ export interface ChaosClusterOptions {
   /** Keep sessions, caches and management running (the soak); otherwise only http and grid. */
   allBundles?: boolean;
   set?: Record<string, string | number | boolean>;
+  /** Environment of the node processes, e.g. `NODE_OPTIONS: '--trace-gc'`. */
+  env?: Record<string, string>;
 }
 
 const OPTIONAL_BUNDLES = ['management', 'login', 'sessiond', 'sessionstorage-grid', 'cache-jcs', 'auth-file'];
@@ -77,7 +79,7 @@ export class ChaosCluster {
   private spawnProcess(i: number, o: ChaosClusterOptions): NodeProcess {
     const disabled = o.allBundles ? {} : Object.fromEntries(OPTIONAL_BUNDLES.map((b) => [`kernel.bundles.${b}.enabled`, false]));
     return gridNode({
-      configDir: this.config.dir, address: o.addresses[i]!, route: this.routes[i]!, staticNodes: o.addresses, wrap: this.net.wrap,
+      configDir: this.config.dir, address: o.addresses[i]!, route: this.routes[i]!, staticNodes: o.addresses, wrap: this.net.wrap, env: o.env,
       set: {
         'kernel.bundles.path': chaosDriverBundlesPath,
         'chaos.driver.socket': this.clients[i]!.socketPath,
@@ -100,13 +102,18 @@ export class ChaosCluster {
     return gridHealthIn(this.net, this.addresses[i]!);
   }
 
-  /** Waits until each node in `indices` says, on /health, that it is in a safe cluster of exactly those nodes; returns how long that took. */
+  /**
+   * Waits until each node in `indices` says, on /health, that it is in a safe cluster of exactly those
+   * nodes, all with the same member list (master and version: one cluster, not two that each count
+   * everybody); returns how long that took.
+   */
   async waitSafe(indices: number[], timeoutMs = 60_000): Promise<number> {
     const started = performance.now();
-    const what = `cluster safe with ${indices.length} members on ${indices.map((i) => this.routes[i]).join(', ')}`;
+    const what = `cluster safe with ${indices.length} members on ${indices.map((i) => this.routes[i]).join(', ')}, one member list`;
     await waitFor(what, async () => {
       const all = await Promise.all(indices.map((i) => this.health(i)));
-      return all.every((h) => h?.grid?.members === indices.length && h.grid.clusterSafe);
+      const lists = new Set(all.map((h) => `${h?.grid?.memberListVersion} ${h?.grid?.memberAddresses[0]}`));
+      return lists.size === 1 && all.every((h) => h?.grid?.members === indices.length && h.grid.clusterSafe);
     }, timeoutMs, 100);
     return performance.now() - started;
   }

@@ -84,7 +84,8 @@ const isWrite = (op: OpRecord) => op.f !== 'get';
 export function checkHistory(records: HistoryRecord[], problems: string[] = []): CheckReport {
   const ops = records.filter((r): r is OpRecord => r.type === 'op');
   const finals = new Map(records.filter((r): r is FinalRecord => r.type === 'final').map((r) => [r.map, r]));
-  const endTime = Math.max(0, ...records.map((r) => (r.type === 'op' ? r.complete : 'time' in r ? r.time : 0)));
+  // A loop, not Math.max(...spread): a long run's history has more records than the stack has room for arguments.
+  const endTime = records.reduce((max, r) => Math.max(max, r.type === 'op' ? r.complete : 'time' in r ? r.time : 0), 0);
   const windows = faultWindows(records, endTime);
   for (const r of records) {
     if (r.type === 'nemesis' && r.phase === 'unsafe') problems = [...problems, `cluster not safe ${Math.round(r.ms ?? 0)} ms after healing ${r.fault} of ${r.nodes.join(', ')}`];
@@ -124,7 +125,7 @@ export function checkHistory(records: HistoryRecord[], problems: string[] = []):
       // (written or read); with no such read, to the first fault after it was last seen.
       const gets = list.filter((r) => r.f === 'get' && r.outcome === 'ok').sort((a, b) => a.invoke - b.invoke);
       const lossTime = (op: OpRecord) => {
-        const seen = Math.max(op.complete, ...gets.filter((r) => r.value === op.value).map((r) => r.complete));
+        const seen = gets.reduce((max, r) => (r.value === op.value ? Math.max(max, r.complete) : max), op.complete);
         const missed = gets.find((r) => r.invoke > seen && r.value !== op.value);
         if (!missed) return { invoke: seen, complete: seen };
         const last = [...windows].reverse().find((w) => w.start <= missed.complete);
