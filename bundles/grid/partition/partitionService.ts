@@ -225,16 +225,11 @@ export class PartitionService {
     if (from.id !== this.masterId()) throw new Error(`${what} ordered by ${from.address}, which is not the master of member ${this.spi.local.address}: refused`);
   }
 
-  /**
-   * A copy replaces this member's replica of p: it must come from a member of this member's cluster,
-   * and never for a partition this member owns (the owner is the source of every copy; a copy for
-   * its partition comes from another cluster's master, and would wipe the writes it acknowledged).
-   */
+  /** A copy replaces this member's replica of p: it must come from a member of this member's cluster. */
   private expectCopy(from: GridMember, p: number): void {
     if (!this.spi.view().members.some((m) => m.id === from.id)) {
       throw new Error(`copy of partition ${p} from ${from.address}, which is not in the cluster of member ${this.spi.local.address}: refused`);
     }
-    if (this.ownerOf(p) === this.spi.local.id) throw new Error(`copy of partition ${p} from ${from.address} to its owner ${this.spi.local.address}: refused`);
   }
 
   /** Source side of a migration: block p, copy it to every target but this member, await their acks. */
