@@ -3,7 +3,7 @@ import type { Checked } from '../spi/wireSchema.js';
 import type { ClusterStatus } from '../transport/handshake.js';
 import type { ClusterNode } from './clusterNode.js';
 import {
-  isEmpty, isHeartbeat, isJoinRequest, isMemberElsewhere, isMemberList, isMergeOrder, isNotMember, isSuspicion,
+  isEmpty, isHeartbeat, isJoinRequest, isMemberList, isMergeOrder, isNotMember, isSuspicion,
 } from './controlSchemas.js';
 
 /** The protocol's own services, prefixed so they never clash with the data layer's. */
@@ -18,7 +18,6 @@ export const ControlService = {
   MERGE_CHECK: 'cluster.mergeCheck',
   PING: 'cluster.ping',
   NOT_MEMBER: 'cluster.notMember',
-  MEMBER_ELSEWHERE: 'cluster.memberElsewhere',
 } as const;
 
 export type Heartbeat = Checked<typeof isHeartbeat>;
@@ -59,9 +58,6 @@ export function installControlHandlers(node: ClusterNode): void {
       void node.join.rejoin(`member ${from.address} says this member is no longer in the cluster`);
     }
   });
-  m.handle(ControlService.MEMBER_ELSEWHERE, isMemberElsewhere, (from, p) => {
-    if (p.master !== node.local.id) node.master.remove([from.id], `it is a member of another cluster (master ${p.master}), not of this member's`);
-  });
 }
 
 function onHeartbeat(node: ClusterNode, from: GridMember, hb: Heartbeat): void {
@@ -69,12 +65,6 @@ function onHeartbeat(node: ClusterNode, from: GridMember, hb: Heartbeat): void {
   if (!node.membership.has(from.id)) {
     // A member we removed (it was frozen or cut off) still thinks it belongs: tell it to join again.
     if (hb.you && node.isMaster()) node.messaging.send(from, ControlService.NOT_MEMBER, { v: node.membership.view.version });
-    // A master that lists this member of another cluster (a bridge member both masters kept) must let it go:
-    // otherwise it waits forever for this member to confirm it and never decides a merge. Only while this
-    // member's own master confirms it: a member with a wrong view leaves it through ViewSync instead.
-    else if (hb.you && hb.m === from.id && node.viewSync.confirmedByMaster()) {
-      node.messaging.send(from, ControlService.MEMBER_ELSEWHERE, { master: node.membership.master.id });
-    }
     return;
   }
   node.detector.heard(from.id);

@@ -58,8 +58,6 @@ export const isJoinAnswer = messageCheck('cluster.join answer', Type.Object({
 export const isSuspicion = messageCheck('cluster.suspect', Type.Object({ id: MemberId, reason: WireText }, { additionalProperties: false }));
 export const isMergeOrder = messageCheck('cluster.merge', Type.Object({ target: Type.String({ minLength: 1, maxLength: WireLimits.ADDRESS }) }, { additionalProperties: false }));
 export const isNotMember = messageCheck('cluster.notMember', Type.Object({ v: Count }, { additionalProperties: false }));
-/** A member a master lists tells it that it belongs to another master's cluster (Hazelcast's explicit suspicion). */
-export const isMemberElsewhere = messageCheck('cluster.memberElsewhere', Type.Object({ master: MemberId }, { additionalProperties: false }));
 
 /** Answers of ping and leave: `true`. */
 export const isAck = messageCheck('cluster ack answer', Type.Literal(true));

@@ -213,24 +213,6 @@ export class MasterDuties {
       });
       return;
     }
-    void this.mergeInto(found, theirs, mine);
-  }
-
-  /**
-   * The smaller side's part, only once this member reaches the other master itself: through a bridge
-   * (a member that sees both sides) the found cluster's master can be out of reach, and a merge
-   * begun then fails, drops this cluster's replicas and leaves clusters of one; the next merge run
-   * tries again, after the heal.
-   */
-  private async mergeInto(found: ProbeResult, theirs: number, mine: number): Promise<void> {
-    const n = this.node;
-    const target = found.status.masterAddress;
-    const reached = found.peer.id === found.status.masterId || (await n.prober.probe(target))?.peer.id === found.status.masterId;
-    if (!reached) {
-      this.refusals.warn(`unreachable ${target}`, `grid split brain: found cluster "${n.clusterName}" of ${theirs} member(s) through ${found.peer.address}, but its master ${target} cannot be reached from ${n.local.address}; this cluster of ${mine} stays as it is until it can`);
-      return;
-    }
-    if (!n.isMaster() || n.join.busy || n.stopping) return;
     n.logger.warn(`grid split brain: found cluster "${n.clusterName}" of ${theirs} member(s) (master ${target}); this cluster of ${mine} merges into it`);
     for (const m of n.membership.view.members) if (m.id !== n.local.id) n.messaging.send(m, ControlService.MERGE, { target });
     void n.join.rejoin(`split-brain merge into the cluster of master ${target}`, [target]);

@@ -14,8 +14,6 @@ const DIVERGENT_BEATS = 3;
  */
 export class ViewSync {
   private readonly strikes = new Map<string, number>();
-  /** The last heartbeat of this member's master naming itself master and listing this member. */
-  private masterConfirmed = { id: '', at: 0 };
 
   constructor(private readonly node: ClusterNode) {}
 
@@ -23,7 +21,6 @@ export class ViewSync {
     const n = this.node;
     const view = n.membership.view;
     const master = view.members[0]!;
-    if (from.id === master.id && hb.m === from.id && hb.you) this.masterConfirmed = { id: from.id, at: Date.now() };
     if (hb.v === view.version && hb.h === n.membership.hash && hb.m === master.id) {
       this.strikes.delete(from.id);
       return;
@@ -59,15 +56,6 @@ export class ViewSync {
     if (count < DIVERGENT_BEATS) return;
     this.strikes.clear();
     void this.node.join.rejoin(`the cluster's views differ: ${why}`);
-  }
-
-  /**
-   * Whether this member's master lately heartbeat it as its master: then this member is in that
-   * master's cluster, and another master listing it is wrong (not this member's own view).
-   */
-  confirmedByMaster(): boolean {
-    const n = this.node;
-    return this.masterConfirmed.id === n.membership.master.id && Date.now() - this.masterConfirmed.at <= 3 * n.options.heartbeatIntervalMs;
   }
 
   private heardFrom(id: string): boolean {
