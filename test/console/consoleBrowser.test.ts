@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { type TestBrowser, launchChromium } from '../support/chromium.js';
-import { confirmDialog, consoleUrl, errorBoxes, screenshot, showView } from '../support/consolePage.js';
+import { confirmDialog, consoleUrl, errorBoxes, screenshot, showView, waitForRows, waitForState } from '../support/consolePage.js';
 import { jolokiaUrl, CREDENTIALS, managementNode } from '../management/managementNode.js';
 import { killAll, type NodeProcess } from '../support/nodeProcess.js';
 import { runOxk } from '../support/runCli.js';
@@ -52,19 +52,6 @@ async function jolokiaRead<T>(address: string, mbean: string, attribute?: string
 }
 
 const rows = (page: Page, selector: string) => page.locator(selector).count();
-
-/** Waits (up to `timeoutMs`) until `selector` matches exactly `n` elements (the page's CSP forbids evaluated strings). */
-async function waitForRows(page: Page, selector: string, n: number, timeoutMs: number): Promise<void> {
-  const all = page.locator(selector);
-  const deadline = Date.now() + timeoutMs;
-  if (n > 0) await all.nth(n - 1).waitFor({ state: 'attached', timeout: timeoutMs });
-  await all.nth(n).waitFor({ state: 'detached', timeout: Math.max(1, deadline - Date.now()) });
-}
-
-/** Waits until the cluster state badge reads `state`. */
-async function waitForState(page: Page, state: string, timeoutMs: number): Promise<void> {
-  await page.locator('[data-testid="cluster-state"]', { hasText: new RegExp(`^${state}$`) }).waitFor({ timeout: timeoutMs });
-}
 
 /** Each view with what it must show when the cluster has data: rows matching the MBeans Jolokia reports. */
 const VIEWS: { view: string; check(page: Page): Promise<void> }[] = [

@@ -32,3 +32,16 @@ export function errorBoxes(page: Page): Promise<string[]> {
 export async function confirmDialog(page: Page): Promise<void> {
   await page.locator('dialog[open] button.confirm-button').click();
 }
+
+/** Waits (up to `timeoutMs`) until `selector` matches exactly `n` elements (the page's CSP forbids evaluated strings). */
+export async function waitForRows(page: Page, selector: string, n: number, timeoutMs: number): Promise<void> {
+  const all = page.locator(selector);
+  const deadline = Date.now() + timeoutMs;
+  if (n > 0) await all.nth(n - 1).waitFor({ state: 'attached', timeout: timeoutMs });
+  await all.nth(n).waitFor({ state: 'detached', timeout: Math.max(1, deadline - Date.now()) });
+}
+
+/** Waits until the cluster state badge reads `state`. */
+export async function waitForState(page: Page, state: string, timeoutMs: number): Promise<void> {
+  await page.locator('[data-testid="cluster-state"]', { hasText: new RegExp(`^${state}$`) }).waitFor({ timeout: timeoutMs });
+}
