@@ -11,7 +11,8 @@ import { expectOk, mapLimit, SessionClient, usersFile } from '../../test/support
 import { sessionNode } from '../../test/support/sessionNodes.js';
 import { tempConfig } from '../../test/support/tempConfig.js';
 import { waitFor } from '../../test/support/waitFor.js';
-import { type BenchRow, percentile } from './benchRow.js';
+import type { BenchRow } from './benchRow.js';
+import { CallLoad } from './callLoad.js';
 
 // Redis on 127.0.20.1:6379; one node with the grid storage on 127.0.20.2, one with the Redis storage
 // on 127.0.20.3; the express-session + connect-redis peer on 127.0.20.4:8009, on the same Redis.
@@ -32,29 +33,6 @@ const OX_DOCUMENTED_MB_PER_MILLION = 2048;
 interface Target {
   base: string;
   whoami(c: SessionClient): Promise<unknown>;
-}
-
-/** Latencies (ms) and wall time, accumulated over rounds. */
-class Load {
-  readonly latencies: number[] = [];
-  seconds = 0;
-  async run(count: number, parallel: number, call: (i: number) => Promise<void>): Promise<void> {
-    const t0 = performance.now();
-    await mapLimit(Array.from({ length: count }, (_, i) => i), parallel, async (i) => {
-      const t = performance.now();
-      await call(i);
-      this.latencies.push(performance.now() - t);
-    });
-    this.seconds += (performance.now() - t0) / 1000;
-  }
-
-  get perSecond(): number {
-    return this.latencies.length / this.seconds;
-  }
-
-  p(q: number): number {
-    return percentile(this.latencies, q);
-  }
 }
 
 async function startPeer(): Promise<() => void> {
@@ -95,8 +73,8 @@ async function throughput(configDir: string): Promise<BenchRow[]> {
     const peer: Target = { base: `http://${PEER}:8009`, whoami: async (c) => expectOk(await c.request('GET', '/ajax/system?action=whoami'), 'peer whoami') };
     const targets = { grid: ours(GRID_NODE), redis: ours(REDIS_NODE), peer };
     const clients = { grid: await sessionsOn(targets.grid), redis: await sessionsOn(targets.redis), peer: await sessionsOn(peer) };
-    const whoami = { grid: new Load(), redis: new Load(), peer: new Load() };
-    const login = { grid: new Load(), redis: new Load() };
+    const whoami = { grid: new CallLoad(), redis: new CallLoad(), peer: new CallLoad() };
+    const login = { grid: new CallLoad(), redis: new CallLoad() };
     for (let r = 0; r < ROUNDS; r++) {
       // The order turns each round, so that no target always runs first (or right after the logins).
       const order = (['redis', 'peer', 'grid'] as const).map((_, i, all) => all[(i + r) % all.length]!);

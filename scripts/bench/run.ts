@@ -4,7 +4,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { BenchModule, BenchRow } from './benchRow.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const helpers = new Set(['run.js', 'benchRow.js', 'nodeMemory.js', 'migrationRows.js', 'procCpu.js']);
+const helpers = new Set(['run.js', 'benchRow.js', 'callLoad.js', 'nodeMemory.js', 'migrationRows.js', 'procCpu.js']);
 
 function format(n: number): string {
   if (!Number.isFinite(n)) return String(n);

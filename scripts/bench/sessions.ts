@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { Redis } from 'ioredis';
-import { type BenchRow, percentile } from './benchRow.js';
+import type { BenchRow } from './benchRow.js';
+import { CallLoad } from './callLoad.js';
 import { collectGarbage, EXPOSE_GC, jolokiaSettings, rssBytes } from './nodeMemory.js';
 import { ApacheProcess } from '../../test/support/apache.js';
 import { killAll, type NodeProcess } from '../../test/support/nodeProcess.js';
@@ -25,29 +26,8 @@ const MEMORY_WARMUP = 5_000;
 const REDIS = { host: '127.0.9.65', port: 6379 };
 const UNLIMITED = { 'com.openexchange.sessiond.maxSessionPerUser': 0, 'com.openexchange.sessiond.maxSession': 0 };
 
-/** Latencies (ms) and wall time of calls, accumulated over rounds. */
-class Load {
-  readonly latencies: number[] = [];
-  seconds = 0;
-
-  /** Runs `count` calls with `parallel` in flight. */
-  async run(count: number, parallel: number, call: (i: number) => Promise<void>): Promise<void> {
-    const t0 = performance.now();
-    await mapLimit(Array.from({ length: count }, (_, i) => i), parallel, async (i) => {
-      const t = performance.now();
-      await call(i);
-      this.latencies.push(performance.now() - t);
-    });
-    this.seconds += (performance.now() - t0) / 1000;
-  }
-
-  get perSecond(): number {
-    return this.latencies.length / this.seconds;
-  }
-}
-
-function rows(what: string, unit: string, direct: Load, apache: Load, note: string): BenchRow[] {
-  const p = (l: Load, q: number) => percentile(l.latencies, q);
+function rows(what: string, unit: string, direct: CallLoad, apache: CallLoad, note: string): BenchRow[] {
+  const p = (l: CallLoad, q: number) => l.p(q);
   return [
     { name: `${what} throughput via Apache`, value: apache.perSecond, unit, peer: 'direct to the node', peerValue: direct.perSecond, note },
     { name: `${what} p99 via Apache`, value: p(apache, 99), unit: 'ms', peer: 'direct to the node', peerValue: p(direct, 99), note: `p50 ${p(apache, 50).toFixed(1)} ms via Apache, ${p(direct, 50).toFixed(1)} ms direct` },
@@ -70,8 +50,8 @@ async function throughput(configDir: string): Promise<BenchRow[]> {
     const login = async (base: string) => {
       expectOk(await new SessionClient(base).login('bench', 'bench-pw'), 'login');
     };
-    const loginDirect = new Load();
-    const loginApache = new Load();
+    const loginDirect = new CallLoad();
+    const loginApache = new CallLoad();
     for (let r = 0; r < ROUNDS; r++) {
       await loginDirect.run(LOGINS_PER_ROUND, 4, (i) => login(directBases[i % 3]));
       await loginApache.run(LOGINS_PER_ROUND, 4, () => login(apache.base));
@@ -93,10 +73,10 @@ async function throughput(configDir: string): Promise<BenchRow[]> {
       const w = await list[i % list.length].whoami();
       if (w.status !== 200) throw new Error(`whoami: HTTP ${w.status} ${w.body}`);
     };
-    await new Load().run(500, PARALLEL, whoami(direct));
-    await new Load().run(500, PARALLEL, whoami(viaApache));
-    const whoamiDirect = new Load();
-    const whoamiApache = new Load();
+    await new CallLoad().run(500, PARALLEL, whoami(direct));
+    await new CallLoad().run(500, PARALLEL, whoami(viaApache));
+    const whoamiDirect = new CallLoad();
+    const whoamiApache = new CallLoad();
     for (let r = 0; r < ROUNDS; r++) {
       await whoamiDirect.run(WHOAMI_PER_ROUND, PARALLEL, whoami(direct));
       await whoamiApache.run(WHOAMI_PER_ROUND, PARALLEL, whoami(viaApache));
