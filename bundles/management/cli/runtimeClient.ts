@@ -1,5 +1,6 @@
 import { objectNameValue } from '../api.js';
 import { bulk, JolokiaClientError, type JolokiaTarget } from './jolokiaClient.js';
+import type { BundleEvent } from '../mbeans/bundleEventLog.js';
 
 const KERNEL = 'com.openexchange.kernel';
 /** Stopping the grid hands off partitions first; a stop of it and its dependents may take a while. */
@@ -47,20 +48,11 @@ export async function remoteBundles(target: JolokiaTarget): Promise<RemoteBundle
   })).sort((a, b) => a.name.localeCompare(b.name));
 }
 
-export interface RemoteBundleEvent {
-  seq: number;
-  time: string;
-  bundle: string;
-  from: string;
-  to: string;
-  reason: string;
-}
-
 /** The node's recent bundle state changes (kernel events), numbered, oldest first. */
-export async function remoteBundleEvents(target: JolokiaTarget): Promise<RemoteBundleEvent[]> {
+export async function remoteBundleEvents(target: JolokiaTarget): Promise<BundleEvent[]> {
   const [answer] = await bulk(target, [{ type: 'read', mbean: `${KERNEL}:type=Kernel`, attribute: 'BundleEvents' }]);
   if (answer.status !== 200) throw new JolokiaClientError(`reading the bundle events of ${target.url} failed: ${reason(answer.error)}`);
-  return answer.value as RemoteBundleEvent[];
+  return answer.value as BundleEvent[];
 }
 
 /** Runs `start`, `stop` or `restart` on a bundle; an unknown name is refused with the known ones. */
