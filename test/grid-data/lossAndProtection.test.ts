@@ -108,7 +108,7 @@ describe('split-brain protection', () => {
     await first.layer.getTopic('news').publish('hello');
   });
 
-  test('minimumClusterSize is read per map and per topic; below 0 is refused with file:line, unknown keys are warned about', () => {
+  test('minimumClusterSize is read per map and per topic; below 1 is refused with file:line, left out is off, unknown keys are warned about', () => {
     const files = folder({
       'hazelcast/guarded.properties': `${MAP}name=guarded\n${MAP}splitBrainProtection.minimumClusterSize=3\n`,
       'hazelcast/news.properties': `${TOPIC}name=news\n${TOPIC}splitBrainProtection.minimumClusterSize=2\n${TOPIC}capacity=5\n`,
@@ -118,18 +118,24 @@ describe('split-brain protection', () => {
     assert.deepEqual([...readTopicConfigs(files, (w) => warnings.push(w)).values()], [{ name: 'news', minimumClusterSize: 2 }]);
     assert.deepEqual(warnings, [`hazelcast/news.properties:3 unknown topic property ${TOPIC}capacity (topic news) is ignored`]);
 
-    const badMap = folder({ 'hazelcast/m.properties': `${MAP}name=m\n\n${MAP}splitBrainProtection.minimumClusterSize=-1\n` });
-    assert.throws(() => readMapConfigs(badMap, () => undefined), new RegExp(`^Error: hazelcast/m\\.properties:3 ${MAP.replace(/\./g, '\\.')}splitBrainProtection\\.minimumClusterSize: must be a non-negative integer, got "-1"`));
-    const badTopic = folder({ 'hazelcast/t.properties': `${TOPIC}name=t\n${TOPIC}splitBrainProtection.minimumClusterSize=-2\n` });
-    assert.throws(() => readTopicConfigs(badTopic, () => undefined), /^Error: hazelcast\/t\.properties:2 .*minimumClusterSize: must be a non-negative integer, got "-2"/);
+    const unset = folder({ 'hazelcast/m.properties': `${MAP}name=m\n`, 'hazelcast/t.properties': `${TOPIC}name=t\n` });
+    assert.equal(readMapConfigs(unset, () => undefined).get('m')?.minimumClusterSize, undefined);
+    assert.equal(readTopicConfigs(unset, () => undefined).get('t')?.minimumClusterSize, 0);
+
+    for (const value of ['-1', '0', 'two']) {
+      const badMap = folder({ 'hazelcast/m.properties': `${MAP}name=m\n\n${MAP}splitBrainProtection.minimumClusterSize=${value}\n` });
+      assert.throws(() => readMapConfigs(badMap, () => undefined), new RegExp(`^Error: hazelcast/m\\.properties:3 ${MAP.replace(/\./g, '\\.')}splitBrainProtection\\.minimumClusterSize: must be a whole number of data members, at least 1 \\(leave the key out to switch split-brain protection off\\), got "${value}"`));
+      const badTopic = folder({ 'hazelcast/t.properties': `${TOPIC}name=t\n${TOPIC}splitBrainProtection.minimumClusterSize=${value}\n` });
+      assert.throws(() => readTopicConfigs(badTopic, () => undefined), new RegExp(`^Error: hazelcast/t\\.properties:2 .*minimumClusterSize: must be a whole number of data members, at least 1 .*got "${value}"`));
+    }
   });
 
-  test('oxk config check refuses a negative minimum with file:line', async () => {
-    const config = tempConfig({ 'hazelcast/guarded.properties': `${MAP}name=guarded\n${MAP}splitBrainProtection.minimumClusterSize=-1\n` });
+  test('oxk config check refuses a minimum of 0 with file:line', async () => {
+    const config = tempConfig({ 'hazelcast/guarded.properties': `${MAP}name=guarded\n${MAP}splitBrainProtection.minimumClusterSize=0\n` });
     try {
       const r = await runOxk(['config', 'check', '--config', config.dir]);
       assert.equal(r.code, 2);
-      assert.match(r.stdout + r.stderr, /hazelcast\/guarded\.properties:2 com\.openexchange\.hazelcast\.configuration\.map\.splitBrainProtection\.minimumClusterSize: must be a non-negative integer, got "-1"/);
+      assert.match(r.stdout + r.stderr, /hazelcast\/guarded\.properties:2 com\.openexchange\.hazelcast\.configuration\.map\.splitBrainProtection\.minimumClusterSize: must be a whole number of data members, at least 1 \(leave the key out to switch split-brain protection off\), got "0"/);
     } finally {
       config.remove();
     }

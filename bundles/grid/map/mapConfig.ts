@@ -1,5 +1,6 @@
 import type { ConfigFiles } from '../../../core/config/configFiles.js';
 import { MERGE_POLICIES, type MergePolicyName } from '../data/dataConfig.js';
+import { minimumClusterSizeProblem } from '../data/splitBrainProtection.js';
 
 /** One map's settings, as in OX's `hazelcast/sessions.properties`. */
 export interface MapConfig {
@@ -80,7 +81,10 @@ export function readMapConfigs(files: ConfigFiles, warn: (message: string) => vo
       bad(`${PREFIX}mergePolicy`, `must be one of ${MERGE_POLICIES.join(', ')}, got "${policy}"`);
     }
     const backupCount = int('backupCount', 1, MAX_BACKUPS);
-    const minimumClusterSize = int('splitBrainProtection.minimumClusterSize', 0);
+    const protection = file.get(`${PREFIX}splitBrainProtection.minimumClusterSize`);
+    const protectionProblem = protection && minimumClusterSizeProblem(protection.value);
+    if (protectionProblem) bad(protection.key, protectionProblem);
+    const minimumClusterSize = protection ? Number(protection.value.trim()) : 0;
     const config: MapConfig = {
       name,
       backupCount,

@@ -1,9 +1,10 @@
 import type { ConfigFiles } from '../../../core/config/configFiles.js';
+import { minimumClusterSizeProblem } from '../data/splitBrainProtection.js';
 
 /** One reliable topic's settings from a `hazelcast/*.properties` file (the same style as a map's). */
 export interface TopicConfig {
   readonly name: string;
-  /** Split-brain protection: data members this side needs for a publish; 0: off. */
+  /** Split-brain protection: data members this side needs for a publish; 0 when the key is not set (off). */
   readonly minimumClusterSize: number;
 }
 
@@ -31,10 +32,10 @@ export function readTopicConfigs(files: ConfigFiles, warn: (message: string) => 
       if (!KNOWN.has(e.key.slice(PREFIX.length))) warn(`${e.file}:${e.line} unknown topic property ${e.key} (topic ${name}) is ignored`);
     }
     const size = file.get(`${PREFIX}splitBrainProtection.minimumClusterSize`);
-    const text = size?.value.trim() ?? '0';
-    if (!/^\d+$/.test(text)) throw new Error(`${file.path}:${size!.line} ${size!.key}: must be a non-negative integer, got "${size!.value}"`);
+    const problem = size && minimumClusterSizeProblem(size.value);
+    if (problem) throw new Error(`${file.path}:${size.line} ${size.key}: ${problem}`);
     if (configs.has(name)) warn(`${file.path}:${nameEntry.line} topic ${name} is configured twice; this file wins`);
-    configs.set(name, { name, minimumClusterSize: Number(text) });
+    configs.set(name, { name, minimumClusterSize: size ? Number(size.value.trim()) : 0 });
   }
   return configs;
 }
