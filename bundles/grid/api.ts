@@ -226,7 +226,7 @@ export class FeatureUnavailableError extends Error {
 export const CLUSTER_STATES = ['ACTIVE', 'NO_MIGRATION', 'FROZEN', 'PASSIVE'] as const;
 export type ClusterState = (typeof CLUSTER_STATES)[number];
 
-/** Thrown at once by a write (map, topic) while the cluster is PASSIVE. */
+/** Thrown at once by a map write while the cluster is PASSIVE. */
 export class ClusterStateError extends Error {
   constructor(readonly state: ClusterState, operation: string, member: string) {
     super(`${operation} refused: the cluster is in state ${state} (reads only) on member ${member}; writes resume after oxk cluster state ACTIVE`);
