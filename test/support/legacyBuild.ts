@@ -8,8 +8,10 @@ import { waitFor } from './waitFor.js';
 
 /** The legacy release: package 0.1.0, grid protocol 2.0 (in this repository's history). */
 export const LEGACY_COMMIT = '1339fbf02f6e9345b8e0eb3f834bae710d97f68e';
-/** The previous release of this major: package 0.2.0, grid protocol 3.0. */
-export const PREVIOUS_RELEASE_COMMIT = '6e1311e07680f9754c170430a0a265110742d93b';
+/** The first release of this major: package 0.2.0, grid protocol 3.0. */
+export const FIRST_MAJOR_RELEASE_COMMIT = '6e1311e07680f9754c170430a0a265110742d93b';
+/** The release before this build: package 0.3.0, grid protocol 3.1. */
+export const PREVIOUS_RELEASE_COMMIT = '1cb3fec22e180ddcc402bceb7c351675635323c6';
 
 export interface LegacyBuild {
   /** The checkout of the release's commit, built. */
