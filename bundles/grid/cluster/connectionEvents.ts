@@ -58,6 +58,7 @@ export class ConnectionEvents {
   private peerLost(member: GridMember, reason: string): void {
     const n = this.node;
     n.messaging.failCalls(member.id, `connection to ${member.address} lost (${reason})`);
+    n.connectionLost(member.id);
     if (n.stopping || !n.joined || !n.membership.has(member.id) || n.membership.hasLeft(member.id)) return;
     n.logger.info(`grid: connection to member ${member.address} lost (${reason}); trying to reconnect`);
     n.peers.connection(member).then(

@@ -39,6 +39,15 @@ export class MapReplicas implements ReplicaParticipant {
     return chunks;
   }
 
+  covers(p: number, heldIndex: number, index: number): boolean {
+    for (const map of this.stores.peekContainer(p)?.maps.keys() ?? []) {
+      const c = this.config(map);
+      const backedUpTo = c.backupCount + c.asyncBackupCount;
+      if (index <= backedUpTo && heldIndex > backedUpTo) return false;
+    }
+    return true;
+  }
+
   restore(p: number, chunk: unknown, first: boolean): void {
     if (first) this.stores.drop(p);
     const container = this.stores.container(p);
