@@ -13,6 +13,8 @@ export const PARTITION_SERVICE = 'grid.partition';
 
 /** How long a source keeps a migrating partition blocked when the master never commits nor aborts. */
 const MIGRATION_LEASE_MS = 15_000;
+/** Copy chunks of one partition in flight to one target. */
+const COPY_WINDOW = 2;
 /** A copied-in partition is kept this long while the master has not committed it yet. */
 const INCOMING_GRACE_MS = 30_000;
 
@@ -243,13 +245,7 @@ export class PartitionService {
         if (exact?.has(target) && heldIndex > 0 && this.participants.every((part) => part.covers(p, heldIndex, index))) {
           if (await this.barrier(p, target)) return;
         }
-        for (const part of this.participants) {
-          const chunks = part.snapshot(p, index);
-          for (let i = 0; i < chunks.length; i++) {
-            const msg: PartitionMessage = { t: 'replica', p, part: part.name, c: chunks[i], f: i === 0 };
-            await this.spi.request(target, PARTITION_SERVICE, msg, isCopyAnswer, MIGRATION_LEASE_MS);
-          }
-        }
+        await this.copy(p, target, index);
       }));
       migration.copied = true;
       return true;
@@ -257,6 +253,26 @@ export class PartitionService {
       this.migratingOut.delete(p);
       throw new Error(`partition ${p}: copy from ${me} to ${targets.join(',')} failed: ${messageOf(err)}`);
     }
+  }
+
+  /**
+   * Sends partition p's data for replica `index` to `target`, COPY_WINDOW chunks in flight: the
+   * target applies them in order (one connection), while the source already encodes the next.
+   */
+  private async copy(p: number, target: string, index: number): Promise<void> {
+    const inFlight: Promise<unknown>[] = [];
+    for (const part of this.participants) {
+      const chunks = part.snapshot(p, index);
+      for (let i = 0; i < chunks.length; i++) {
+        const msg: PartitionMessage = { t: 'replica', p, part: part.name, c: chunks[i], f: i === 0 };
+        const sent = this.spi.request(target, PARTITION_SERVICE, msg, isCopyAnswer, MIGRATION_LEASE_MS);
+        // Each is awaited below; this keeps one that fails while another is awaited from going unhandled.
+        sent.catch(() => undefined);
+        inFlight.push(sent);
+        if (inFlight.length >= COPY_WINDOW) await inFlight.shift();
+      }
+    }
+    await Promise.all(inFlight);
   }
 
   /**
