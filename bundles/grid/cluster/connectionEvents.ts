@@ -22,6 +22,7 @@ export class ConnectionEvents {
     this.identity = new IdentityGuard(n.local, n.peers, n.messaging, () => n.membership, Math.max(1000, 2 * n.options.heartbeatIntervalMs), n.logger);
     this.identity.install((nonce, opened, peer) => n.transport.holds(nonce, opened, peer));
     n.peers.onLost((member, reason) => this.peerLost(member, reason));
+    n.peers.onReplaced((member) => n.connectionLost(member.id));
     n.peers.onHandshake((conn, result) => checkStatus(n, conn.peer!, result.status));
   }
 

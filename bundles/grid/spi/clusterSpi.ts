@@ -37,8 +37,8 @@ export interface ClusterSpi {
   isMaster(): boolean;
   onMembershipChange(listener: (change: MembershipChange) => void): () => void;
   /**
-   * Called when the connection to a member closed or could not be opened: messages sent to it
-   * since its last delivered one may be lost, even when the member stays in the view (reconnected).
+   * Called when the connection to a member closed, could not be opened or was replaced by a newer
+   * one: messages sent to it may be lost, even when the member stays in the view (reconnected).
    */
   onConnectionLost(listener: (memberId: string) => void): () => void;
 
