@@ -10,13 +10,14 @@ const MAX_PAUSE_MS = 100;
  * after it, which was most of the operations' p99 during a migration.
  */
 export class RetryPause {
-  private waiters: (() => void)[] = [];
+  /** The pauses running now (only failed attempts pause: this is not the operations' hot path). */
+  private readonly waiters = new Set<() => void>();
 
   constructor(partitions: PartitionService) {
     partitions.onTableChange(() => {
-      if (this.waiters.length === 0) return;
-      const woken = this.waiters;
-      this.waiters = [];
+      if (this.waiters.size === 0) return;
+      const woken = [...this.waiters];
+      this.waiters.clear();
       for (const wake of woken) wake();
     });
   }
@@ -24,16 +25,15 @@ export class RetryPause {
   /** Resolves with true when a table change ended the pause, false when `attempt`'s backoff ran out. */
   before(attempt: number): Promise<boolean> {
     return new Promise<boolean>((resolve) => {
-      let done = false;
-      const timer = setTimeout(() => {
-        done = true;
-        resolve(false);
-      }, Math.min(2 ** (attempt - 1), MAX_PAUSE_MS));
-      this.waiters.push(() => {
-        if (done) return;
+      const wake = () => {
         clearTimeout(timer);
         resolve(true);
-      });
+      };
+      const timer = setTimeout(() => {
+        this.waiters.delete(wake);
+        resolve(false);
+      }, Math.min(2 ** (attempt - 1), MAX_PAUSE_MS));
+      this.waiters.add(wake);
     });
   }
 }
