@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { GridMember } from '../../bundles/grid/api.js';
+import type { MapConfig } from '../../bundles/grid/map/mapConfig.js';
+import { MapReplicas } from '../../bundles/grid/map/mapReplicas.js';
+import { RecordStores } from '../../bundles/grid/map/recordStore.js';
 import type { PartitionTable } from '../../bundles/grid/partition/partitionTable.js';
 import { ReplicaSync } from '../../bundles/grid/partition/replicaSync.js';
 import type { ClusterSpi, MembershipChange } from '../../bundles/grid/spi/clusterSpi.js';
@@ -80,4 +83,17 @@ test('a replica that leaves the list is dropped; one that joins without this mem
   assert.deepEqual(t.exact(0), ['c']);
   t.apply([['a', 'c', 'e'], ['a']]);
   assert.deepEqual(t.exact(0), ['c']);
+});
+
+test('a kept map replica covers its new index only where it is backed up exactly as at its old one', () => {
+  const stores = new RecordStores(1);
+  const config = (name: string): MapConfig => ({ name, backupCount: name === 'two' ? 2 : 1, asyncBackupCount: 0, readBackupData: false, maxIdleSeconds: 0, timeToLiveSeconds: 0 });
+  const replicas = new MapReplicas(stores, config);
+  stores.container(0).store('one');
+  assert.equal(replicas.covers(0, 1, 0), true, 'a backup promoted to owner');
+  assert.equal(replicas.covers(0, 2, 1), false, 'index 2 holds none of a map with one backup');
+  assert.equal(replicas.covers(0, 1, 2), false, 'kept at index 2 it would go stale');
+  assert.equal(replicas.covers(0, 2, 3), true, 'neither index holds it');
+  stores.container(0).store('two');
+  assert.equal(replicas.covers(0, 2, 0), false, 'one of the maps is missing at index 2');
 });

@@ -53,7 +53,8 @@ export class MapReplicas implements ReplicaParticipant {
     for (const map of this.stores.peekContainer(p)?.maps.keys() ?? []) {
       const c = this.config(map);
       const backedUpTo = c.backupCount + c.asyncBackupCount;
-      if (index <= backedUpTo && heldIndex > backedUpTo) return false;
+      // Missing at the held index, or held there but no longer backed up at the new one (it would go stale).
+      if ((index <= backedUpTo) !== (heldIndex <= backedUpTo)) return false;
     }
     return true;
   }

@@ -11,8 +11,9 @@ export interface ReplicaParticipant {
   /** The data a replica at `replicaIndex` (0 = owner) needs, in chunks small enough for one message each. */
   snapshot(p: number, replicaIndex: number): unknown[];
   /**
-   * True when a replica that backups kept at `heldIndex` (1 = first backup) has everything a replica
-   * at `index` needs: backups go only to the indices a structure backs up to.
+   * True when a replica that backups kept at `heldIndex` (1 = first backup) holds exactly what a
+   * replica at `index` holds: backups go only to the indices a structure backs up to, so data is
+   * missing below them and would go stale beyond them.
    */
   covers(p: number, heldIndex: number, index: number): boolean;
   /** `first` is true for the first chunk of a copy: forget what this member had for partition p. */
