@@ -19,6 +19,7 @@ function twoMembers() {
     view: () => ({ version: 1, members }),
     isMaster: () => local.id === 'a',
     onMembershipChange: () => () => undefined,
+    onConnectionLost: () => () => undefined,
     clusterState: () => 'ACTIVE',
     requireFeature: () => undefined,
     onClusterState: () => () => undefined,

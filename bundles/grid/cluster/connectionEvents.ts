@@ -22,6 +22,7 @@ export class ConnectionEvents {
     this.identity = new IdentityGuard(n.local, n.peers, n.messaging, () => n.membership, Math.max(1000, 2 * n.options.heartbeatIntervalMs), n.logger);
     this.identity.install((nonce, opened, peer) => n.transport.holds(nonce, opened, peer));
     n.peers.onLost((member, reason) => this.peerLost(member, reason));
+    n.peers.onReplaced((member) => n.connectionLost(member.id));
     n.peers.onHandshake((conn, result) => checkStatus(n, conn.peer!, result.status));
   }
 
@@ -58,6 +59,7 @@ export class ConnectionEvents {
   private peerLost(member: GridMember, reason: string): void {
     const n = this.node;
     n.messaging.failCalls(member.id, `connection to ${member.address} lost (${reason})`);
+    n.connectionLost(member.id);
     if (n.stopping || !n.joined || !n.membership.has(member.id) || n.membership.hasLeft(member.id)) return;
     n.logger.info(`grid: connection to member ${member.address} lost (${reason}); trying to reconnect`);
     n.peers.connection(member).then(

@@ -25,6 +25,7 @@ export class Peers {
   private readonly waiting = new Map<string, [FrameKind, unknown][]>();
   private frameHandler: (conn: Connection, frame: Frame) => void = () => undefined;
   private lostHandler: PeerLostHandler = () => undefined;
+  private replacedHandler: (member: GridMember) => void = () => undefined;
   private statusHandler: (conn: Connection, result: HandshakeResult) => void = () => undefined;
 
   constructor(private readonly localId: string, private readonly transport: Transport, private readonly logger: Logger) {}
@@ -35,6 +36,14 @@ export class Peers {
 
   onLost(handler: PeerLostHandler): void {
     this.lostHandler = handler;
+  }
+
+  /**
+   * A member's current connection was replaced by a newer one (the duplicate tie-break): frames
+   * sent on the old one may not arrive when the peer had already lost it.
+   */
+  onReplaced(handler: (member: GridMember) => void): void {
+    this.replacedHandler = handler;
   }
 
   /** Every completed handshake, with the peer's cluster status. */
@@ -59,6 +68,7 @@ export class Peers {
       if (keepNew) this.byId.set(peer.id, conn);
       this.wire(conn, result);
       loser.end('duplicate connection', true);
+      if (keepNew) this.replacedHandler(peer);
       if (!keepNew) return;
     } else {
       this.byId.set(peer.id, conn);

@@ -5,6 +5,12 @@ import { fromWireRecord, type RecordStores, toWireRecord, type WireRecord } from
 
 /** Records per migration message: big partitions travel in several messages. */
 const CHUNK_RECORDS = 2000;
+/**
+ * Key and value bytes per migration message (a record over it travels alone): decoding and storing a
+ * chunk holds up the receiver's event loop, and values up to maxValueSize must not add up past the
+ * frame size limit.
+ */
+const CHUNK_BYTES = 256 * 1024;
 
 type Chunk = [map: string, records: WireRecord[]][];
 
@@ -19,24 +25,38 @@ export class MapReplicas implements ReplicaParticipant {
     const chunks: Chunk[] = [];
     let chunk: Chunk = [];
     let size = 0;
+    let bytes = 0;
     for (const [map, store] of this.stores.peekContainer(p)?.maps ?? []) {
       const c = this.config(map);
       if (replicaIndex > c.backupCount + c.asyncBackupCount) continue;
       let records: WireRecord[] = [];
       chunk.push([map, records]);
       for (const [key, r] of store) {
-        if (size === CHUNK_RECORDS) {
+        if (size === CHUNK_RECORDS || bytes >= CHUNK_BYTES) {
           chunks.push(chunk);
           records = [];
           chunk = [[map, records]];
           size = 0;
+          bytes = 0;
         }
-        records.push(toWireRecord(key, r));
+        const w = toWireRecord(key, r);
+        records.push(w);
         size++;
+        bytes += key.length + w[1].length;
       }
     }
     chunks.push(chunk);
     return chunks;
+  }
+
+  covers(p: number, heldIndex: number, index: number): boolean {
+    for (const map of this.stores.peekContainer(p)?.maps.keys() ?? []) {
+      const c = this.config(map);
+      const backedUpTo = c.backupCount + c.asyncBackupCount;
+      // Missing at the held index, or held there but no longer backed up at the new one (it would go stale).
+      if ((index <= backedUpTo) !== (heldIndex <= backedUpTo)) return false;
+    }
+    return true;
   }
 
   restore(p: number, chunk: unknown, first: boolean): void {

@@ -3,6 +3,7 @@ import { BackupAcks } from './backupAcks.js';
 import { answerBatch, Batcher } from './batcher.js';
 import { LocalRun } from './localRun.js';
 import { messageOf, RETRY, retryError, sleep } from './participants.js';
+import { RetryPause } from './retryPause.js';
 import type { PartitionService } from './partitionService.js';
 import { type CallFailure, RemoteCall } from './remoteCall.js';
 import { expectWire, type WireCheck, WireViolation } from '../spi/wireSchema.js';
@@ -51,6 +52,7 @@ export class Invoker {
   private readonly backups: Batcher;
   private readonly acksOut: Batcher;
   private readonly acks: BackupAcks;
+  private readonly pause: RetryPause;
   private context: CallContext | undefined;
   /** The operation this member runs as owner for a local caller: its sync backups answer to it. */
   private localRun: LocalRun | undefined;
@@ -66,6 +68,7 @@ export class Invoker {
     this.backups = new Batcher(spi, BACKUPS_SERVICE, ASYNC_BACKUPS_SERVICE, isBackupBatchAnswer);
     this.acksOut = new Batcher(spi, ACKS_SERVICE, ACKS_SERVICE, isBackupBatchAnswer);
     this.acks = new BackupAcks(spi, Math.min(BACKUP_ACK_TIMEOUT_MS, timeoutMs));
+    this.pause = new RetryPause(partitions);
     spi.handle(OPS_SERVICE, isOpBatch, (from, items) => {
       for (const item of items) this.expect(item[0], 'operation', item[2]);
       return answerBatch(items, (item) => {
@@ -161,7 +164,8 @@ export class Invoker {
     for (; ; attempt++) {
       if (attempt > 0) {
         if (Date.now() >= deadline) throw this.deadlineError(service, `partition ${p}`, lastError, timeoutMs);
-        await sleep(Math.min(2 ** (attempt - 1), 100));
+        // A new table (a migration committed, an owner promoted) is worth a prompt attempt: the backoff starts again.
+        if (await this.pause.before(attempt)) attempt = 1;
       }
       const owner = this.partitions.ownerOf(p);
       if (owner === me) {

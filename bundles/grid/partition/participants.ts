@@ -10,6 +10,12 @@ export interface ReplicaParticipant {
   readonly chunkCheck: WireCheck<unknown>;
   /** The data a replica at `replicaIndex` (0 = owner) needs, in chunks small enough for one message each. */
   snapshot(p: number, replicaIndex: number): unknown[];
+  /**
+   * True when a replica that backups kept at `heldIndex` (1 = first backup) holds exactly what a
+   * replica at `index` holds: backups go only to the indices a structure backs up to, so data is
+   * missing below them and would go stale beyond them.
+   */
+  covers(p: number, heldIndex: number, index: number): boolean;
   /** `first` is true for the first chunk of a copy: forget what this member had for partition p. */
   restore(p: number, chunk: unknown, first: boolean): void;
   /** This member holds no replica of partition p any more. */

@@ -3,14 +3,18 @@ import type { GridMember, PartitionInfo } from '../api.js';
 import type { ClusterSpi } from '../spi/clusterSpi.js';
 import { groupOf, type PartitionGroups } from './partitionGroups.js';
 import { messageOf, type ReplicaParticipant } from './participants.js';
+import { atTurnEnd, TurnStage } from '../spi/turnEnd.js';
 import { type Checked, expectWire, WireViolation } from '../spi/wireSchema.js';
 import { isCopyAnswer, isPartitionMessage } from './partitionSchemas.js';
 import { emptyTable, fromWire, type PartitionTable, sameReplicas, type WireTable } from './partitionTable.js';
+import { ReplicaSync } from './replicaSync.js';
 
 export const PARTITION_SERVICE = 'grid.partition';
 
 /** How long a source keeps a migrating partition blocked when the master never commits nor aborts. */
 const MIGRATION_LEASE_MS = 15_000;
+/** Copy chunks of one partition in flight to one target. */
+const COPY_WINDOW = 2;
 /** A copied-in partition is kept this long while the master has not committed it yet. */
 const INCOMING_GRACE_MS = 30_000;
 
@@ -28,7 +32,9 @@ export type PartitionMessage =
  */
 export class PartitionService {
   private table: PartitionTable;
-  private readonly migratingOut = new Map<number, { targets: string[]; until: number }>();
+  /** Partitions this member copies away: to whom, until when they stay blocked, whether every copy is done. */
+  private readonly migratingOut = new Map<number, { targets: string[]; until: number; copied: boolean }>();
+  private readonly sync: ReplicaSync;
   private readonly incoming = new Map<number, number>();
   private readonly participants: ReplicaParticipant[] = [];
   private readonly tableListeners: (() => void)[] = [];
@@ -42,6 +48,7 @@ export class PartitionService {
     private readonly logger: Logger,
   ) {
     this.table = emptyTable(partitionCount);
+    this.sync = new ReplicaSync(spi);
     spi.handle(PARTITION_SERVICE, isPartitionMessage, (from, msg) => {
       this.expectWellFormed(msg);
       return this.onMessage(from, msg as PartitionMessage);
@@ -132,6 +139,10 @@ export class PartitionService {
     this.table = next;
     const me = this.spi.local.id;
     const now = Date.now();
+    this.sync.tableChanged(prev, next, me, (p) => {
+      const m = this.migratingOut.get(p);
+      return m !== undefined && m.copied && m.until > now && sameReplicas(next.replicas[p] ?? [], m.targets);
+    });
     for (let p = 0; p < this.partitionCount; p++) {
       const was = prev.replicas[p] ?? [];
       const is = next.replicas[p] ?? [];
@@ -155,6 +166,7 @@ export class PartitionService {
     for (let p = 0; p < this.partitionCount; p++) for (const part of this.participants) part.drop(p);
     this.migratingOut.clear();
     this.incoming.clear();
+    this.sync.clear();
     this.table = emptyTable(this.partitionCount);
     for (const l of this.tableListeners) l();
   }
@@ -214,25 +226,68 @@ export class PartitionService {
     }
   }
 
-  /** Source side of a migration: block p, copy it to every target but this member, await their acks. */
+  /**
+   * Source side of a migration: block p, copy it to every target but this member, await their acks.
+   * A target that holds a replica known to equal this member's (`ReplicaSync`) and covering its new
+   * index gets no copy, only a barrier: an empty chunk behind every backup sent to it before p was
+   * blocked, so its answer says they are all applied before the master commits.
+   */
   private async migrateOut(p: number, targets: string[]): Promise<boolean> {
     const me = this.spi.local.id;
-    this.migratingOut.set(p, { targets, until: Date.now() + MIGRATION_LEASE_MS });
+    const migration = { targets, until: Date.now() + MIGRATION_LEASE_MS, copied: false };
+    this.migratingOut.set(p, migration);
+    const exact = this.sync.exactReplicas(p);
+    const held = this.table.replicas[p] ?? [];
     try {
       await Promise.all(targets.map(async (target, index) => {
         if (target === me) return;
-        for (const part of this.participants) {
-          const chunks = part.snapshot(p, index);
-          for (let i = 0; i < chunks.length; i++) {
-            const msg: PartitionMessage = { t: 'replica', p, part: part.name, c: chunks[i], f: i === 0 };
-            await this.spi.request(target, PARTITION_SERVICE, msg, isCopyAnswer, MIGRATION_LEASE_MS);
-          }
+        const heldIndex = held.indexOf(target);
+        if (exact?.has(target) && heldIndex > 0 && this.participants.every((part) => part.covers(p, heldIndex, index))) {
+          if (await this.barrier(p, target)) return;
         }
+        await this.copy(p, target, index);
       }));
+      migration.copied = true;
       return true;
     } catch (err) {
       this.migratingOut.delete(p);
       throw new Error(`partition ${p}: copy from ${me} to ${targets.join(',')} failed: ${messageOf(err)}`);
     }
+  }
+
+  /**
+   * Sends partition p's data for replica `index` to `target`, COPY_WINDOW chunks in flight: the
+   * target applies them in order (one connection), while the source already encodes the next.
+   */
+  private async copy(p: number, target: string, index: number): Promise<void> {
+    const inFlight: Promise<unknown>[] = [];
+    for (const part of this.participants) {
+      const chunks = part.snapshot(p, index);
+      for (let i = 0; i < chunks.length; i++) {
+        const msg: PartitionMessage = { t: 'replica', p, part: part.name, c: chunks[i], f: i === 0 };
+        const sent = this.spi.request(target, PARTITION_SERVICE, msg, isCopyAnswer, MIGRATION_LEASE_MS);
+        // Each is awaited below; this keeps one that fails while another is awaited from going unhandled.
+        sent.catch(() => undefined);
+        inFlight.push(sent);
+        if (inFlight.length >= COPY_WINDOW) await inFlight.shift();
+      }
+    }
+    await Promise.all(inFlight);
+  }
+
+  /**
+   * A request to `target` that leaves behind this turn's batched backups (turn-end stage BATCH runs
+   * its work in order, the batchers' flushes queued first) and reaches it after every earlier frame.
+   * False when the target's replica is no longer known exact by then (its connection was lost).
+   */
+  private barrier(p: number, target: string): Promise<boolean> {
+    const part = this.participants[0];
+    const msg: PartitionMessage = { t: 'replica', p, part: part.name, c: [], f: false };
+    return new Promise((resolve, reject) => {
+      atTurnEnd(TurnStage.BATCH, () => {
+        if (!this.sync.exactReplicas(p)?.has(target)) resolve(false);
+        else this.spi.request(target, PARTITION_SERVICE, msg, isCopyAnswer, MIGRATION_LEASE_MS).then(() => resolve(true), reject);
+      });
+    });
   }
 }

@@ -36,6 +36,11 @@ export interface ClusterSpi {
   view(): MembershipView;
   isMaster(): boolean;
   onMembershipChange(listener: (change: MembershipChange) => void): () => void;
+  /**
+   * Called when the connection to a member closed, could not be opened or was replaced by a newer
+   * one: messages sent to it may be lost, even when the member stays in the view (reconnected).
+   */
+  onConnectionLost(listener: (memberId: string) => void): () => void;
 
   /** Fire-and-forget; messages to one member arrive in send order. Dropped if the member is gone. */
   send(memberId: string, service: string, payload: unknown): void;

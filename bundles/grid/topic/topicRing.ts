@@ -122,6 +122,11 @@ export class TopicRings implements PartitionExecutor, ReplicaParticipant {
     return [[...(this.rings[p] ?? [])].map(([name, r]) => [name, r.head, r.items])];
   }
 
+  /** Rings have one backup (index 1): a replica further back holds none, and must not keep one. */
+  covers(_p: number, heldIndex: number, index: number): boolean {
+    return (heldIndex <= 1) === (index <= 1);
+  }
+
   restore(p: number, chunk: unknown, first: boolean): void {
     if (first) this.rings[p] = undefined;
     for (const [name, head, items] of chunk as [string, number, TopicItem[]][]) {

@@ -160,6 +160,11 @@ export class LocalSpi implements ClusterSpi {
     return () => this.listeners.delete(listener);
   }
 
+  // The hub has no connections: a member it cuts off leaves this member's view instead.
+  onConnectionLost(): () => void {
+    return () => undefined;
+  }
+
   // The in-process hub has no cluster states: always ACTIVE.
   clusterState(): ClusterState {
     return 'ACTIVE';
