@@ -31,6 +31,8 @@ export class PartitionService {
   private readonly migratingOut = new Map<number, { targets: string[]; until: number }>();
   private readonly incoming = new Map<number, number>();
   private readonly participants: ReplicaParticipant[] = [];
+  /** The master whose table this member applied last (none after a reset): its tables only move forward. */
+  private tableFrom: string | undefined;
   private readonly tableListeners: (() => void)[] = [];
   /** Set by the rebalancer: handles `drain` requests on the master. */
   drainHandler?: (member: string, timeoutMs: number) => Promise<string>;
@@ -156,6 +158,7 @@ export class PartitionService {
     this.migratingOut.clear();
     this.incoming.clear();
     this.table = emptyTable(this.partitionCount);
+    this.tableFrom = undefined;
     for (const l of this.tableListeners) l();
   }
 
@@ -190,20 +193,26 @@ export class PartitionService {
           this.logger.error(`partition table from ${from.address} has ${msg.w.r.length} partitions, this member ${this.partitionCount}: hazelcast.partition.count must be equal on every member; table ignored`);
           return undefined;
         }
-        const next = fromWire(msg.w);
-        const members = this.spi.view().members;
-        // Only members publish tables: the master, or one that took over before this member saw its list.
-        if (from.id === members[0]?.id || (next.version > this.table.version && members.some((m) => m.id === from.id))) this.apply(next);
+        // Only this member's master (a successor once this member took its list; tables are re-sent every
+        // 2 s): another master that still lists this member (a bridge) would take its partitions away.
+        // Never an older one from the same master (its re-send of the current one is applied again): one
+        // sent during a cut can arrive after the heal, and would drop the partitions it no longer lists.
+        if (from.id !== this.masterId()) return undefined;
+        if (from.id === this.tableFrom && msg.w.v < this.table.version) return undefined;
+        this.tableFrom = from.id;
+        this.apply(fromWire(msg.w));
         return undefined;
       }
       case 'migrate':
+        this.expectFromCluster(from, msg.p, true);
         return this.migrateOut(msg.p, msg.targets);
       case 'abort':
-        this.migratingOut.delete(msg.p);
+        if (from.id === this.masterId()) this.migratingOut.delete(msg.p);
         return undefined;
       case 'replica': {
         const part = this.participants.find((x) => x.name === msg.part);
         if (!part) throw new Error(`partition ${msg.p}: unknown replica participant ${msg.part}`);
+        this.expectFromCluster(from, msg.p, false);
         this.incoming.set(msg.p, Date.now() + INCOMING_GRACE_MS);
         part.restore(msg.p, msg.c, msg.f);
         return true;
@@ -212,6 +221,36 @@ export class PartitionService {
         if (!this.drainHandler) throw new Error(`member ${this.spi.local.id} cannot drain ${msg.member}`);
         return this.drainHandler(msg.member, msg.ms);
     }
+  }
+
+  private masterId(): string | undefined {
+    return this.spi.view().members[0]?.id;
+  }
+
+  /**
+   * A migration is ordered by this member's master to the partition's owner, which copies it to the
+   * new replicas. Through a bridge another cluster's master and members reach this member too, and a
+   * copy from them would replace (and later drop) the replica this member holds for its own cluster;
+   * an order or a copy sent before a cut can arrive after the heal, when the sender no longer owns
+   * the partition, and would replace newer data with an old snapshot. So a member migrates only a
+   * partition it owns, and takes a copy only from a member of its cluster that owns the partition as
+   * far as it knows (any member while its table names no owner yet, e.g. just after joining). A
+   * refusal fails the migration, which the master plans again.
+   */
+  private expectFromCluster(from: GridMember, p: number, order: boolean): void {
+    const why = order ? this.orderProblem(from, p) : this.copyProblem(from, p);
+    if (why) throw new Error(`${order ? 'migration' : 'copy'} of partition ${p} from ${from.address} to ${this.spi.local.address} refused: ${why}`);
+  }
+
+  private orderProblem(from: GridMember, p: number): string | undefined {
+    if (from.id !== this.masterId()) return 'it is not the master';
+    return this.ownerOf(p) === this.spi.local.id ? undefined : `partition ${p} is not owned here`;
+  }
+
+  private copyProblem(from: GridMember, p: number): string | undefined {
+    if (!this.spi.view().members.some((m) => m.id === from.id)) return 'it is not a member of this cluster';
+    const owner = this.ownerOf(p);
+    return owner === undefined || owner === from.id ? undefined : `it does not own partition ${p}`;
   }
 
   /** Source side of a migration: block p, copy it to every target but this member, await their acks. */
