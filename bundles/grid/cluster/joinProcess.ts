@@ -153,10 +153,15 @@ export class JoinProcess {
     try {
       n.logger.warn(`grid member ${n.local.address} leaves its cluster view and joins again: ${reason}`);
       await n.runMergeHooks('before');
-      const former = n.membership.view.members.filter((m) => m.id !== n.local.id).map((m) => m.address);
+      const formerMembers = n.membership.view.members.filter((m) => m.id !== n.local.id);
+      const former = formerMembers.map((m) => m.address);
       n.joined = false;
       n.suspects.clear();
       n.installList(0, [n.local], false);
+      // Close the former members' connections once what is queued (merge orders) is written, and read
+      // nothing more on them: frames a member sent while this one was cut off (a member list, a partition
+      // table, a copy) arrive on them after the heal and would be taken as news. Joining dials afresh.
+      for (const m of formerMembers) n.peers.retire(m.id, 'this member leaves its cluster view');
       await this.joinCluster(reason, [...preferred, ...former]);
       await n.runMergeHooks('after');
     } finally {

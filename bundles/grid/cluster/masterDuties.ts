@@ -20,6 +20,9 @@ export class MasterDuties {
   private mergeTimer: NodeJS.Timeout | undefined;
   private mergeDue = false;
   private probing = false;
+  private confirmTimer: NodeJS.Timeout | undefined;
+  private lastConfirmCheck = 0;
+  private masterAtLastCheck = false;
   private readonly refusals: RateLimitedLog;
 
   constructor(private readonly node: ClusterNode) {
@@ -44,9 +47,12 @@ export class MasterDuties {
       this.mergeTimer.unref();
     }, o.mergeFirstRunDelayMs);
     this.mergeTimer.unref();
+    this.confirmTimer = setInterval(() => this.removeUnconfirmed(), Math.max(100, o.heartbeatIntervalMs / 2));
+    this.confirmTimer.unref();
   }
 
   stop(): void {
+    clearInterval(this.confirmTimer);
     clearInterval(this.probeTimer);
     for (const t of this.earlyProbes) clearTimeout(t);
     clearTimeout(this.mergeTimer);
@@ -66,6 +72,30 @@ export class MasterDuties {
     if (!n.joined || !n.isMaster()) return;
     const view = n.membership.view;
     n.messaging.send(to, ControlService.LIST, { v: view.version, members: view.members, sync: true, s: n.settings.current });
+  }
+
+  /**
+   * A member that has not confirmed this master for as long as a silent member is suspected follows
+   * another master (a bridge member both sides' masters list): it is removed, as Hazelcast's master
+   * removes a member that does not answer its heartbeats. Anything else it sends (answers, copies)
+   * would keep it alive for the failure detector, and a master that lists a member which does not
+   * confirm it never decides a merge.
+   */
+  private removeUnconfirmed(): void {
+    const n = this.node;
+    const now = Date.now();
+    const limit = n.options.maxNoHeartbeatMs;
+    const frozen = this.lastConfirmCheck > 0 && now - this.lastConfirmCheck > limit / 2;
+    this.lastConfirmCheck = now;
+    const master = n.joined && n.isMaster() && !n.stopping;
+    // Newly master, or this process was frozen itself (its inbox is unread, not empty): fresh deadlines.
+    if (!master || !this.masterAtLastCheck || frozen) n.confirmations.restartDeadlines();
+    this.masterAtLastCheck = master;
+    if (!master) return;
+    for (const id of n.confirmations.overdue(limit)) {
+      const member = n.membership.member(id);
+      if (member) n.suspect(member, `it has not confirmed this member as its master for ${limit} ms (it follows another master)`);
+    }
   }
 
   remove(ids: string[], reason: string): void {
@@ -213,6 +243,23 @@ export class MasterDuties {
       });
       return;
     }
+    void this.mergeInto(found, theirs, mine);
+  }
+
+  /**
+   * The smaller side's part, only once this member reaches the other master itself: through a bridge
+   * (a member that sees both sides) the found cluster's master can be out of reach, and a merge begun
+   * then leaves this cluster for clusters of one; the next merge run tries again.
+   */
+  private async mergeInto(found: ProbeResult, theirs: number, mine: number): Promise<void> {
+    const n = this.node;
+    const target = found.status.masterAddress;
+    const reached = found.peer.id === found.status.masterId || (await n.prober.probe(target))?.peer.id === found.status.masterId;
+    if (!reached) {
+      this.refusals.warn(`unreachable ${target}`, `grid split brain: found cluster "${n.clusterName}" of ${theirs} member(s) through ${found.peer.address}, but its master ${target} cannot be reached from ${n.local.address}; this cluster of ${mine} stays as it is until it can`);
+      return;
+    }
+    if (!n.joined || !n.isMaster() || n.join.busy || n.stopping) return;
     n.logger.warn(`grid split brain: found cluster "${n.clusterName}" of ${theirs} member(s) (master ${target}); this cluster of ${mine} merges into it`);
     for (const m of n.membership.view.members) if (m.id !== n.local.id) n.messaging.send(m, ControlService.MERGE, { target });
     void n.join.rejoin(`split-brain merge into the cluster of master ${target}`, [target]);

@@ -127,6 +127,14 @@ export class Peers {
     c?.close(reason);
   }
 
+  /** As `drop`, but what is queued for the member is written first; nothing more is read from it. */
+  retire(id: string, reason: string): void {
+    const c = this.byId.get(id);
+    this.byId.delete(id);
+    this.waiting.delete(id);
+    c?.end(reason);
+  }
+
   private wire(conn: Connection, result: HandshakeResult): void {
     conn.onFrame((frame) => this.frameHandler(conn, frame));
     conn.onClose((reason) => {

@@ -82,7 +82,7 @@ export function createDataLayer(spi: ClusterSpi, options: DataLayerOptions, logg
   partitions.addParticipant(new MapReplicas(stores, mapConfig));
   partitions.addParticipant(rings);
   installHandoff(spi, partitions, options.gracefulShutdownTimeoutMs, logger);
-  installSplitBrainMerge(spi, partitions, stores, invoker, options.mergePolicy, logger);
+  const stopMergeRetries = installSplitBrainMerge(spi, partitions, stores, invoker, options.mergePolicy, logger);
 
   const mapContext: MapContext = {
     invoker, partitions, stores, events, stats, clusterState: () => spi.clusterState(), requireFeature: (f, what) => spi.requireFeature(f, what), maxKeySize: options.maxKeySize, maxValueSize: options.maxValueSize,
@@ -124,6 +124,7 @@ export function createDataLayer(spi: ClusterSpi, options: DataLayerOptions, logg
     partitionLoss: () => loss.stats(),
     async stop() {
       clearInterval(sweeper);
+      stopMergeRetries();
       rebalancer.stop();
       invoker.stop();
       for (const t of topics.values()) t.stop();

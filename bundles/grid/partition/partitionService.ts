@@ -7,6 +7,7 @@ import { atTurnEnd, TurnStage } from '../spi/turnEnd.js';
 import { type Checked, expectWire, WireViolation } from '../spi/wireSchema.js';
 import { isCopyAnswer, isPartitionMessage } from './partitionSchemas.js';
 import { emptyTable, fromWire, type PartitionTable, sameReplicas, type WireTable } from './partitionTable.js';
+import { masterOf, replicaSourceProblem } from './replicaSources.js';
 import { ReplicaSync } from './replicaSync.js';
 
 export const PARTITION_SERVICE = 'grid.partition';
@@ -37,6 +38,8 @@ export class PartitionService {
   private readonly sync: ReplicaSync;
   private readonly incoming = new Map<number, number>();
   private readonly participants: ReplicaParticipant[] = [];
+  /** The master whose table this member applied last (none after a reset): its tables only move forward. */
+  private tableFrom: string | undefined;
   private readonly tableListeners: (() => void)[] = [];
   /** Set by the rebalancer: handles `drain` requests on the master. */
   drainHandler?: (member: string, timeoutMs: number) => Promise<string>;
@@ -168,6 +171,7 @@ export class PartitionService {
     this.incoming.clear();
     this.sync.clear();
     this.table = emptyTable(this.partitionCount);
+    this.tableFrom = undefined;
     for (const l of this.tableListeners) l();
   }
 
@@ -202,20 +206,26 @@ export class PartitionService {
           this.logger.error(`partition table from ${from.address} has ${msg.w.r.length} partitions, this member ${this.partitionCount}: hazelcast.partition.count must be equal on every member; table ignored`);
           return undefined;
         }
-        const next = fromWire(msg.w);
-        const members = this.spi.view().members;
-        // Only members publish tables: the master, or one that took over before this member saw its list.
-        if (from.id === members[0]?.id || (next.version > this.table.version && members.some((m) => m.id === from.id))) this.apply(next);
+        // Only this member's master (a successor once this member took its list; tables are re-sent every
+        // 2 s): another master that still lists this member (a bridge) would take its partitions away.
+        // Never an older one from the same master (its re-send of the current one is applied again): one
+        // sent during a cut can arrive after the heal, and would drop the partitions it no longer lists.
+        if (from.id !== this.masterId()) return undefined;
+        if (from.id === this.tableFrom && msg.w.v < this.table.version) return undefined;
+        this.tableFrom = from.id;
+        this.apply(fromWire(msg.w));
         return undefined;
       }
       case 'migrate':
+        this.expectFromCluster(from, msg.p, true);
         return this.migrateOut(msg.p, msg.targets);
       case 'abort':
-        this.migratingOut.delete(msg.p);
+        if (from.id === this.masterId()) this.migratingOut.delete(msg.p);
         return undefined;
       case 'replica': {
         const part = this.participants.find((x) => x.name === msg.part);
         if (!part) throw new Error(`partition ${msg.p}: unknown replica participant ${msg.part}`);
+        this.expectFromCluster(from, msg.p, false);
         this.incoming.set(msg.p, Date.now() + INCOMING_GRACE_MS);
         part.restore(msg.p, msg.c, msg.f);
         return true;
@@ -224,6 +234,15 @@ export class PartitionService {
         if (!this.drainHandler) throw new Error(`member ${this.spi.local.id} cannot drain ${msg.member}`);
         return this.drainHandler(msg.member, msg.ms);
     }
+  }
+
+  private masterId(): string | undefined {
+    return masterOf(this.spi);
+  }
+
+  private expectFromCluster(from: GridMember, p: number, order: boolean): void {
+    const why = replicaSourceProblem(this.spi, (q) => this.ownerOf(q), from, p, order);
+    if (why) throw new Error(`${order ? 'migration' : 'copy'} of partition ${p} from ${from.address} to ${this.spi.local.address} refused: ${why}`);
   }
 
   /**
