@@ -61,6 +61,12 @@ export class FailureDetector {
     this.silentReported.delete(id);
   }
 
+  /** How long `id` has sent nothing (no heartbeat, no frame); 0 when nothing is known of it yet. */
+  silence(id: string): number {
+    const heard = Math.max(this.lastHeard.get(id) ?? 0, this.peers.get(id)?.lastReceived ?? 0);
+    return heard === 0 ? 0 : Date.now() - heard;
+  }
+
   private beat(): void {
     for (const m of this.membership.view.members) {
       if (m.id !== this.membership.local.id) this.sendHeartbeat(m);

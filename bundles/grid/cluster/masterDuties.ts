@@ -93,6 +93,9 @@ export class MasterDuties {
     this.masterAtLastCheck = master;
     if (!master) return;
     for (const id of n.confirmations.overdue(limit)) {
+      // A silent member is the failure detector's, which suspects it naming the silence; this is for
+      // members that keep talking (answers, probes) but follow another master.
+      if (n.detector.silence(id) > limit / 2) continue;
       const member = n.membership.member(id);
       if (member) n.suspect(member, `it has not confirmed this member as its master for ${limit} ms (it follows another master)`);
     }
