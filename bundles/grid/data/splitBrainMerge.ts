@@ -47,8 +47,8 @@ export function installSplitBrainMerge(
   let retrying = false;
   let stopped = false;
 
-  /** Merges `pending` into the cluster; returns what failed. */
-  async function mergeAll(pending: Candidates): Promise<{ total: number; merged: number; failed: Candidates }> {
+  /** Merges `pending` into the cluster; returns what failed (each failed batch is logged unless `quiet`). */
+  async function mergeAll(pending: Candidates, quiet = false): Promise<{ total: number; merged: number; failed: Candidates }> {
     let total = 0;
     let merged = 0;
     const failed: Candidates = new Map();
@@ -71,7 +71,7 @@ export function installSplitBrainMerge(
             merged += n;
           } catch (err) {
             add(failed, map, batch);
-            logger.warn(`split-brain merge of ${batch.length} entries of map ${map} (partition ${p}) failed, kept to try again: ${messageOf(err)}`);
+            if (!quiet) logger.warn(`split-brain merge of ${batch.length} entries of map ${map} (partition ${p}) failed, kept to try again: ${messageOf(err)}`);
           }
         }
       }));
@@ -85,15 +85,21 @@ export function installSplitBrainMerge(
   async function retryLeftovers(): Promise<void> {
     if (retrying) return;
     retrying = true;
+    // A partition without a reachable owner fails every 2 s: log progress, and otherwise once a minute.
+    let loggedAt = Date.now();
     try {
       while (!stopped && leftovers.size > 0) {
         await sleep(RETRY_MS);
         if (stopped || merging) continue;
         const pending = leftovers;
         leftovers = new Map();
-        const { merged, failed } = await mergeAll(pending);
+        const { merged, failed } = await mergeAll(pending, true);
         for (const [map, records] of failed) add(leftovers, map, records);
-        logger.info(`split-brain merge retry: ${count(pending) - count(failed)} of ${count(pending)} entries done (${merged} merged into the cluster), ${count(failed)} still to merge`);
+        const done = count(pending) - count(failed);
+        if (done > 0 || Date.now() - loggedAt >= 60_000) {
+          loggedAt = Date.now();
+          logger[failed.size > 0 ? 'warn' : 'info'](`split-brain merge retry: ${done} of ${count(pending)} entries done (${merged} merged into the cluster), ${count(failed)} still to merge${failed.size > 0 ? ` (maps ${[...failed.keys()].join(', ')}; tried every ${RETRY_MS} ms)` : ''}`);
+        }
       }
     } finally {
       retrying = false;
