@@ -61,7 +61,6 @@ export class ClusterNode implements ClusterSpi {
   readonly suspects = new Map<string, string>();
   private readonly mergeHooks: MergeHooks[] = [];
   private readonly beforeLeaveHooks: (() => Promise<void>)[] = [];
-  private readonly connectionLostListeners = new Set<(memberId: string) => void>();
   private stopped: Promise<void> | undefined;
   private readonly id = randomUUID();
 
@@ -167,13 +166,7 @@ export class ClusterNode implements ClusterSpi {
   }
 
   onConnectionLost(listener: (memberId: string) => void): () => void {
-    this.connectionLostListeners.add(listener);
-    return () => this.connectionLostListeners.delete(listener);
-  }
-
-  /** `ConnectionEvents` reports each lost connection here, for `onConnectionLost`'s listeners. */
-  connectionLost(memberId: string): void {
-    for (const listener of this.connectionLostListeners) listener(memberId);
+    return this.connections.onLost(listener);
   }
 
   onMembership(listener: MembershipListener): () => void {

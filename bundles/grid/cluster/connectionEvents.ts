@@ -12,6 +12,7 @@ import { IdentityGuard } from './identityGuard.js';
  */
 export class ConnectionEvents {
   private identity!: IdentityGuard;
+  private readonly lostListeners = new Set<(memberId: string) => void>();
 
   constructor(private readonly node: ClusterNode) {}
 
@@ -22,8 +23,18 @@ export class ConnectionEvents {
     this.identity = new IdentityGuard(n.local, n.peers, n.messaging, () => n.membership, Math.max(1000, 2 * n.options.heartbeatIntervalMs), n.logger);
     this.identity.install((nonce, opened, peer) => n.transport.holds(nonce, opened, peer));
     n.peers.onLost((member, reason) => this.peerLost(member, reason));
-    n.peers.onReplaced((member) => n.connectionLost(member.id));
+    n.peers.onReplaced((member) => this.lost(member.id));
     n.peers.onHandshake((conn, result) => checkStatus(n, conn.peer!, result.status));
+  }
+
+  /** Listens for connections lost or replaced (frames may have been lost with them), for `ClusterSpi.onConnectionLost`. */
+  onLost(listener: (memberId: string) => void): () => void {
+    this.lostListeners.add(listener);
+    return () => this.lostListeners.delete(listener);
+  }
+
+  private lost(memberId: string): void {
+    for (const listener of this.lostListeners) listener(memberId);
   }
 
   /** A connection another member opened to this one, after its handshake. */
@@ -59,7 +70,7 @@ export class ConnectionEvents {
   private peerLost(member: GridMember, reason: string): void {
     const n = this.node;
     n.messaging.failCalls(member.id, `connection to ${member.address} lost (${reason})`);
-    n.connectionLost(member.id);
+    this.lost(member.id);
     if (n.stopping || !n.joined || !n.membership.has(member.id) || n.membership.hasLeft(member.id)) return;
     n.logger.info(`grid: connection to member ${member.address} lost (${reason}); trying to reconnect`);
     n.peers.connection(member).then(

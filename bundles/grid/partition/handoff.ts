@@ -2,7 +2,8 @@ import type { Logger } from 'winston';
 import type { ClusterSpi } from '../spi/clusterSpi.js';
 import { messageOf, sleep } from './participants.js';
 import { isDrainAnswer } from './partitionSchemas.js';
-import { PARTITION_SERVICE, type PartitionMessage, type PartitionService } from './partitionService.js';
+import { PARTITION_SERVICE, type PartitionMessage } from './partitionSchemas.js';
+import type { PartitionService } from './partitionService.js';
 
 /**
  * Graceful leave: before the leave is announced, ask the master to move every replica off this

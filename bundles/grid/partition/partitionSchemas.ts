@@ -1,5 +1,15 @@
 import Type from 'typebox';
 import { Count, MemberId, messageCheck, Millis, PartitionId, WireLimits, WireName, WireText } from '../spi/wireSchema.js';
+import type { WireTable } from './partitionTable.js';
+
+export const PARTITION_SERVICE = 'grid.partition';
+
+export type PartitionMessage =
+  | { t: 'table'; w: WireTable }
+  | { t: 'migrate'; p: number; targets: string[] }
+  | { t: 'abort'; p: number }
+  | { t: 'replica'; p: number; part: string; c: unknown; f: boolean }
+  | { t: 'drain'; member: string; ms: number };
 
 const CallId = Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER });
 const Replicas = Type.Array(MemberId, { maxItems: WireLimits.REPLICAS });

@@ -3,28 +3,15 @@ import type { GridMember, PartitionInfo } from '../api.js';
 import type { ClusterSpi } from '../spi/clusterSpi.js';
 import { groupOf, type PartitionGroups } from './partitionGroups.js';
 import { messageOf, type ReplicaParticipant } from './participants.js';
-import { atTurnEnd, TurnStage } from '../spi/turnEnd.js';
 import { type Checked, expectWire, WireViolation } from '../spi/wireSchema.js';
-import { isCopyAnswer, isPartitionMessage } from './partitionSchemas.js';
+import { isPartitionMessage, PARTITION_SERVICE, type PartitionMessage } from './partitionSchemas.js';
+import { copyBarrier, copyPartition, MIGRATION_LEASE_MS } from './replicaCopy.js';
 import { emptyTable, fromWire, type PartitionTable, sameReplicas, type WireTable } from './partitionTable.js';
 import { masterOf, replicaSourceProblem } from './replicaSources.js';
 import { ReplicaSync } from './replicaSync.js';
 
-export const PARTITION_SERVICE = 'grid.partition';
-
-/** How long a source keeps a migrating partition blocked when the master never commits nor aborts. */
-const MIGRATION_LEASE_MS = 15_000;
-/** Copy chunks of one partition in flight to one target. */
-const COPY_WINDOW = 2;
 /** A copied-in partition is kept this long while the master has not committed it yet. */
 const INCOMING_GRACE_MS = 30_000;
-
-export type PartitionMessage =
-  | { t: 'table'; w: WireTable }
-  | { t: 'migrate'; p: number; targets: string[] }
-  | { t: 'abort'; p: number }
-  | { t: 'replica'; p: number; part: string; c: unknown; f: boolean }
-  | { t: 'drain'; member: string; ms: number };
 
 /**
  * This member's view of the partition table, and the member side of migrations: a source blocks a
@@ -262,9 +249,9 @@ export class PartitionService {
         if (target === me) return;
         const heldIndex = held.indexOf(target);
         if (exact?.has(target) && heldIndex > 0 && this.participants.every((part) => part.covers(p, heldIndex, index))) {
-          if (await this.barrier(p, target)) return;
+          if (await copyBarrier(this.spi, this.participants[0]!, p, target, () => this.sync.exactReplicas(p)?.has(target) === true)) return;
         }
-        await this.copy(p, target, index);
+        await copyPartition(this.spi, this.participants, p, target, index);
       }));
       migration.copied = true;
       return true;
@@ -272,41 +259,5 @@ export class PartitionService {
       this.migratingOut.delete(p);
       throw new Error(`partition ${p}: copy from ${me} to ${targets.join(',')} failed: ${messageOf(err)}`);
     }
-  }
-
-  /**
-   * Sends partition p's data for replica `index` to `target`, COPY_WINDOW chunks in flight: the
-   * target applies them in order (one connection), while the source already encodes the next.
-   */
-  private async copy(p: number, target: string, index: number): Promise<void> {
-    const inFlight: Promise<unknown>[] = [];
-    for (const part of this.participants) {
-      const chunks = part.snapshot(p, index);
-      for (let i = 0; i < chunks.length; i++) {
-        const msg: PartitionMessage = { t: 'replica', p, part: part.name, c: chunks[i], f: i === 0 };
-        const sent = this.spi.request(target, PARTITION_SERVICE, msg, isCopyAnswer, MIGRATION_LEASE_MS);
-        // Each is awaited below; this keeps one that fails while another is awaited from going unhandled.
-        sent.catch(() => undefined);
-        inFlight.push(sent);
-        if (inFlight.length >= COPY_WINDOW) await inFlight.shift();
-      }
-    }
-    await Promise.all(inFlight);
-  }
-
-  /**
-   * A request to `target` that leaves behind this turn's batched backups (turn-end stage BATCH runs
-   * its work in order, the batchers' flushes queued first) and reaches it after every earlier frame.
-   * False when the target's replica is no longer known exact by then (its connection was lost).
-   */
-  private barrier(p: number, target: string): Promise<boolean> {
-    const part = this.participants[0];
-    const msg: PartitionMessage = { t: 'replica', p, part: part.name, c: [], f: false };
-    return new Promise((resolve, reject) => {
-      atTurnEnd(TurnStage.BATCH, () => {
-        if (!this.sync.exactReplicas(p)?.has(target)) resolve(false);
-        else this.spi.request(target, PARTITION_SERVICE, msg, isCopyAnswer, MIGRATION_LEASE_MS).then(() => resolve(true), reject);
-      });
-    });
   }
 }

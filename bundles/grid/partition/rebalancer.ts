@@ -2,7 +2,8 @@ import type { Logger } from 'winston';
 import type { ClusterSpi } from '../spi/clusterSpi.js';
 import { messageOf, sleep } from './participants.js';
 import type { PartitionLoss } from './partitionLoss.js';
-import { PARTITION_SERVICE, type PartitionMessage, type PartitionService } from './partitionService.js';
+import { PARTITION_SERVICE, type PartitionMessage } from './partitionSchemas.js';
+import type { PartitionService } from './partitionService.js';
 import { assign, compact, type DataMember, type PartitionTable, sameReplicas, toWire } from './partitionTable.js';
 import { isCopyAnswer } from './partitionSchemas.js';
 
