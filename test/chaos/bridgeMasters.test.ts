@@ -1,31 +1,19 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
-import type { PrivateNetwork } from '../support/privateNetwork.js';
+import { test } from 'node:test';
 import { ChaosCluster } from '../support/chaos/chaosCluster.js';
 import { chaosNetwork } from '../support/chaos/chaosNetwork.js';
 import { checkHistory } from '../support/chaos/checker.js';
 import { HistoryWriter } from '../support/chaos/history.js';
 import { formatReport } from '../support/chaos/reportTable.js';
 import { Rng } from '../support/chaos/rng.js';
+import { chaosRunFixture } from '../support/chaos/runFixture.js';
 import { Workload } from '../support/chaos/workload.js';
 import { waitFor } from '../support/waitFor.js';
 
 // Addresses 127.0.35.11-.13, inside a private network namespace.
 const addresses = ['127.0.35.11', '127.0.35.12', '127.0.35.13'];
-const out = mkdtempSync(join(tmpdir(), 'oxk-chaos-bridge-masters-'));
-let net: PrivateNetwork | undefined;
-let cluster: ChaosCluster | undefined;
-let passed = false;
-after(async () => {
-  // A failed run keeps its history and node logs for the diagnosis.
-  await cluster?.stop(passed ? undefined : join(out, 'nodes'));
-  net?.close();
-  if (passed) rmSync(out, { recursive: true, force: true });
-  else process.stderr.write(`bridge-masters run: history and node logs in ${out}\n`);
-});
+const run = chaosRunFixture('bridge-masters');
 
 /**
  * The bridge of issue 18, made deterministic: the master and its successor are cut apart and the
@@ -37,8 +25,10 @@ after(async () => {
  * its list does not confirm it), so the heal never converged.
  */
 test('a bridge between the master and its successor: the bridge member ends in one cluster, the cut-off side merges after the heal, and no acknowledged write is lost', { timeout: 180_000 }, async () => {
-  net = await chaosNetwork();
-  cluster = new ChaosCluster(net, { addresses, routePrefix: 'OXBR', maps: ['chaos-put'], backupCount: 1 });
+  const net = await chaosNetwork();
+  run.track(net);
+  const cluster = new ChaosCluster(net, { addresses, routePrefix: 'OXBR', maps: ['chaos-put'], backupCount: 1 });
+  run.track(net, cluster);
   await cluster.start();
   const oldestFirst = (await cluster.health(0))!.grid!.memberAddresses.map((a) => addresses.indexOf(a.replace(/:\d+$/, '')));
   assert.deepEqual([...oldestFirst].sort(), cluster.indices(), `every node in the member list ${oldestFirst.join(', ')}`);
@@ -46,7 +36,7 @@ test('a bridge between the master and its successor: the bridge member ends in o
   const c = cluster;
   const routes = [c.routes[successor]!];
 
-  const history = new HistoryWriter(join(out, 'history.jsonl'));
+  const history = new HistoryWriter(join(run.out, 'history.jsonl'));
   history.add({ type: 'run', seed: 35, startedAt: new Date().toISOString(), nodes: c.routes, putMap: 'chaos-put', casMap: 'chaos-cas', options: {} });
   const t0 = performance.now();
   const workload = new Workload(c.clients, history, new Rng(35), { putMap: 'chaos-put', casMap: 'chaos-cas', sharedKeys: 0, loops: ['put'], pauseMs: 20 }, t0);
@@ -73,5 +63,5 @@ test('a bridge between the master and its successor: the bridge member ends in o
   assert.ok(report.ops.ok > 100, `clients ran through the bridge\n${formatReport(report)}`);
   assert.deepEqual(report.problems, [], formatReport(report));
   assert.deepEqual(report.anomalies.filter((a) => a.kind === 'lostWrite' || a.kind === 'neverWritten'), [], formatReport(report));
-  passed = true;
+  run.passed();
 });

@@ -42,3 +42,8 @@ export function time(v) {
 export function percent(part, whole) {
   return isNum(part) && isNum(whole) && whole > 0 ? `${((100 * part) / whole).toFixed(1)} %` : NA;
 }
+
+/** A copy of `list` sorted by the text of each row's `field` (the tables' row order). */
+export function sortedBy(list, field) {
+  return [...list].sort((a, b) => String(a[field]).localeCompare(String(b[field])));
+}

@@ -1,4 +1,5 @@
 // Bundles, Felix web console style: state, version, origin, dependencies; start, stop, restart.
+import { sortedBy } from '../format.js';
 import { html } from '../html.js';
 import { ActionButton, Table } from '../ui.js';
 
@@ -39,7 +40,7 @@ function Actions({ b, bundles }) {
 }
 
 export function BundlesView({ snap }) {
-  const bundles = [...snap.bundles].sort((a, b) => String(a.Name).localeCompare(String(b.Name)));
+  const bundles = sortedBy(snap.bundles, 'Name');
   return html`<${Table} caption=${`Bundles of node ${snap.node.Route ?? ''}`} rows=${bundles} rowKey=${(b) => b.Name}
     rowAttrs=${(b) => ({ 'data-bundle': b.Name, 'data-state': b.State })} empty="No bundles reported."
     columns=${[

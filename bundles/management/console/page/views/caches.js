@@ -1,11 +1,11 @@
 // Topics and caches: publish rate and subscriber lag; regions with size, hit ratio, invalidations, gap clears.
-import { count, percent, rate, yesNo } from '../format.js';
+import { count, percent, rate, sortedBy, yesNo } from '../format.js';
 import { html } from '../html.js';
 import { ActionButton, Table } from '../ui.js';
 
 export function CachesView({ snap }) {
-  const topics = [...snap.topics].sort((a, b) => String(a.name).localeCompare(String(b.name)));
-  const caches = [...snap.caches].sort((a, b) => String(a.name).localeCompare(String(b.name)));
+  const topics = sortedBy(snap.topics, 'name');
+  const caches = sortedBy(snap.caches, 'name');
   return html`
     <${Table} caption="Topics" rows=${topics} rowKey=${(t) => t.name} empty="No topics on this cluster yet."
       columns=${[

@@ -1,7 +1,7 @@
 // Maps: sizes, entries, memory, hits, ops/s and latency charts, a key look-up, clear with the name typed.
 import { useState } from 'preact/hooks';
 import { LineChart } from '../chart.js';
-import { bytes, count, ms, rate, text, time, yesNo } from '../format.js';
+import { bytes, count, ms, rate, sortedBy, text, time, yesNo } from '../format.js';
 import { html } from '../html.js';
 import { ActionButton, LookupForm, Table } from '../ui.js';
 
@@ -37,7 +37,7 @@ function MapDetail({ map, series }) {
 
 export function MapsView({ snap, charts }) {
   const [selected, setSelected] = useState(null);
-  const maps = [...snap.maps].sort((a, b) => String(a.name).localeCompare(String(b.name)));
+  const maps = sortedBy(snap.maps, 'name');
   const current = maps.find((m) => m.name === selected) ?? maps[0];
   return html`
     <${Table} caption="Maps (this member's share; size is cluster-wide)" rows=${maps} rowKey=${(m) => m.name} rowAttrs=${(m) => ({ 'data-map': m.name })}

@@ -1,5 +1,5 @@
 // Members: address, route, versions, kind, partitions, heartbeat age, heap and RSS; this node's bundles.
-import { bytes, count, ms, text } from '../format.js';
+import { bytes, count, ms, sortedBy, text } from '../format.js';
 import { html } from '../html.js';
 import { Missing, Table } from '../ui.js';
 
@@ -7,7 +7,7 @@ const kind = (m) => (m.liteMember ? 'lite' : m.dataMember === false ? 'no data' 
 
 export function MembersView({ snap }) {
   if (!snap.cluster) return html`<${Missing} what="this node has no grid MBeans" />`;
-  const members = [...snap.members].sort((a, b) => String(a.address).localeCompare(String(b.address)));
+  const members = sortedBy(snap.members, 'address');
   const active = snap.bundles.filter((b) => b.State === 'ACTIVE').length;
   return html`
     <${Table} caption=${`Members of cluster ${text(snap.cluster.groupName)}`} rows=${members} rowKey=${(m) => m.address} rowAttrs=${(m) => ({ 'data-member': m.address })}
