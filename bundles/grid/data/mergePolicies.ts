@@ -1,16 +1,17 @@
 import type { MergePolicyName } from './dataConfig.js';
-import type { MapRecord, WireRecord } from '../map/recordStore.js';
+import { NONE, type Ref, records } from '../map/recordArena.js';
+import type { WireRecord } from '../map/recordStore.js';
 
 /** Whether the merging (smaller side's) entry replaces what the larger side has. */
-export function mergeWins(policy: MergePolicyName, existing: MapRecord | undefined, merging: WireRecord): boolean {
+export function mergeWins(policy: MergePolicyName, existing: Ref, merging: WireRecord): boolean {
   switch (policy) {
     case 'pass-through':
       return true;
     case 'put-if-absent':
-      return existing === undefined;
+      return existing === NONE;
     case 'higher-hits':
-      return existing === undefined || merging[5] > existing.hits;
+      return existing === NONE || merging[5] > records.hits(existing);
     case 'latest-update':
-      return existing === undefined || merging[3] > existing.updated;
+      return existing === NONE || merging[3] > records.updated(existing);
   }
 }

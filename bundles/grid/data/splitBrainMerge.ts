@@ -116,7 +116,7 @@ export function installSplitBrainMerge(
         if (partitions.ownerOf(p) !== me) continue;
         for (const [map, store] of stores.peekContainer(p)?.maps ?? []) {
           const list: WireRecord[] = [];
-          for (const [key, r] of store) list.push(toWireRecord(key, r));
+          store.forEach((r) => list.push(toWireRecord(r)));
           add(candidates, map, list);
         }
       }

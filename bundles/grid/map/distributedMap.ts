@@ -8,6 +8,7 @@ import type { MapEvents } from './mapEvents.js';
 import { MAP_SERVICE, Op, type MapOp } from './mapOps.js';
 import type { MapCounters, MapStatsRegistry } from './mapStats.js';
 import { SplitBrainProtection } from '../data/splitBrainProtection.js';
+import { NONE, records } from './recordArena.js';
 import { expiryOf, type RecordStores } from './recordStore.js';
 import { toEntryView, type WireEntryView } from './entryView.js';
 import type { ProtocolFeature } from '../transport/protocolVersion.js';
@@ -170,16 +171,16 @@ export class GridMap<V> implements DistributedMap<V> {
     const replicas = this.ctx.partitions.replicasOf(p);
     const me = this.ctx.partitions.localId;
     if (replicas[0] === me || !replicas.includes(me)) return undefined;
-    const r = this.ctx.stores.peek(p, this.name)?.get(key);
+    const r = this.ctx.stores.peek(p, this.name)?.find(key) ?? NONE;
     const now = Date.now();
-    if (!r || expiryOf(r, now, this.config.maxIdleSeconds * 1000)) return false;
+    if (r === NONE || expiryOf(r, now, this.config.maxIdleSeconds * 1000)) return false;
     // Tell the owner about the read (idle time), at most once per quarter of the idle time (or second).
     const idleMs = this.config.maxIdleSeconds * 1000;
-    if (idleMs > 0 && now - r.accessed > Math.min(1000, idleMs / 4)) {
-      r.accessed = now;
+    if (idleMs > 0 && now - records.accessed(r) > Math.min(1000, idleMs / 4)) {
+      records.setAccessed(r, now);
       this.call(p, [Op.TOUCH, this.name, key]).catch(() => undefined);
     }
-    return r.value;
+    return records.value(r);
   }
 
   private partition(key: string): number {

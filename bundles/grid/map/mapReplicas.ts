@@ -1,7 +1,8 @@
 import type { ReplicaParticipant } from '../partition/participants.js';
 import type { MapConfig } from './mapConfig.js';
 import { isMapChunk } from './mapSchemas.js';
-import { fromWireRecord, type RecordStores, toWireRecord, type WireRecord } from './recordStore.js';
+import { records } from './recordArena.js';
+import { type RecordStores, storeWireRecord, toWireRecord, type WireRecord } from './recordStore.js';
 
 /** Records per migration message: big partitions travel in several messages. */
 const CHUNK_RECORDS = 2000;
@@ -31,7 +32,7 @@ export class MapReplicas implements ReplicaParticipant {
       if (replicaIndex > c.backupCount + c.asyncBackupCount) continue;
       let records: WireRecord[] = [];
       chunk.push([map, records]);
-      for (const [key, r] of store) {
+      store.forEach((r) => {
         if (size === CHUNK_RECORDS || bytes >= CHUNK_BYTES) {
           chunks.push(chunk);
           records = [];
@@ -39,11 +40,11 @@ export class MapReplicas implements ReplicaParticipant {
           size = 0;
           bytes = 0;
         }
-        const w = toWireRecord(key, r);
+        const w = toWireRecord(r);
         records.push(w);
         size++;
-        bytes += key.length + w[1].length;
-      }
+        bytes += w[0].length + w[1].length;
+      });
     }
     chunks.push(chunk);
     return chunks;
@@ -62,10 +63,10 @@ export class MapReplicas implements ReplicaParticipant {
   restore(p: number, chunk: unknown, first: boolean): void {
     if (first) this.stores.drop(p);
     const container = this.stores.container(p);
-    for (const [map, records] of chunk as Chunk) {
+    for (const [map, list] of chunk as Chunk) {
       const store = container.store(map);
-      for (const w of records) {
-        store.set(w[0], fromWireRecord(w));
+      for (const w of list) {
+        storeWireRecord(store, w);
         if (w[6]) this.stores.mapsWithTtl.add(map);
       }
     }
@@ -79,7 +80,7 @@ export class MapReplicas implements ReplicaParticipant {
   promoted(p: number): void {
     const now = Date.now();
     for (const store of this.stores.peekContainer(p)?.maps.values() ?? []) {
-      for (const r of store.values()) r.accessed = Math.max(r.accessed, now);
+      store.forEach((r) => records.setAccessed(r, Math.max(records.accessed(r), now)));
     }
   }
 }

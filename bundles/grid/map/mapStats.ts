@@ -2,9 +2,6 @@ import type { LocalMapStats } from '../api.js';
 import type { PartitionService } from '../partition/partitionService.js';
 import type { RecordStores } from './recordStore.js';
 
-/** Rough per-entry cost beyond key and value bytes: the record object and the hash map slot. */
-const ENTRY_OVERHEAD = 120;
-
 /** Counters of one map on this member: operations issued here, hits and updates of entries owned here. */
 export class MapCounters {
   hits = 0;
@@ -41,7 +38,7 @@ export class MapStatsRegistry {
       const index = this.partitions.replicasOf(p).indexOf(me);
       if (index === 0) {
         owned += store.size;
-        for (const [key, r] of store) cost += key.length * 2 + r.valueLength + ENTRY_OVERHEAD;
+        cost += store.memoryCost();
       } else if (index > 0) backup += store.size;
     }
     return {
