@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { BundleState } from '../core/bundle.js';
 import { Kernel } from '../core/kernel.js';
+import { missingNodeFlags } from './nodeFlags.js';
 import { collectSet, type ConfigOptions, defaultConfigDir } from './options.js';
 
 async function startNode(opts: ConfigOptions): Promise<void> {
@@ -14,6 +15,8 @@ async function startNode(opts: ConfigOptions): Promise<void> {
     return;
   }
   const log = kernel.logger;
+  const missing = missingNodeFlags();
+  if (missing.length) log.warn(`node runs without ${missing.join(' ')}: expect frequent full garbage collections; start it with \`oxk start\` or \`npm start\`, or pass the flags to node`);
   // A bug in one bundle's callback must not take the whole node down.
   process.on('uncaughtException', (err) => log.error(`uncaught exception: ${err.stack ?? String(err)}`));
   process.on('unhandledRejection', (err) => log.error(`unhandled rejection: ${(err as Error)?.stack ?? String(err)}`));

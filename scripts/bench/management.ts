@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { NODE_FLAGS } from '../../cli/nodeFlags.js';
 import { type BenchRow, median } from './benchRow.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -29,7 +30,7 @@ async function get(url: string, headers: Record<string, string> = {}): Promise<s
 
 /** One node on 127.0.9.81: Jolokia read latency against the connector's /health, and /metrics scrape time. */
 export async function run(): Promise<BenchRow[]> {
-  const child = spawn(process.execPath, [join(root, 'dist/cli/oxk.js'), 'start', '--config', join(root, 'config'),
+  const child = spawn(process.execPath, [...NODE_FLAGS, join(root, 'dist/cli/oxk.js'), 'start', '--config', join(root, 'config'),
     '--set', `com.openexchange.connector.networkListenerHost=${HOST}`, '--set', `com.openexchange.hazelcast.network.interfaces=${HOST}`,
     '--set', `com.openexchange.caching.jcs.lateral.host=${HOST}`,
     '--set', 'com.openexchange.jolokia.user=bench', '--set', 'com.openexchange.jolokia.password=bench-pass'], { stdio: ['ignore', 'pipe', 'pipe'] });

@@ -10,7 +10,7 @@ import { waitFor } from '../../test/support/waitFor.js';
 import { type BenchRow, median, percentile } from './benchRow.js';
 import { migrationRows } from './migrationRows.js';
 import { collectGarbage, EXPOSE_GC, jolokiaSettings, rssBytes } from './nodeMemory.js';
-import { cpuMicros } from './procCpu.js';
+import { cpuMicros, readWriteSyscalls } from './procCpu.js';
 
 // Grid nodes on 127.0.9.41-.44, the benchmark's lite member on 127.0.9.48, Redis on 127.0.9.49;
 // the embedded-member cluster on 127.0.9.51-.53 (the benchmark's own data member on .53).
@@ -63,7 +63,7 @@ async function drive(count: number, op: (i: number) => Promise<unknown>): Promis
   return { opsPerSec: count / ((performance.now() - start) / 1000), latencies };
 }
 
-interface Measured { opsPerSec: number; latencies: number[]; cpuPerOp: number }
+interface Measured { opsPerSec: number; latencies: number[]; cpuPerOp: number; syscallsPerOp: number }
 
 /** CPU time (us) used so far by this process and the given server processes. */
 function cpuOf(pids: readonly number[]): number {
@@ -71,11 +71,17 @@ function cpuOf(pids: readonly number[]): number {
   return own.user + own.system + pids.reduce((sum, pid) => sum + cpuMicros(pid), 0);
 }
 
-/** `drive`, with the CPU time per operation of this process (the client) and the store's server processes. */
+/** Read and write system calls made so far by this process and the given server processes. */
+function syscallsOf(pids: readonly number[]): number {
+  return readWriteSyscalls('self') + pids.reduce((sum, pid) => sum + readWriteSyscalls(pid), 0);
+}
+
+/** `drive`, with the CPU time and system calls per operation of this process (the client) and the store's server processes. */
 async function measured(store: Store, op: (i: number) => Promise<unknown>): Promise<Measured> {
   const before = cpuOf(store.pids());
+  const callsBefore = syscallsOf(store.pids());
   const m = await drive(OPS, op);
-  return { ...m, cpuPerOp: (cpuOf(store.pids()) - before) / OPS };
+  return { ...m, cpuPerOp: (cpuOf(store.pids()) - before) / OPS, syscallsPerOp: (syscallsOf(store.pids()) - callsBefore) / OPS };
 }
 
 /**
@@ -83,14 +89,18 @@ async function measured(store: Store, op: (i: number) => Promise<unknown>): Prom
  * that does the same, in the same round. CPU per operation (client and servers together) hardly
  * depends on how busy the shared machine is; on 2 cores it bounds what throughput can reach.
  */
-function rows(what: string, grid: Measured, peer: string, redis: Measured, note: string, cpuPerOp: [grid: number, redis: number]): BenchRow[] {
+function rows(what: string, grid: Measured, peer: string, redis: Measured, note: string, perOp: { cpu: [grid: number, redis: number]; syscalls: [grid: number, redis: number] }): BenchRow[] {
   return [
     { name: `map ${what}`, value: grid.opsPerSec, unit: 'ops/s', peer, peerValue: redis.opsPerSec, note },
     { name: `map ${what} p50`, value: percentile(grid.latencies, 50), unit: 'ms', peer, peerValue: percentile(redis.latencies, 50) },
     { name: `map ${what} p99`, value: percentile(grid.latencies, 99), unit: 'ms', peer, peerValue: percentile(redis.latencies, 99) },
     {
-      name: `map ${what} CPU per op`, value: cpuPerOp[0], unit: 'us', peer, peerValue: cpuPerOp[1],
+      name: `map ${what} CPU per op`, value: perOp.cpu[0], unit: 'us', peer, peerValue: perOp.cpu[1],
       note: 'user + system time of this process (client) and the servers (grid nodes, or redis-server) per operation, median of the rounds',
+    },
+    {
+      name: `map ${what} syscalls per op`, value: perOp.syscalls[0], unit: 'calls', peer, peerValue: perOp.syscalls[1],
+      note: 'socket reads and writes of the client and the servers per operation, median of the rounds',
     },
   ];
 }
@@ -148,8 +158,8 @@ async function compare(grid: Store, redis: Store, where: string, label = ''): Pr
     const m = medianRound(g, r, op);
     const spread = `ratios of the ${ROUNDS} rounds ${m.ratios[0].toFixed(2)}-${m.ratios[m.ratios.length - 1].toFixed(2)}`;
     const note = `3 nodes, backup 1, 300-byte values, ${IN_FLIGHT} in flight, ${where}; median of ${ROUNDS} rounds (Redis, then grid), ${spread}`;
-    const cpu = (list: Measurements[]) => median(list.map((x) => x[op].cpuPerOp));
-    return rows(names[op][0], m.grid, names[op][1], m.redis, note, [cpu(g), cpu(r)]);
+    const perOp = (field: 'cpuPerOp' | 'syscallsPerOp') => [median(g.map((x) => x[op][field])), median(r.map((x) => x[op][field]))] as [number, number];
+    return rows(names[op][0], m.grid, names[op][1], m.redis, note, { cpu: perOp('cpuPerOp'), syscalls: perOp('syscallsPerOp') });
   });
 }
 

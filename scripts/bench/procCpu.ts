@@ -10,3 +10,10 @@ export function cpuMicros(pid: number): number {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return ((Number(fields[11]) + Number(fields[12])) * 1_000_000) / USER_HZ;
 }
+
+/** Read and write system calls (reads, recvs, writes, sends) a process has made so far, from `/proc/<pid>/io`. */
+export function readWriteSyscalls(pid: number | 'self'): number {
+  const io = readFileSync(`/proc/${pid}/io`, 'utf8');
+  const count = (field: string) => Number(new RegExp(`^${field}: (\\d+)$`, 'm').exec(io)?.[1] ?? 0);
+  return count('syscr') + count('syscw');
+}

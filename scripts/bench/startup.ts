@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { NODE_FLAGS } from '../../cli/nodeFlags.js';
 import { type BenchRow, median } from './benchRow.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -39,7 +40,7 @@ export async function run(): Promise<BenchRow[]> {
   const node: { ms: number; rss: number }[] = [];
   const bare: { ms: number; rss: number }[] = [];
   for (let i = 0; i < RUNS; i++) {
-    node.push(await timeUntil([join(root, 'dist/cli/oxk.js'), 'start', '--config', join(root, 'config'),
+    node.push(await timeUntil([...NODE_FLAGS, join(root, 'dist/cli/oxk.js'), 'start', '--config', join(root, 'config'),
       '--set', 'com.openexchange.connector.networkListenerHost=127.0.9.1', '--set', 'com.openexchange.hazelcast.network.interfaces=127.0.9.1',
       '--set', 'com.openexchange.caching.jcs.ltcp.listenerHost=127.0.9.1'], /node ready/));
     bare.push(await timeUntil(['-e', "require('http').createServer().listen(0, '127.0.9.2', () => { console.log('ready'); setInterval(() => {}, 1000); })"], /ready/));

@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { NODE_FLAGS } from '../../cli/nodeFlags.js';
 import { oxkBin } from './paths.js';
 import { waitFor } from './waitFor.js';
 
@@ -33,7 +34,7 @@ export class NodeProcess {
   constructor(readonly options: NodeOptions) {
     const sets = Object.entries(options.set ?? {}).flatMap(([k, v]) => ['--set', `${k}=${v}`]);
     const argv = [options.bin ?? oxkBin, 'start', '--config', options.configDir, ...sets, ...(options.args ?? [])];
-    const [cmd, ...pre] = options.wrap ? [...options.wrap, process.execPath] : [process.execPath];
+    const [cmd, ...pre] = [...(options.wrap ?? []), process.execPath, ...NODE_FLAGS];
     this.child = spawn(cmd, [...pre, ...argv], { env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     live.add(this);
     const collect = (chunk: Buffer, rest: { s: string }) => {
