@@ -9,6 +9,12 @@ import { isCopyAnswer } from './partitionSchemas.js';
 
 /** How often the master re-sends the table, so a member that missed a push catches up. */
 const REPUSH_MS = 2000;
+/**
+ * Pause before the pass after a failed one: short at first (a joiner refuses copies for the few ms
+ * between the master admitting it and it installing the member list), doubling while passes fail.
+ */
+const RETRY_FIRST_MS = 10;
+const RETRY_MAX_MS = 200;
 /** The master gives up draining a member after this long (the member's own wait is shorter). */
 const DRAIN_LIMIT_MS = 120_000;
 
@@ -80,6 +86,7 @@ export class Rebalancer {
   }
 
   private async loop(): Promise<void> {
+    let pause = RETRY_FIRST_MS;
     try {
       do {
         this.rerun = false;
@@ -89,7 +96,10 @@ export class Rebalancer {
         });
         if (!ok) {
           this.rerun = true;
-          await sleep(200);
+          await sleep(pause);
+          pause = Math.min(2 * pause, RETRY_MAX_MS);
+        } else {
+          pause = RETRY_FIRST_MS;
         }
       } while (this.rerun && this.spi.isMaster() && !this.stopped);
     } finally {
