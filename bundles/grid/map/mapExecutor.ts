@@ -1,7 +1,8 @@
 import type { Logger } from 'winston';
 import type { MergePolicyName } from '../data/dataConfig.js';
 import { mergeWins } from '../data/mergePolicies.js';
-import type { Invoker, PartitionExecutor } from '../partition/invoker.js';
+import type { Invoker } from '../partition/invoker.js';
+import type { PartitionExecutor } from '../partition/partitionExecutor.js';
 import type { PartitionService } from '../partition/partitionService.js';
 import type { MapConfig } from './mapConfig.js';
 import { type MapEvents, Wanted } from './mapEvents.js';

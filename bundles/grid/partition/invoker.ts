@@ -2,6 +2,7 @@ import type { ClusterSpi } from '../spi/clusterSpi.js';
 import { BackupAcks } from './backupAcks.js';
 import { answerBatch, Batcher } from './batcher.js';
 import { LocalRun } from './localRun.js';
+import type { PartitionExecutor } from './partitionExecutor.js';
 import { messageOf, RETRY, retryError, sleep } from './participants.js';
 import { RetryPause } from './retryPause.js';
 import type { PartitionService } from './partitionService.js';
@@ -28,18 +29,6 @@ interface CallContext {
   caller: string;
   callId: number;
   acks: string[];
-}
-
-/** Owner-side handling of one service's operations (maps, topics). */
-export interface PartitionExecutor {
-  /** Runs on the owner; throws a RETRY error when the partition is not (or no longer) owned here. */
-  execute(p: number, op: unknown): unknown;
-  /** Applies a backup the owner sent. */
-  applyBackup(p: number, op: unknown): void;
-  /** Schemas of what peers send it (operations, backups) and of its answer to an operation. */
-  readonly opCheck: WireCheck<unknown>;
-  readonly backupCheck: WireCheck<unknown>;
-  answerCheck(op: unknown): WireCheck<unknown>;
 }
 
 /**

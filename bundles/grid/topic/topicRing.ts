@@ -1,4 +1,5 @@
-import type { PartitionExecutor, Invoker } from '../partition/invoker.js';
+import type { Invoker } from '../partition/invoker.js';
+import type { PartitionExecutor } from '../partition/partitionExecutor.js';
 import type { ReplicaParticipant } from '../partition/participants.js';
 import { isTopicBackup, isTopicChunk, isTopicOp, topicAnswerCheck } from './topicSchemas.js';
 import { TOPIC_SERVICE, TopicOp, type TopicOpPayload } from './topicOps.js';
