@@ -59,7 +59,7 @@ export async function run(): Promise<BenchRow[]> {
   const net = await chaosNetwork();
   const traceGc = process.env.OXK_SOAK_TRACE_GC === '1';
   const cluster = new ChaosCluster(net, {
-    addresses: ADDRS, routePrefix: 'OXSOAK', maps: ['soak-map'], backupCount: 1, allBundles: true, ...(traceGc ? { env: { NODE_OPTIONS: '--trace-gc' } } : {}),
+    addresses: ADDRS, routePrefix: 'OXSOAK', maps: ['soak-map'], backupCount: 1, allBundles: true, ...(traceGc ? { nodeFlags: ['--trace-gc'] } : {}),
   });
   const samples: Sample[] = [];
   try {

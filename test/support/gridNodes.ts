@@ -15,6 +15,8 @@ export interface GridNodeOptions {
   /** Another build's `dist/cli/oxk.js` (the legacy release); default: this one. */
   bin?: string;
   env?: Record<string, string>;
+  /** Options for node itself (`NodeOptions.nodeFlags`). */
+  nodeFlags?: string[];
 }
 
 /** A grid node for the cluster tests: fast heartbeats (1 s, silent after 3 s), short probe interval. */
@@ -25,6 +27,7 @@ export function gridNode(o: GridNodeOptions): NodeProcess {
     wrap: o.wrap,
     bin: o.bin,
     env: o.env,
+    nodeFlags: o.nodeFlags,
     set: {
       'com.openexchange.server.backendRoute': o.route,
       'com.openexchange.connector.networkListenerHost': o.address,

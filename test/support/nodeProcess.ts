@@ -10,6 +10,8 @@ export interface NodeOptions {
   /** Extra CLI arguments after `start`. */
   args?: string[];
   env?: Record<string, string>;
+  /** Options for node itself after NODE_FLAGS, such as V8 flags that NODE_OPTIONS refuses (`--trace-gc`). */
+  nodeFlags?: string[];
   /** Prefix for the node's log lines when OXK_TEST_ECHO=1 (debugging). */
   label?: string;
   /** Command prefix, e.g. `['ip', 'netns', 'exec', 'ns1']`, to run the node elsewhere. */
@@ -34,7 +36,7 @@ export class NodeProcess {
   constructor(readonly options: NodeOptions) {
     const sets = Object.entries(options.set ?? {}).flatMap(([k, v]) => ['--set', `${k}=${v}`]);
     const argv = [options.bin ?? oxkBin, 'start', '--config', options.configDir, ...sets, ...(options.args ?? [])];
-    const [cmd, ...pre] = [...(options.wrap ?? []), process.execPath, ...NODE_FLAGS];
+    const [cmd, ...pre] = [...(options.wrap ?? []), process.execPath, ...NODE_FLAGS, ...(options.nodeFlags ?? [])];
     this.child = spawn(cmd, [...pre, ...argv], { env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     live.add(this);
     const collect = (chunk: Buffer, rest: { s: string }) => {

@@ -24,8 +24,8 @@ export interface ChaosClusterOptions {
   /** Keep sessions, caches and management running (the soak); otherwise only http and grid. */
   allBundles?: boolean;
   set?: Record<string, string | number | boolean>;
-  /** Environment of the node processes, e.g. `NODE_OPTIONS: '--trace-gc'`. */
-  env?: Record<string, string>;
+  /** Options for node itself in the node processes, e.g. `['--trace-gc']`. */
+  nodeFlags?: string[];
 }
 
 const OPTIONAL_BUNDLES = ['management', 'login', 'sessiond', 'sessionstorage-grid', 'cache-jcs', 'auth-file'];
@@ -79,7 +79,7 @@ export class ChaosCluster {
   private spawnProcess(i: number, o: ChaosClusterOptions): NodeProcess {
     const disabled = o.allBundles ? {} : Object.fromEntries(OPTIONAL_BUNDLES.map((b) => [`kernel.bundles.${b}.enabled`, false]));
     return gridNode({
-      configDir: this.config.dir, address: o.addresses[i]!, route: this.routes[i]!, staticNodes: o.addresses, wrap: this.net.wrap, env: o.env,
+      configDir: this.config.dir, address: o.addresses[i]!, route: this.routes[i]!, staticNodes: o.addresses, wrap: this.net.wrap, nodeFlags: o.nodeFlags,
       set: {
         'kernel.bundles.path': chaosDriverBundlesPath,
         'chaos.driver.socket': this.clients[i]!.socketPath,
