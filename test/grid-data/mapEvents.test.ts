@@ -25,6 +25,7 @@ function twoMembers() {
     onClusterState: () => () => undefined,
     migrationAllowed: () => true,
     promotionAllowed: () => true,
+    ownershipFenced: () => false,
     setMigrationCheck: () => undefined,
     send: (to, service, payload) => {
       sent.push({ to, service, payload });

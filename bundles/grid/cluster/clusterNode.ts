@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'winston';
-import type { GridMember, MembershipListener } from '../api.js';
+import type { ClusterState, GridMember, MembershipListener } from '../api.js';
 import type { ClusterSpi, MembershipChange, MembershipView, MessageHandler } from '../spi/clusterSpi.js';
 import type { WireCheck } from '../spi/wireSchema.js';
 import type { Discovery } from '../join/discovery.js';
 import type { ClusterStatus } from '../transport/handshake.js';
 import { CODEBASE_VERSION, effectiveClusterName, type ProtocolFeature, PROTOCOL_VERSION } from '../transport/protocolVersion.js';
-import type { ClusterState } from '../api.js';
 import { ClusterSettingsKeeper } from './clusterSettings.js';
 import { Transport } from '../transport/transport.js';
 import { ClockProbe } from './clockProbe.js';
@@ -55,6 +54,7 @@ export class ClusterNode implements ClusterSpi {
   readonly settings: ClusterSettingsKeeper;
   /** Memory and heartbeat age of every member, for the Member MBeans. */
   readonly vitals = new VitalsBook();
+  readonly ownershipFenced = (): boolean => this.detector?.ownershipFenced() ?? false;
   joined = false;
   stopping = false;
   /** Members this member found dead (reconnect failed, silent): id → why. */

@@ -3,6 +3,9 @@ import type { GridMember } from '../api.js';
 import type { Membership } from './membership.js';
 import type { Peers } from './peers.js';
 
+/** Frames a member reads this long after it resumed were sent after it resumed, not queued during the freeze. */
+const RESUMED_FRAMES_MS = 100;
+
 export interface FailureDetectorOptions {
   heartbeatIntervalMs: number;
   maxNoHeartbeatMs: number;
@@ -16,7 +19,12 @@ export interface FailureDetectorOptions {
 export class FailureDetector {
   private readonly lastHeard = new Map<string, number>();
   private readonly silentReported = new Set<string>();
-  private lastCheck = Date.now();
+  private lastCheck: number;
+  /** When this member noticed it had been frozen long enough to be removed; 0 when it did not, or has heard since. */
+  private fencedAt = 0;
+  private fencedVersion = 0;
+  /** The last check before the freeze that was fenced: one freeze fences once, however often it is looked at. */
+  private fencedStall = -1;
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private checkTimer: NodeJS.Timeout | undefined;
 
@@ -27,7 +35,10 @@ export class FailureDetector {
     private readonly logger: Logger,
     private readonly sendHeartbeat: (to: GridMember) => void,
     private readonly onSilent: (member: GridMember, silentMs: number) => void,
-  ) {}
+    private readonly clock: () => number = Date.now,
+  ) {
+    this.lastCheck = clock();
+  }
 
   /** Applies new timings on a running member (`oxk config set`): the next heartbeat and silence check use them. */
   setTimings(timings: FailureDetectorOptions): void {
@@ -52,7 +63,7 @@ export class FailureDetector {
 
   /** Counts as a sign of life, e.g. a member just joined or a reconnect succeeded. */
   heard(id: string): void {
-    this.lastHeard.set(id, Date.now());
+    this.lastHeard.set(id, this.clock());
     this.silentReported.delete(id);
   }
 
@@ -64,7 +75,33 @@ export class FailureDetector {
   /** How long `id` has sent nothing (no heartbeat, no frame); 0 when nothing is known of it yet. */
   silence(id: string): number {
     const heard = Math.max(this.lastHeard.get(id) ?? 0, this.peers.get(id)?.lastReceived ?? 0);
-    return heard === 0 ? 0 : Date.now() - heard;
+    return heard === 0 ? 0 : this.clock() - heard;
+  }
+
+  /**
+   * True while this member must not act as a partition owner: it was frozen (SIGSTOP, swap, a blocked
+   * loop) long enough for the others to remove it, and it does not know yet whether they did. It checks
+   * the clock itself, since the requests queued during the freeze are handled before any timer runs.
+   * It ends once the member list changes (the member was removed and joins again) or frames arrive
+   * from the master (from any member, on the master) sent after the freeze: those say it still belongs.
+   */
+  ownershipFenced(): boolean {
+    const now = this.clock();
+    if (now - this.lastCheck > this.options.maxNoHeartbeatMs / 2) this.fence(now);
+    if (this.fencedAt === 0) return false;
+    const { members, version } = this.membership.view;
+    const me = this.membership.local.id;
+    const sources = members[0]!.id === me ? members.filter((m) => m.id !== me) : [members[0]!];
+    const heardSince = sources.some((m) => (this.peers.get(m.id)?.lastReceived ?? 0) > this.fencedAt + RESUMED_FRAMES_MS);
+    if (version !== this.fencedVersion || sources.length === 0 || heardSince) this.fencedAt = 0;
+    return this.fencedAt !== 0;
+  }
+
+  private fence(now: number): void {
+    if (this.fencedStall === this.lastCheck) return;
+    this.fencedStall = this.lastCheck;
+    this.fencedAt = now;
+    this.fencedVersion = this.membership.view.version;
   }
 
   private beat(): void {
@@ -74,8 +111,9 @@ export class FailureDetector {
   }
 
   private check(): void {
-    const now = Date.now();
+    const now = this.clock();
     const stalled = now - this.lastCheck > this.options.maxNoHeartbeatMs / 2;
+    if (stalled) this.fence(now);
     this.lastCheck = now;
     if (stalled) {
       // This process itself was frozen (SIGSTOP, swap): the others' frames may be unread, not missing.

@@ -85,9 +85,9 @@ export class PartitionService {
     return groupOf(member, this.groups);
   }
 
-  /** True when this member owns p and p is not being copied away right now. */
+  /** True when this member owns p, p is not being copied away right now, and no freeze put the ownership in doubt. */
   canExecute(p: number): boolean {
-    if (this.table.replicas[p]?.[0] !== this.spi.local.id) return false;
+    if (this.table.replicas[p]?.[0] !== this.spi.local.id || this.spi.ownershipFenced()) return false;
     if (this.migratingOut.size === 0) return true;
     const m = this.migratingOut.get(p);
     if (!m) return true;

@@ -71,6 +71,8 @@ export interface ClusterSpi {
   onClusterState(listener: (state: ClusterState) => void): () => void;
   /** ACTIVE and no state change prepared: partitions may migrate. */
   migrationAllowed(): boolean;
+  /** Right after a freeze long enough for its removal, until it knows it still belongs: act as no partition's owner. */
+  ownershipFenced(): boolean;
   /** Backups of lost members may be promoted (ACTIVE, NO_MIGRATION). */
   promotionAllowed(): boolean;
   /** The data layer tells why this member migrates a partition right now (undefined: it does not); a state change is refused meanwhile. */

@@ -181,6 +181,10 @@ export class LocalSpi implements ClusterSpi {
     return true;
   }
 
+  ownershipFenced(): boolean {
+    return false;
+  }
+
   promotionAllowed(): boolean {
     return true;
   }
