@@ -8,6 +8,6 @@
 export const NODE_FLAGS: readonly string[] = ['--initial-old-space-size=128'];
 
 /** The flags of NODE_FLAGS this process was started without. */
-export function missingNodeFlags(execArgv: readonly string[] = process.execArgv): string[] {
-  return NODE_FLAGS.filter((f) => !execArgv.includes(f));
+export function missingNodeFlags(): string[] {
+  return NODE_FLAGS.filter((f) => !process.execArgv.includes(f));
 }

@@ -123,7 +123,7 @@ export class Invoker {
 
   private executeHere(service: string, p: number, op: unknown): unknown {
     if (!this.partitions.canExecute(p)) {
-      throw retryError(`partition ${p} is not owned by ${this.spi.local.id} or is migrating`);
+      throw retryError(`partition ${p} is not owned by ${this.spi.local.id} or is migrating (or its ownership is fenced after a freeze)`);
     }
     return this.executor(service).execute(p, op);
   }
@@ -159,7 +159,7 @@ export class Invoker {
       const owner = this.partitions.ownerOf(p);
       if (owner === me) {
         if (this.partitions.canExecute(p)) return (await this.runLocal(service, p, op)) as R;
-        lastError = `partition ${p} is migrating`;
+        lastError = `partition ${p} is migrating, or this member's ownership is fenced after a freeze`;
       } else if (owner !== undefined) {
         try {
           return await this.callRemote<R>(service, p, op, deadline, timeoutMs, owner, rejectCall);
